@@ -1,0 +1,69 @@
+#pragma once
+
+// Money as integer minor units (cents for USD) with an ISO 4217 code. Never floating point, and
+// never mixed across currencies: arithmetic across two currencies is refused.
+
+#include <calltrack/errors.hpp>
+
+#include <array>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace calltrack {
+
+/// An ISO 4217 alphabetic code such as "USD".
+class Currency {
+  public:
+    static result<Currency> parse(std::string_view code);
+
+    std::string_view code() const noexcept { return {code_.data(), code_.size()}; }
+    /// Digits after the decimal point: 2 for USD, 0 for JPY, 3 for KWD.
+    int minor_digits() const noexcept;
+
+    friend bool operator==(Currency a, Currency b) { return a.code_ == b.code_; }
+    friend bool operator!=(Currency a, Currency b) { return !(a == b); }
+    friend bool operator<(Currency a, Currency b) { return a.code_ < b.code_; }
+
+  private:
+    explicit Currency(std::array<char, 3> code) : code_(code) {}
+    std::array<char, 3> code_;
+};
+
+class Money {
+  public:
+    Money(std::int64_t minor_units, Currency currency) : minor_(minor_units), currency_(currency) {}
+    static Money zero(Currency currency) { return Money(0, currency); }
+
+    std::int64_t minor_units() const noexcept { return minor_; }
+    Currency currency() const noexcept { return currency_; }
+    bool is_zero() const noexcept { return minor_ == 0; }
+    bool is_negative() const noexcept { return minor_ < 0; }
+
+    friend bool operator==(const Money& a, const Money& b) {
+        return a.minor_ == b.minor_ && a.currency_ == b.currency_;
+    }
+    friend bool operator!=(const Money& a, const Money& b) { return !(a == b); }
+
+  private:
+    std::int64_t minor_;
+    Currency currency_;
+};
+
+/// a + b; currency_mismatch across currencies, amount_overflow past 64 bits.
+result<Money> add(const Money& a, const Money& b) noexcept;
+/// a - b; currency_mismatch across currencies, amount_overflow past 64 bits.
+result<Money> subtract(const Money& a, const Money& b) noexcept;
+/// amount × factor (a monthly fee over several months); amount_overflow past 64 bits.
+result<Money> multiply(const Money& amount, std::int64_t factor) noexcept;
+/// -1, 0 or 1; currency_mismatch across currencies.
+result<int> compare(const Money& a, const Money& b) noexcept;
+
+/// "5.00 USD", "-12.50 EUR", "500 JPY".
+std::string to_string(const Money& m);
+inline std::ostream& operator<<(std::ostream& os, const Money& m) {
+    return os << to_string(m);
+}
+
+}  // namespace calltrack

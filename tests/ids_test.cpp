@@ -1,0 +1,50 @@
+#include <calltrack/ids.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <sstream>
+#include <type_traits>
+#include <unordered_set>
+
+using namespace calltrack;
+
+// The whole point of strong ids: these mix-ups do not compile.
+static_assert(!std::is_convertible_v<AccountId, AgencyId>);
+static_assert(!std::is_constructible_v<AgencyId, AccountId>);
+static_assert(!std::is_convertible_v<std::string, AccountId>);
+static_assert(!std::is_convertible_v<NumberId, UserId>);
+
+TEST_CASE("ids compare, order and hash by their text", "[ids]") {
+    const AccountId a("acct-1");
+    const AccountId b("acct-2");
+    CHECK(a == AccountId("acct-1"));
+    CHECK(a != b);
+    CHECK(a < b);
+    std::unordered_set<AccountId> set{a, b, AccountId("acct-1")};
+    CHECK(set.size() == 2);
+    std::map<AccountId, int> ordered{{b, 2}, {a, 1}};
+    CHECK(ordered.begin()->first == a);
+}
+
+TEST_CASE("ids format as their text", "[ids]") {
+    const AgencyId id("agency-42");
+    std::ostringstream out;
+    out << id;
+    CHECK(out.str() == "agency-42");
+    CHECK(to_string(id) == "agency-42");
+}
+
+TEST_CASE("ids from outside are validated, and bad literal ids are programming errors", "[ids]") {
+    CHECK(UserId::parse("user@example.com"));
+    for (const char* bad : {"", "has space", "tab\tid", "new\nline"}) {
+        INFO("input: '" << bad << "'");
+        const auto parsed = UserId::parse(bad);
+        REQUIRE_FALSE(parsed);
+        CHECK(parsed.error() == errc::invalid_id);
+    }
+    CHECK_FALSE(NumberId::parse(std::string(129, 'x')));
+    CHECK(NumberId::parse(std::string(128, 'x')));
+    CHECK_THROWS_AS(AccountId(""), std::invalid_argument);
+    CHECK(AccountId().empty());
+}
