@@ -1,0 +1,201 @@
+#pragma once
+
+// What an actor asks the library to do. Each command is a small struct carrying exactly the
+// inputs the vendors' articles ask of the person: typed confirmation text, acknowledgements,
+// accepted terms, reasons for leaving. `Command` is the variant of all of them.
+
+#include <calltrack/account.hpp>
+#include <calltrack/actor.hpp>
+#include <calltrack/ids.hpp>
+#include <calltrack/money.hpp>
+#include <calltrack/phone_number.hpp>
+#include <calltrack/policy.hpp>
+#include <calltrack/tracking_number.hpp>
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace calltrack {
+
+/// Whose balance: an account's or an agency's.
+using BalanceOwner = std::variant<AccountId, AgencyId>;
+std::string to_string(const BalanceOwner& owner);
+
+/// What the person gave along with the command. The policy says which parts are required.
+struct Confirmation {
+    bool clicked = false;                   ///< pressed the confirmation button
+    std::string typed;                      ///< the text typed into the confirmation box
+    std::vector<std::string> acknowledged;  ///< keys of the statements acknowledged
+    bool terms_accepted = false;            ///< accepted the terms and conditions
+    std::vector<std::string> reasons;       ///< reasons for leaving
+    bool billing_details_entered = false;   ///< entered billing details (CallRail reopen)
+
+    friend bool operator==(const Confirmation& a, const Confirmation& b) {
+        return a.clicked == b.clicked && a.typed == b.typed && a.acknowledged == b.acknowledged
+               && a.terms_accepted == b.terms_accepted && a.reasons == b.reasons
+               && a.billing_details_entered == b.billing_details_entered;
+    }
+    friend bool operator!=(const Confirmation& a, const Confirmation& b) { return !(a == b); }
+};
+
+namespace commands {
+
+// --- provisioning --------------------------------------------------------------------------
+struct CreateAgency {
+    AgencyId agency;
+    Currency currency;
+};
+struct OpenAccount {
+    AccountId account;
+    std::optional<AgencyId> agency;  ///< set to open a sub-account of this agency
+    Plan plan;
+    Currency currency;
+};
+struct AddTrackingNumber {
+    NumberId number;
+    AccountId account;
+    PhoneNumber phone_number;
+    PhoneNumber forwarding_destination;
+    NumberSource source = NumberSource::offsite;
+};
+struct ChangeForwarding {
+    NumberId number;
+    PhoneNumber forwarding_destination;
+};
+struct SetPlan {
+    AccountId account;
+    Plan plan;
+};
+/// Credits (positive amount) or debits (negative amount) an available balance.
+struct AdjustBalance {
+    BalanceOwner owner;
+    Money amount;
+};
+struct GrantRole {
+    UserId user;
+    RoleGrant grant;
+};
+struct RevokeRole {
+    UserId user;
+    RoleGrant grant;
+};
+
+// --- tracking code and incoming calls (CTM) ----------------------------------------------
+/// Without `number`, the whole account; with it, that onsite dynamic number only.
+struct PauseTracking {
+    AccountId account;
+    std::optional<NumberId> number;
+    Confirmation confirmation;
+};
+struct ResumeTracking {
+    AccountId account;
+    std::optional<NumberId> number;
+    Confirmation confirmation;
+};
+struct StopCalls {
+    AccountId account;
+    std::optional<NumberId> number;
+    Confirmation confirmation;
+};
+struct ResumeCalls {
+    AccountId account;
+    std::optional<NumberId> number;
+    Confirmation confirmation;
+};
+
+// --- account pause (CallRail) -----------------------------------------------------------
+struct PauseAccount {
+    AccountId account;
+    Confirmation confirmation;
+};
+struct ResumeAccount {
+    AccountId account;
+    Confirmation confirmation;
+};
+
+// --- cancel, close, reactivate ----------------------------------------------------------
+/// A standalone account (CTM), or the account (smrtPhone).
+struct CancelAccount {
+    AccountId account;
+    Confirmation confirmation;
+};
+struct CloseSubAccount {
+    AccountId account;
+    Confirmation confirmation;
+};
+/// Cascades to every active sub-account in one step.
+struct CancelAgency {
+    AgencyId agency;
+    Confirmation confirmation;
+};
+/// CallRail's close (formerly "suspend").
+struct CloseAccount {
+    AccountId account;
+    Confirmation confirmation;
+};
+/// CallRail: log in and enter billing details; the data comes back, the numbers do not.
+struct ReopenAccount {
+    AccountId account;
+    Confirmation confirmation;
+};
+struct ReactivateAccount {
+    AccountId account;
+    Confirmation confirmation;
+};
+struct ReactivateAgency {
+    AgencyId agency;
+    Confirmation confirmation;
+};
+/// Self-service inside the restore window; support-assisted (carrier level) after it.
+struct RestoreNumber {
+    NumberId number;
+};
+struct RequestRefund {
+    BalanceOwner owner;
+};
+
+// --- port-out (smrtPhone) ------------------------------------------------------------------
+struct StartPortOut {
+    NumberId number;
+};
+struct CompletePortOut {
+    NumberId number;
+};
+struct AbandonPortOut {
+    NumberId number;
+};
+
+// --- agencies and surveys ---------------------------------------------------------------
+/// Moves a sub-account, with its users, data and routing, to another agency. Needs the approval
+/// of an administrator on each side; the actor must be one of the two approvers.
+struct TransferSubAccount {
+    AccountId account;
+    AgencyId to;
+    UserId source_approver;
+    UserId target_approver;
+};
+struct RecordSurvey {
+    AccountId account;
+    SurveyOutcome outcome;
+};
+
+}  // namespace commands
+
+using Command =
+    std::variant<commands::CreateAgency, commands::OpenAccount, commands::AddTrackingNumber,
+                 commands::ChangeForwarding, commands::SetPlan, commands::AdjustBalance,
+                 commands::GrantRole, commands::RevokeRole, commands::PauseTracking,
+                 commands::ResumeTracking, commands::StopCalls, commands::ResumeCalls,
+                 commands::PauseAccount, commands::ResumeAccount, commands::CancelAccount,
+                 commands::CloseSubAccount, commands::CancelAgency, commands::CloseAccount,
+                 commands::ReopenAccount, commands::ReactivateAccount, commands::ReactivateAgency,
+                 commands::RestoreNumber, commands::RequestRefund, commands::StartPortOut,
+                 commands::CompletePortOut, commands::AbandonPortOut, commands::TransferSubAccount,
+                 commands::RecordSurvey>;
+
+/// The policy operation a command is judged as.
+Operation operation_of(const Command& command) noexcept;
+
+}  // namespace calltrack

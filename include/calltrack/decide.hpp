@@ -1,0 +1,58 @@
+#pragma once
+
+// The pure core. No I/O, no clock reads, no globals: the same inputs always give the same output.
+//
+//   check(state, command, actor, policy, now)   -> every reason the command is refused, or none
+//   decide(state, command, actor, policy, now)  -> the events it causes, or the first refusal
+//   evolve(state, event)                        -> the state after the event
+//   due(state, policy, now)                     -> the time-driven events that have fired by now
+
+#include <calltrack/command.hpp>
+#include <calltrack/errors.hpp>
+#include <calltrack/event.hpp>
+#include <calltrack/policy.hpp>
+#include <calltrack/state.hpp>
+
+#include <string>
+#include <vector>
+
+namespace calltrack {
+
+/// One reason a command is refused: the code, and the context a person needs (which role was
+/// missing, which window closed and when, which numbers are still porting out).
+struct Refusal {
+    boost::system::error_code code;
+    std::string detail;
+    friend bool operator==(const Refusal& a, const Refusal& b) {
+        return a.code == b.code && a.detail == b.detail;
+    }
+    friend bool operator!=(const Refusal& a, const Refusal& b) { return !(a == b); }
+};
+
+/// check()'s answer: allowed when there are no refusals.
+struct Verdict {
+    std::vector<Refusal> refusals;
+    bool is_allowed() const noexcept { return refusals.empty(); }
+    /// Whether any refusal has this code.
+    bool has(errc code) const noexcept;
+};
+
+Verdict check(const State& state, const Command& command, const Actor& actor, const Policy& policy,
+              Time now);
+
+result<std::vector<Event>> decide(const State& state, const Command& command, const Actor& actor,
+                                  const Policy& policy, Time now);
+
+/// Applies one event. Events are facts already decided; one that does not fit the state (an
+/// unknown id) is a broken invariant and throws std::logic_error.
+State evolve(State state, const Event& event);
+/// The same, in place.
+void apply(State& state, const Event& event);
+/// Applies each event in order.
+void apply(State& state, const std::vector<Event>& events);
+
+/// The events of every deadline at or before `now`, in deadline order (time, then kind, then
+/// subject). Applying them removes the deadlines they fire.
+std::vector<Event> due(const State& state, const Policy& policy, Time now);
+
+}  // namespace calltrack

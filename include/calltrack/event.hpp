@@ -1,0 +1,328 @@
+#pragma once
+
+// Every state change is an event with its time. decide() returns them, evolve() applies them,
+// and replaying an account's stored events rebuilds its state. A cascade is a list of events
+// from one command.
+
+#include <calltrack/account.hpp>
+#include <calltrack/actor.hpp>
+#include <calltrack/billing.hpp>
+#include <calltrack/clock.hpp>
+#include <calltrack/command.hpp>
+#include <calltrack/ids.hpp>
+#include <calltrack/money.hpp>
+#include <calltrack/phone_number.hpp>
+#include <calltrack/tracking_number.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace calltrack {
+
+/// How an account came to be canceled; it decides which policy applies and who can undo it.
+enum class CancelKind : std::uint8_t {
+    cancel,             ///< cancel_account on a standalone account
+    sub_account_close,  ///< close_sub_account
+    agency_cascade,     ///< part of cancel_agency
+    close,              ///< CallRail close
+};
+std::string_view to_string(CancelKind k) noexcept;
+
+namespace events {
+
+// Equality for these plain structs is written once, in event.cpp's field lists.
+#define CALLTRACK_EVENT_EQ(T)                        \
+    friend bool operator==(const T&, const T&);      \
+    friend bool operator!=(const T& a, const T& b) { \
+        return !(a == b);                            \
+    }
+
+struct AgencyCreated {
+    AgencyId agency;
+    Money balance;
+    Charges charges;
+    Time at;
+    CALLTRACK_EVENT_EQ(AgencyCreated)
+};
+struct AccountOpened {
+    AccountId account;
+    std::optional<AgencyId> agency;
+    Plan plan;
+    Money balance;
+    Charges charges;
+    Time at;
+    CALLTRACK_EVENT_EQ(AccountOpened)
+};
+struct TrackingNumberAdded {
+    NumberId number;
+    AccountId account;
+    PhoneNumber phone_number;
+    PhoneNumber forwarding_destination;
+    NumberSource source;
+    Time at;
+    CALLTRACK_EVENT_EQ(TrackingNumberAdded)
+};
+struct ForwardingChanged {
+    NumberId number;
+    PhoneNumber forwarding_destination;
+    Time at;
+    CALLTRACK_EVENT_EQ(ForwardingChanged)
+};
+struct PlanChanged {
+    AccountId account;
+    Plan plan;
+    Time at;
+    CALLTRACK_EVENT_EQ(PlanChanged)
+};
+/// `amount` is added to the available balance (negative for a debit).
+struct BalanceAdjusted {
+    BalanceOwner owner;
+    Money amount;
+    Time at;
+    CALLTRACK_EVENT_EQ(BalanceAdjusted)
+};
+struct RoleGranted {
+    UserId user;
+    RoleGrant grant;
+    Time at;
+    CALLTRACK_EVENT_EQ(RoleGranted)
+};
+struct RoleRevoked {
+    UserId user;
+    RoleGrant grant;
+    Time at;
+    CALLTRACK_EVENT_EQ(RoleRevoked)
+};
+/// The website script stops swapping: the whole account, or one number.
+struct TrackingPaused {
+    AccountId account;
+    std::optional<NumberId> number;
+    Time at;
+    CALLTRACK_EVENT_EQ(TrackingPaused)
+};
+struct TrackingResumed {
+    AccountId account;
+    std::optional<NumberId> number;
+    Time at;
+    CALLTRACK_EVENT_EQ(TrackingResumed)
+};
+/// Callers hear a disconnected tone and swapping stops too: the whole account, or one number.
+struct CallsStopped {
+    AccountId account;
+    std::optional<NumberId> number;
+    Time at;
+    CALLTRACK_EVENT_EQ(CallsStopped)
+};
+struct CallsResumed {
+    AccountId account;
+    std::optional<NumberId> number;
+    Time at;
+    CALLTRACK_EVENT_EQ(CallsResumed)
+};
+struct AccountPaused {
+    AccountId account;
+    Plan plan_before_pause;
+    bool reports_suspended;
+    std::optional<Time> pause_until;  ///< when the pause maximum is reached
+    Time at;
+    CALLTRACK_EVENT_EQ(AccountPaused)
+};
+struct NumbersHeld {
+    AccountId account;
+    std::vector<NumberId> numbers;
+    Time at;
+    CALLTRACK_EVENT_EQ(NumbersHeld)
+};
+struct AccountResumed {
+    AccountId account;
+    Time at;
+    CALLTRACK_EVENT_EQ(AccountResumed)
+};
+/// Held numbers route again, to the forwarding destination they had before the pause.
+struct NumbersReactivated {
+    AccountId account;
+    std::vector<NumberId> numbers;
+    Time at;
+    CALLTRACK_EVENT_EQ(NumbersReactivated)
+};
+/// The plan and add-ons in force before the pause.
+struct PlanRestored {
+    AccountId account;
+    Plan plan;
+    Time at;
+    CALLTRACK_EVENT_EQ(PlanRestored)
+};
+struct NumberReleased {
+    NumberId number;
+    AccountId account;
+    Time at;
+    CALLTRACK_EVENT_EQ(NumberReleased)
+};
+/// `carrier_level`: support's attempt after the self-service window.
+struct NumberRestored {
+    NumberId number;
+    AccountId account;
+    bool carrier_level;
+    Time at;
+    CALLTRACK_EVENT_EQ(NumberRestored)
+};
+struct AccountCanceled {
+    AccountId account;
+    CancelKind kind;
+    std::vector<std::string> reasons;
+    std::optional<Time> reactivation_until;  ///< nullopt: unlimited, or never (see policy)
+    std::optional<Time> restore_until;       ///< end of the self-service number restore window
+    Time at;
+    CALLTRACK_EVENT_EQ(AccountCanceled)
+};
+struct AgencyCanceled {
+    AgencyId agency;
+    std::vector<std::string> reasons;
+    std::vector<AccountId> sub_accounts;  ///< the active sub-accounts canceled with it
+    std::optional<Time> reactivation_until;
+    Time at;
+    CALLTRACK_EVENT_EQ(AgencyCanceled)
+};
+struct AccountReactivated {
+    AccountId account;
+    Time at;
+    CALLTRACK_EVENT_EQ(AccountReactivated)
+};
+struct AgencyReactivated {
+    AgencyId agency;
+    Time at;
+    CALLTRACK_EVENT_EQ(AgencyReactivated)
+};
+/// What the owner is charged from now on; empty means billing stopped.
+struct BillingChanged {
+    BalanceOwner owner;
+    Charges charges;
+    bool final_usage_invoice;  ///< one last usage invoice before charges stop
+    Time at;
+    CALLTRACK_EVENT_EQ(BillingChanged)
+};
+struct DataPurgeScheduled {
+    AccountId account;
+    Time purge_at;
+    Time at;
+    CALLTRACK_EVENT_EQ(DataPurgeScheduled)
+};
+/// A reactivation called off a scheduled purge.
+struct DataPurgeCanceled {
+    AccountId account;
+    Time at;
+    CALLTRACK_EVENT_EQ(DataPurgeCanceled)
+};
+/// Agents, call flows, billing history and recordings held by the vendor are deleted. Data in
+/// external systems (the customer's CRM) is never touched.
+struct DataPurged {
+    AccountId account;
+    Time at;
+    CALLTRACK_EVENT_EQ(DataPurged)
+};
+struct BalanceRefundable {
+    BalanceOwner owner;
+    Money amount;
+    std::optional<Time> until;  ///< nullopt: no time limit
+    Time at;
+    CALLTRACK_EVENT_EQ(BalanceRefundable)
+};
+/// The balance is in use again after a reactivation.
+struct BalanceReinstated {
+    BalanceOwner owner;
+    Time at;
+    CALLTRACK_EVENT_EQ(BalanceReinstated)
+};
+struct RefundRequested {
+    BalanceOwner owner;
+    Money amount;
+    Time at;
+    CALLTRACK_EVENT_EQ(RefundRequested)
+};
+struct BalanceForfeited {
+    BalanceOwner owner;
+    Money amount;
+    Time at;
+    CALLTRACK_EVENT_EQ(BalanceForfeited)
+};
+struct PortOutStarted {
+    NumberId number;
+    Time at;
+    CALLTRACK_EVENT_EQ(PortOutStarted)
+};
+struct PortOutCompleted {
+    NumberId number;
+    Time at;
+    CALLTRACK_EVENT_EQ(PortOutCompleted)
+};
+struct PortOutAbandoned {
+    NumberId number;
+    Time at;
+    CALLTRACK_EVENT_EQ(PortOutAbandoned)
+};
+/// Users, data and routing move with the sub-account.
+struct SubAccountTransferred {
+    AccountId account;
+    AgencyId from;
+    AgencyId to;
+    Time at;
+    CALLTRACK_EVENT_EQ(SubAccountTransferred)
+};
+struct SurveyRecorded {
+    AccountId account;
+    SurveyOutcome outcome;
+    Time at;
+    CALLTRACK_EVENT_EQ(SurveyRecorded)
+};
+/// Final: the reactivation window ended, or the policy never offered one.
+struct AccountClosed {
+    AccountId account;
+    Time at;
+    CALLTRACK_EVENT_EQ(AccountClosed)
+};
+struct AgencyClosed {
+    AgencyId agency;
+    Time at;
+    CALLTRACK_EVENT_EQ(AgencyClosed)
+};
+/// Released numbers can no longer be restored self-service; support may still try.
+struct RestoreWindowClosed {
+    AccountId account;
+    Time at;
+    CALLTRACK_EVENT_EQ(RestoreWindowClosed)
+};
+struct PauseMaximumReached {
+    AccountId account;
+    Time at;
+    CALLTRACK_EVENT_EQ(PauseMaximumReached)
+};
+
+#undef CALLTRACK_EVENT_EQ
+
+}  // namespace events
+
+using Event =
+    std::variant<events::AgencyCreated, events::AccountOpened, events::TrackingNumberAdded,
+                 events::ForwardingChanged, events::PlanChanged, events::BalanceAdjusted,
+                 events::RoleGranted, events::RoleRevoked, events::TrackingPaused,
+                 events::TrackingResumed, events::CallsStopped, events::CallsResumed,
+                 events::AccountPaused, events::NumbersHeld, events::AccountResumed,
+                 events::NumbersReactivated, events::PlanRestored, events::NumberReleased,
+                 events::NumberRestored, events::AccountCanceled, events::AgencyCanceled,
+                 events::AccountReactivated, events::AgencyReactivated, events::BillingChanged,
+                 events::DataPurgeScheduled, events::DataPurgeCanceled, events::DataPurged,
+                 events::BalanceRefundable, events::BalanceReinstated, events::RefundRequested,
+                 events::BalanceForfeited, events::PortOutStarted, events::PortOutCompleted,
+                 events::PortOutAbandoned, events::SubAccountTransferred, events::SurveyRecorded,
+                 events::AccountClosed, events::AgencyClosed, events::RestoreWindowClosed,
+                 events::PauseMaximumReached>;
+
+/// The event's name in snake case, e.g. "account_canceled".
+std::string_view event_name(const Event& event) noexcept;
+/// When it happened.
+Time event_time(const Event& event) noexcept;
+
+}  // namespace calltrack

@@ -1,0 +1,246 @@
+#pragma once
+
+// Every rule that differs between vendors, as data. The presets in policies:: reproduce each
+// vendor's documented behaviour; docs/policies.md traces every field to the article sentence it
+// comes from. A Policy also loads from and saves to JSON.
+
+#include <calltrack/actor.hpp>
+#include <calltrack/billing.hpp>
+#include <calltrack/clock.hpp>
+#include <calltrack/errors.hpp>
+#include <calltrack/money.hpp>
+#include <calltrack/window.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace calltrack {
+
+/// Every operation the core decides, in vendors' words.
+enum class Operation : std::uint8_t {
+    // provisioning: how a host builds its world through the same path and the same events
+    create_agency,
+    open_account,
+    add_tracking_number,
+    change_forwarding,
+    set_plan,
+    adjust_balance,
+    grant_role,
+    revoke_role,
+    // the lifecycle
+    pause_tracking,        ///< CTM: stop the script swapping numbers; charges and calls go on
+    resume_tracking,       ///< CTM
+    stop_calls,            ///< CTM: numbers stay but receive no calls; swapping stops too
+    resume_calls,          ///< CTM
+    pause_account,         ///< CallRail: hold numbers for a monthly fee (withdrawn Oct 2020)
+    resume_account,        ///< CallRail: numbers, plan and swapping come back
+    cancel_account,        ///< CTM standalone cancel; smrtPhone cancel
+    close_sub_account,     ///< CTM
+    cancel_agency,         ///< CTM: cascades to every active sub-account
+    close_account,         ///< CallRail close (formerly "suspend")
+    reopen_account,        ///< CallRail: log in and enter billing details
+    reactivate_account,    ///< CTM: a canceled account or sub-account
+    reactivate_agency,     ///< CTM: support only
+    restore_number,        ///< CTM: a released number, after reactivation
+    request_refund,        ///< CTM: the available balance, on request
+    start_port_out,        ///< smrtPhone: move a number to another carrier
+    complete_port_out,     ///< smrtPhone
+    abandon_port_out,      ///< smrtPhone
+    transfer_sub_account,  ///< CTM: to another agency, approved on both sides
+    record_survey,         ///< smrtPhone: the cancellation survey's outcome
+};
+inline constexpr std::size_t operation_count =
+    static_cast<std::size_t>(Operation::record_survey) + 1;
+
+std::string_view to_string(Operation op) noexcept;
+result<Operation> parse_operation(std::string_view text);
+
+/// What the person must give before the operation proceeds. Every part that is set is required.
+struct ConfirmationRule {
+    bool click = false;                         ///< a confirmation button
+    std::optional<std::string> typed_phrase;    ///< typed exactly, case and spaces included
+    std::vector<std::string> acknowledgements;  ///< keys that must each be acknowledged
+    bool terms = false;                         ///< terms and conditions accepted
+    bool survey_confirmed = false;              ///< the survey's outcome must be `confirm`
+    bool reason = false;                        ///< at least one reason for leaving
+    bool billing_details = false;               ///< billing details entered (CallRail reopen)
+
+    bool requires_nothing() const noexcept {
+        return !click && !typed_phrase && acknowledgements.empty() && !terms && !survey_confirmed
+               && !reason && !billing_details;
+    }
+    friend bool operator==(const ConfirmationRule& a, const ConfirmationRule& b) {
+        return a.click == b.click && a.typed_phrase == b.typed_phrase
+               && a.acknowledgements == b.acknowledgements && a.terms == b.terms
+               && a.survey_confirmed == b.survey_confirmed && a.reason == b.reason
+               && a.billing_details == b.billing_details;
+    }
+    friend bool operator!=(const ConfirmationRule& a, const ConfirmationRule& b) {
+        return !(a == b);
+    }
+};
+
+/// Whether an operation is offered, from and until when, to whom, and with what confirmation.
+/// The role sets are per target: a standalone account, a sub-account, an agency.
+struct OperationRule {
+    bool offered = false;
+    std::optional<Time> offered_from;   ///< refused before this time
+    std::optional<Time> offered_until;  ///< refused at and after this time (withdrawn)
+    RoleSet account_roles;              ///< when the target is a standalone account
+    RoleSet sub_account_roles;          ///< when the target is a sub-account
+    RoleSet agency_roles;               ///< when the target is an agency
+    ConfirmationRule confirmation;
+
+    friend bool operator==(const OperationRule& a, const OperationRule& b) {
+        return a.offered == b.offered && a.offered_from == b.offered_from
+               && a.offered_until == b.offered_until && a.account_roles == b.account_roles
+               && a.sub_account_roles == b.sub_account_roles && a.agency_roles == b.agency_roles
+               && a.confirmation == b.confirmation;
+    }
+    friend bool operator!=(const OperationRule& a, const OperationRule& b) { return !(a == b); }
+};
+
+enum class DataOnCancel : std::uint8_t {
+    retain,     ///< kept for `data_retention`, then purged (unlimited: kept)
+    purge_now,  ///< deleted at the moment of cancel
+};
+enum class BalanceOnCancel : std::uint8_t {
+    refundable,  ///< kept, refunded on request within `refund_window`, then forfeited
+    forfeit,     ///< lost at the moment of cancel
+};
+enum class Reactivation : std::uint8_t {
+    self_service,  ///< the customer reactivates within the window
+    support_only,  ///< only the vendor's support can reactivate, within the window
+    impossible,    ///< never; a returning customer starts a new account
+};
+std::string_view to_string(DataOnCancel v) noexcept;
+std::string_view to_string(BalanceOnCancel v) noexcept;
+std::string_view to_string(Reactivation v) noexcept;
+
+/// What a cancel (or close) does to one kind of target, and what can undo it.
+struct CancellationRule {
+    DataOnCancel data = DataOnCancel::retain;
+    Window data_retention = Window::not_offered();  ///< with `retain`: days or unlimited
+    BalanceOnCancel balance = BalanceOnCancel::refundable;
+    Window refund_window = Window::not_offered();  ///< with `refundable`: days or unlimited
+    Reactivation reactivation = Reactivation::impossible;
+    Window reactivation_window = Window::not_offered();
+    /// After reactivation, released numbers can be restored one by one while the cancel is at
+    /// most this old. Not offered: released numbers never come back.
+    Window number_restore_window = Window::not_offered();
+    /// After the restore window, support may still attempt a carrier-level restore.
+    bool support_restores_after_window = false;
+    /// Charges stop after one last invoice for usage (CallRail close).
+    bool final_usage_invoice = false;
+
+    friend bool operator==(const CancellationRule& a, const CancellationRule& b) {
+        return a.data == b.data && a.data_retention == b.data_retention && a.balance == b.balance
+               && a.refund_window == b.refund_window && a.reactivation == b.reactivation
+               && a.reactivation_window == b.reactivation_window
+               && a.number_restore_window == b.number_restore_window
+               && a.support_restores_after_window == b.support_restores_after_window
+               && a.final_usage_invoice == b.final_usage_invoice;
+    }
+    friend bool operator!=(const CancellationRule& a, const CancellationRule& b) {
+        return !(a == b);
+    }
+};
+
+/// What happens when a paused account reaches the pause maximum. The articles say only that the
+/// vendor keeps numbers "for at most" the maximum.
+enum class OnPauseMaximum : std::uint8_t {
+    release_numbers,  ///< held numbers are released; the account stays paused and can resume
+    close_account,    ///< held numbers are released and the account is closed for good
+};
+std::string_view to_string(OnPauseMaximum v) noexcept;
+
+/// Account pause (CallRail).
+struct PauseRule {
+    std::size_t number_limit = 0;            ///< most numbers held; more must be disabled first
+    Window maximum = Window::not_offered();  ///< longest pause
+    std::optional<Money> monthly_hold_fee;   ///< charged on the regular billing date
+    bool suspends_report_access = false;     ///< reports and call log hidden while paused
+    OnPauseMaximum on_maximum = OnPauseMaximum::release_numbers;
+
+    friend bool operator==(const PauseRule& a, const PauseRule& b) {
+        return a.number_limit == b.number_limit && a.maximum == b.maximum
+               && a.monthly_hold_fee == b.monthly_hold_fee
+               && a.suspends_report_access == b.suspends_report_access
+               && a.on_maximum == b.on_maximum;
+    }
+    friend bool operator!=(const PauseRule& a, const PauseRule& b) { return !(a == b); }
+};
+
+/// What each state charges. Only a full cancel stops charges in every vendor.
+struct ChargeRule {
+    Charges active;           ///< an account in service
+    Charges tracking_paused;  ///< tracking code paused (account-wide)
+    Charges calls_stopped;    ///< incoming calls stopped (account-wide)
+    Charges paused;           ///< account paused
+    Charges canceled;         ///< canceled or closed account
+    Charges agency_active;    ///< an agency not canceled at agency level
+    Charges agency_canceled;  ///< a canceled agency
+
+    friend bool operator==(const ChargeRule& a, const ChargeRule& b) {
+        return a.active == b.active && a.tracking_paused == b.tracking_paused
+               && a.calls_stopped == b.calls_stopped && a.paused == b.paused
+               && a.canceled == b.canceled && a.agency_active == b.agency_active
+               && a.agency_canceled == b.agency_canceled;
+    }
+    friend bool operator!=(const ChargeRule& a, const ChargeRule& b) { return !(a == b); }
+};
+
+struct Policy {
+    std::string name;
+    std::array<OperationRule, operation_count> operations{};
+    CancellationRule standalone;   ///< cancel_account / close_account on a standalone account
+    CancellationRule sub_account;  ///< close_sub_account, and sub-accounts in an agency cascade
+    CancellationRule agency;       ///< cancel_agency, for the agency itself
+    PauseRule pause;
+    ChargeRule charges;
+
+    const OperationRule& rule(Operation op) const noexcept {
+        return operations[static_cast<std::size_t>(op)];
+    }
+    OperationRule& rule(Operation op) noexcept { return operations[static_cast<std::size_t>(op)]; }
+
+    friend bool operator==(const Policy& a, const Policy& b) {
+        return a.name == b.name && a.operations == b.operations && a.standalone == b.standalone
+               && a.sub_account == b.sub_account && a.agency == b.agency && a.pause == b.pause
+               && a.charges == b.charges;
+    }
+    friend bool operator!=(const Policy& a, const Policy& b) { return !(a == b); }
+};
+
+/// Where a policy document or value is wrong, for a person to fix: `field` is a JSON path such
+/// as "operations.cancel_account.confirmation.typed_phrase".
+struct PolicyDiagnostic {
+    std::string field;
+    std::string problem;
+};
+
+/// Refuses a policy that cannot be applied: a negative window, a typed confirmation with an empty
+/// phrase, an offered operation allowed to no role, reactivation offered after the data is gone,
+/// and the like.
+result<void> validate(const Policy& policy, PolicyDiagnostic* diagnostic = nullptr);
+
+/// Parses and validates a policy document. Unknown keys are refused; every field is required, so
+/// a document never silently inherits a default.
+result<Policy> policy_from_json(std::string_view json, PolicyDiagnostic* diagnostic = nullptr);
+/// A document that policy_from_json reads back to an equal Policy.
+std::string policy_to_json(const Policy& policy);
+
+namespace policies {
+Policy callrail();   ///< CallRail: account pause (withdrawn Oct 2020), close and reopen
+Policy ctm();        ///< CallTrackingMetrics: tracking pause, stop calls, cancels, agencies
+Policy smrtphone();  ///< smrtPhone: permanent cancel behind a survey and a typed CONFIRM
+/// The preset with that name ("callrail", "ctm", "smrtphone").
+result<Policy> by_name(std::string_view name);
+}  // namespace policies
+
+}  // namespace calltrack

@@ -1,0 +1,83 @@
+#pragma once
+
+// The state decisions read: one value, maps keyed by id (iterated in id order), entities
+// referring to each other by id. Deadlines are kept as an ordered index so that finding the due
+// ones costs in proportion to how many are due, not to how many accounts there are.
+
+#include <calltrack/account.hpp>
+#include <calltrack/actor.hpp>
+#include <calltrack/agency.hpp>
+#include <calltrack/clock.hpp>
+#include <calltrack/ids.hpp>
+#include <calltrack/tracking_number.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace calltrack {
+
+/// Time-driven changes, in the order they fire when they fall due at the same instant.
+enum class DeadlineKind : std::uint8_t {
+    pause_maximum,                      ///< a paused account reaches the longest pause
+    restore_window_closes,              ///< self-service number restore ends
+    reactivation_window_closes,         ///< a canceled account closes for good
+    agency_reactivation_window_closes,  ///< a canceled agency closes for good
+    data_purge,                         ///< retained call history is purged
+    refund_window_closes,               ///< an unclaimed balance is forfeited
+};
+std::string_view to_string(DeadlineKind k) noexcept;
+
+/// One pending time-driven change. `subject` is the id of the account or agency it belongs to
+/// ("account:<id>" or "agency:<id>"), which also breaks ties between equal times and kinds.
+struct Deadline {
+    Time at;
+    DeadlineKind kind;
+    std::string subject;
+
+    friend bool operator<(const Deadline& a, const Deadline& b) {
+        return std::tie(a.at, a.kind, a.subject) < std::tie(b.at, b.kind, b.subject);
+    }
+    friend bool operator==(const Deadline& a, const Deadline& b) {
+        return a.at == b.at && a.kind == b.kind && a.subject == b.subject;
+    }
+    friend bool operator!=(const Deadline& a, const Deadline& b) { return !(a == b); }
+};
+
+std::string deadline_subject(const AccountId& id);
+std::string deadline_subject(const AgencyId& id);
+
+struct State {
+    std::map<AgencyId, Agency> agencies;
+    std::map<AccountId, Account> accounts;
+    std::map<NumberId, TrackingNumber> numbers;
+    std::map<UserId, std::vector<RoleGrant>> grants;
+    /// Indexes kept by evolve(): the numbers of each account, the sub-accounts of each agency.
+    std::map<AccountId, std::set<NumberId>> numbers_by_account;
+    std::map<AgencyId, std::set<AccountId>> sub_accounts_by_agency;
+    std::set<Deadline> deadlines;
+    /// The time of the last event applied; decisions at an earlier time are refused.
+    std::optional<Time> last_event_at;
+
+    const Account* find_account(const AccountId& id) const;
+    const Agency* find_agency(const AgencyId& id) const;
+    const TrackingNumber* find_number(const NumberId& id) const;
+
+    friend bool operator==(const State& a, const State& b) {
+        return a.agencies == b.agencies && a.accounts == b.accounts && a.numbers == b.numbers
+               && a.grants == b.grants && a.numbers_by_account == b.numbers_by_account
+               && a.sub_accounts_by_agency == b.sub_accounts_by_agency && a.deadlines == b.deadlines
+               && a.last_event_at == b.last_event_at;
+    }
+    friend bool operator!=(const State& a, const State& b) { return !(a == b); }
+};
+
+/// The Actor for a user, with the grants the state holds for it (none for an unknown user).
+Actor actor_of(const State& state, const UserId& user);
+
+}  // namespace calltrack
