@@ -53,6 +53,20 @@ Description describe(errc e) noexcept {
         case errc::invalid_time:
             return {"invalid_time",
                     "the time is not an ISO 8601 UTC time; write it like 2020-09-15T10:00:00Z"};
+        case errc::invalid_role:
+            return {"invalid_role",
+                    "not a role calltrack knows; use agency_administrator, administrator, "
+                    "account_owner or support"};
+        case errc::invalid_number_source:
+            return {"invalid_number_source",
+                    "not a number source calltrack knows; use onsite_dynamic or offsite"};
+        case errc::invalid_survey_outcome:
+            return {"invalid_survey_outcome",
+                    "not a survey outcome calltrack knows; use keep_account, book_meeting or "
+                    "confirm"};
+        case errc::invalid_operation:
+            return {"invalid_operation",
+                    "not an operation calltrack knows; see docs/policies.md for the list"};
         case errc::clock_went_backwards:
             return {"clock_went_backwards",
                     "the clock reads earlier than a time already used; fix the host clock "
@@ -205,6 +219,10 @@ condition condition_of(errc e) noexcept {
         case errc::amount_overflow:
         case errc::invalid_id:
         case errc::invalid_time:
+        case errc::invalid_role:
+        case errc::invalid_number_source:
+        case errc::invalid_survey_outcome:
+        case errc::invalid_operation:
         case errc::clock_went_backwards:
         case errc::unknown_agency:
         case errc::unknown_account:

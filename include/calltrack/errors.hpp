@@ -27,6 +27,10 @@ enum class errc {
     invalid_id,                      ///< an empty or malformed id. Retry: no.
     invalid_time,                    ///< not an ISO 8601 UTC time such as 2020-09-15T10:00:00Z.
                                      ///< Retry: no.
+    invalid_role,                    ///< not a role name calltrack knows. Retry: no.
+    invalid_number_source,           ///< not "onsite_dynamic" or "offsite". Retry: no.
+    invalid_survey_outcome,          ///< not keep_account, book_meeting or confirm. Retry: no.
+    invalid_operation,               ///< not an operation name calltrack knows. Retry: no.
 
     // --- time --------------------------------------------------------------------------------
     clock_went_backwards,  ///< a reading earlier than one already used. Retry: only after the

@@ -1,0 +1,42 @@
+#include <calltrack/actor.hpp>
+
+namespace calltrack {
+
+std::string_view to_string(Role r) noexcept {
+    switch (r) {
+        case Role::agency_administrator:
+            return "agency_administrator";
+        case Role::administrator:
+            return "administrator";
+        case Role::account_owner:
+            return "account_owner";
+        case Role::support:
+            return "support";
+    }
+    return "unknown";
+}
+
+result<Role> parse_role(std::string_view text) {
+    for (const Role r : all_roles) {
+        if (to_string(r) == text) return r;
+    }
+    return errc::invalid_role;
+}
+
+std::string to_string(RoleSet roles) {
+    std::string text;
+    for (const Role r : all_roles) {
+        if (!roles.contains(r)) continue;
+        if (!text.empty()) text += ", ";
+        text += to_string(r);
+    }
+    return text.empty() ? "none" : text;
+}
+
+std::string to_string(const Scope& scope) {
+    if (const auto* account = std::get_if<AccountId>(&scope)) return "account " + account->str();
+    if (const auto* agency = std::get_if<AgencyId>(&scope)) return "agency " + agency->str();
+    return "platform";
+}
+
+}  // namespace calltrack
