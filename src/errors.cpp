@@ -110,6 +110,9 @@ Description describe(errc e) noexcept {
             return {"survey_not_confirmed",
                     "the cancellation survey ended in keeping the account or booking a "
                     "meeting, so nothing is canceled"};
+        case errc::billing_details_required:
+            return {"billing_details_required",
+                    "billing details must be entered before the account can reopen"};
         case errc::reason_required:
             return {"reason_required", "a reason for leaving is required for this operation"};
         case errc::invalid_state:

@@ -47,13 +47,14 @@ enum class errc {
     operation_withdrawn,        ///< the operation was withdrawn at a date now past. Retry: no.
 
     // --- what the operation needs from the person -----------------------------------------
-    confirmation_required,    ///< a click-through confirmation was not given. Retry: confirm.
-    confirmation_mismatch,    ///< the typed phrase differs from the one required. Retry: retype.
-    acknowledgement_missing,  ///< a required acknowledgement was not given. Retry: acknowledge.
-    terms_not_accepted,       ///< the terms and conditions were not accepted. Retry: accept.
-    survey_required,          ///< the cancellation survey has no outcome yet. Retry: answer it.
-    survey_not_confirmed,     ///< the survey outcome was not "confirm". Retry: no, by design.
-    reason_required,          ///< a reason for leaving is required. Retry: give one.
+    confirmation_required,     ///< a click-through confirmation was not given. Retry: confirm.
+    confirmation_mismatch,     ///< the typed phrase differs from the one required. Retry: retype.
+    acknowledgement_missing,   ///< a required acknowledgement was not given. Retry: acknowledge.
+    terms_not_accepted,        ///< the terms and conditions were not accepted. Retry: accept.
+    survey_required,           ///< the cancellation survey has no outcome yet. Retry: answer it.
+    survey_not_confirmed,      ///< the survey outcome was not "confirm". Retry: no, by design.
+    billing_details_required,  ///< billing details must be entered to reopen. Retry: enter them.
+    reason_required,           ///< a reason for leaving is required. Retry: give one.
 
     // --- state of the thing -------------------------------------------------------------------
     invalid_state,          ///< the operation is not defined for the current status. Retry: no.

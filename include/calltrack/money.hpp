@@ -16,6 +16,8 @@ namespace calltrack {
 /// An ISO 4217 alphabetic code such as "USD".
 class Currency {
   public:
+    /// "XXX", ISO 4217's code for "no currency": what a default-constructed Money holds.
+    Currency() noexcept : code_{'X', 'X', 'X'} {}
     static result<Currency> parse(std::string_view code);
 
     std::string_view code() const noexcept { return {code_.data(), code_.size()}; }
@@ -33,6 +35,8 @@ class Currency {
 
 class Money {
   public:
+    /// Zero in "XXX" (no currency), so that value types holding Money are default-constructible.
+    Money() noexcept : minor_(0) {}
     Money(std::int64_t minor_units, Currency currency) : minor_(minor_units), currency_(currency) {}
     static Money zero(Currency currency) { return Money(0, currency); }
 

@@ -60,6 +60,8 @@ struct State {
     /// Indexes kept by evolve(): the numbers of each account, the sub-accounts of each agency.
     std::map<AccountId, std::set<NumberId>> numbers_by_account;
     std::map<AgencyId, std::set<AccountId>> sub_accounts_by_agency;
+    /// The tracking number each phone number routes as, while it is on an account.
+    std::map<PhoneNumber, NumberId> number_by_phone;
     std::set<Deadline> deadlines;
     /// The time of the last event applied; decisions at an earlier time are refused.
     std::optional<Time> last_event_at;

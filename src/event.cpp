@@ -1,0 +1,214 @@
+#include <calltrack/event.hpp>
+
+namespace calltrack {
+
+std::string_view to_string(CancelKind k) noexcept {
+    switch (k) {
+        case CancelKind::cancel:
+            return "cancel";
+        case CancelKind::sub_account_close:
+            return "sub_account_close";
+        case CancelKind::agency_cascade:
+            return "agency_cascade";
+        case CancelKind::close:
+            return "close";
+    }
+    return "unknown";
+}
+
+namespace events {
+
+// Field-by-field equality, one line per event type.
+bool operator==(const AgencyCreated& a, const AgencyCreated& b) {
+    return a.agency == b.agency && a.balance == b.balance && a.charges == b.charges && a.at == b.at;
+}
+bool operator==(const AccountOpened& a, const AccountOpened& b) {
+    return a.account == b.account && a.agency == b.agency && a.plan == b.plan
+           && a.balance == b.balance && a.charges == b.charges && a.at == b.at;
+}
+bool operator==(const TrackingNumberAdded& a, const TrackingNumberAdded& b) {
+    return a.number == b.number && a.account == b.account && a.phone_number == b.phone_number
+           && a.forwarding_destination == b.forwarding_destination && a.source == b.source
+           && a.at == b.at;
+}
+bool operator==(const ForwardingChanged& a, const ForwardingChanged& b) {
+    return a.number == b.number && a.forwarding_destination == b.forwarding_destination
+           && a.at == b.at;
+}
+bool operator==(const PlanChanged& a, const PlanChanged& b) {
+    return a.account == b.account && a.plan == b.plan && a.at == b.at;
+}
+bool operator==(const BalanceAdjusted& a, const BalanceAdjusted& b) {
+    return a.owner == b.owner && a.amount == b.amount && a.at == b.at;
+}
+bool operator==(const RoleGranted& a, const RoleGranted& b) {
+    return a.user == b.user && a.grant == b.grant && a.at == b.at;
+}
+bool operator==(const RoleRevoked& a, const RoleRevoked& b) {
+    return a.user == b.user && a.grant == b.grant && a.at == b.at;
+}
+bool operator==(const TrackingPaused& a, const TrackingPaused& b) {
+    return a.account == b.account && a.number == b.number && a.at == b.at;
+}
+bool operator==(const TrackingResumed& a, const TrackingResumed& b) {
+    return a.account == b.account && a.number == b.number && a.at == b.at;
+}
+bool operator==(const CallsStopped& a, const CallsStopped& b) {
+    return a.account == b.account && a.number == b.number && a.at == b.at;
+}
+bool operator==(const CallsResumed& a, const CallsResumed& b) {
+    return a.account == b.account && a.number == b.number && a.at == b.at;
+}
+bool operator==(const AccountPaused& a, const AccountPaused& b) {
+    return a.account == b.account && a.plan_before_pause == b.plan_before_pause
+           && a.reports_suspended == b.reports_suspended && a.pause_until == b.pause_until
+           && a.at == b.at;
+}
+bool operator==(const NumbersHeld& a, const NumbersHeld& b) {
+    return a.account == b.account && a.numbers == b.numbers && a.at == b.at;
+}
+bool operator==(const AccountResumed& a, const AccountResumed& b) {
+    return a.account == b.account && a.at == b.at;
+}
+bool operator==(const NumbersReactivated& a, const NumbersReactivated& b) {
+    return a.account == b.account && a.numbers == b.numbers && a.at == b.at;
+}
+bool operator==(const PlanRestored& a, const PlanRestored& b) {
+    return a.account == b.account && a.plan == b.plan && a.at == b.at;
+}
+bool operator==(const NumberReleased& a, const NumberReleased& b) {
+    return a.number == b.number && a.account == b.account && a.at == b.at;
+}
+bool operator==(const NumberRestored& a, const NumberRestored& b) {
+    return a.number == b.number && a.account == b.account && a.carrier_level == b.carrier_level
+           && a.at == b.at;
+}
+bool operator==(const AccountCanceled& a, const AccountCanceled& b) {
+    return a.account == b.account && a.kind == b.kind && a.reasons == b.reasons
+           && a.reactivation_until == b.reactivation_until && a.restore_until == b.restore_until
+           && a.at == b.at;
+}
+bool operator==(const AgencyCanceled& a, const AgencyCanceled& b) {
+    return a.agency == b.agency && a.reasons == b.reasons && a.sub_accounts == b.sub_accounts
+           && a.reactivation_until == b.reactivation_until && a.at == b.at;
+}
+bool operator==(const AccountReactivated& a, const AccountReactivated& b) {
+    return a.account == b.account && a.at == b.at;
+}
+bool operator==(const AgencyReactivated& a, const AgencyReactivated& b) {
+    return a.agency == b.agency && a.at == b.at;
+}
+bool operator==(const BillingChanged& a, const BillingChanged& b) {
+    return a.owner == b.owner && a.charges == b.charges
+           && a.final_usage_invoice == b.final_usage_invoice && a.at == b.at;
+}
+bool operator==(const DataPurgeScheduled& a, const DataPurgeScheduled& b) {
+    return a.account == b.account && a.purge_at == b.purge_at && a.at == b.at;
+}
+bool operator==(const DataPurgeCanceled& a, const DataPurgeCanceled& b) {
+    return a.account == b.account && a.at == b.at;
+}
+bool operator==(const DataPurged& a, const DataPurged& b) {
+    return a.account == b.account && a.at == b.at;
+}
+bool operator==(const BalanceRefundable& a, const BalanceRefundable& b) {
+    return a.owner == b.owner && a.amount == b.amount && a.until == b.until && a.at == b.at;
+}
+bool operator==(const BalanceReinstated& a, const BalanceReinstated& b) {
+    return a.owner == b.owner && a.at == b.at;
+}
+bool operator==(const RefundRequested& a, const RefundRequested& b) {
+    return a.owner == b.owner && a.amount == b.amount && a.at == b.at;
+}
+bool operator==(const BalanceForfeited& a, const BalanceForfeited& b) {
+    return a.owner == b.owner && a.amount == b.amount && a.at == b.at;
+}
+bool operator==(const PortOutStarted& a, const PortOutStarted& b) {
+    return a.number == b.number && a.at == b.at;
+}
+bool operator==(const PortOutCompleted& a, const PortOutCompleted& b) {
+    return a.number == b.number && a.at == b.at;
+}
+bool operator==(const PortOutAbandoned& a, const PortOutAbandoned& b) {
+    return a.number == b.number && a.at == b.at;
+}
+bool operator==(const SubAccountTransferred& a, const SubAccountTransferred& b) {
+    return a.account == b.account && a.from == b.from && a.to == b.to && a.at == b.at;
+}
+bool operator==(const SurveyRecorded& a, const SurveyRecorded& b) {
+    return a.account == b.account && a.outcome == b.outcome && a.at == b.at;
+}
+bool operator==(const AccountClosed& a, const AccountClosed& b) {
+    return a.account == b.account && a.at == b.at;
+}
+bool operator==(const AgencyClosed& a, const AgencyClosed& b) {
+    return a.agency == b.agency && a.at == b.at;
+}
+bool operator==(const RestoreWindowClosed& a, const RestoreWindowClosed& b) {
+    return a.account == b.account && a.at == b.at;
+}
+bool operator==(const PauseMaximumReached& a, const PauseMaximumReached& b) {
+    return a.account == b.account && a.at == b.at;
+}
+
+}  // namespace events
+
+namespace {
+
+// Snake-case names in the order of the Event variant's alternatives.
+constexpr std::string_view event_names[] = {
+    "agency_created",
+    "account_opened",
+    "tracking_number_added",
+    "forwarding_changed",
+    "plan_changed",
+    "balance_adjusted",
+    "role_granted",
+    "role_revoked",
+    "tracking_paused",
+    "tracking_resumed",
+    "calls_stopped",
+    "calls_resumed",
+    "account_paused",
+    "numbers_held",
+    "account_resumed",
+    "numbers_reactivated",
+    "plan_restored",
+    "number_released",
+    "number_restored",
+    "account_canceled",
+    "agency_canceled",
+    "account_reactivated",
+    "agency_reactivated",
+    "billing_changed",
+    "data_purge_scheduled",
+    "data_purge_canceled",
+    "data_purged",
+    "balance_refundable",
+    "balance_reinstated",
+    "refund_requested",
+    "balance_forfeited",
+    "port_out_started",
+    "port_out_completed",
+    "port_out_abandoned",
+    "sub_account_transferred",
+    "survey_recorded",
+    "account_closed",
+    "agency_closed",
+    "restore_window_closed",
+    "pause_maximum_reached",
+};
+static_assert(std::size(event_names) == std::variant_size_v<Event>,
+              "every Event alternative needs a name");
+
+}  // namespace
+
+std::string_view event_name(const Event& event) noexcept {
+    return event_names[event.index()];
+}
+
+Time event_time(const Event& event) noexcept {
+    return std::visit([](const auto& e) { return e.at; }, event);
+}
+
+}  // namespace calltrack

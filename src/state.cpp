@@ -1,0 +1,53 @@
+#include <calltrack/state.hpp>
+
+namespace calltrack {
+
+std::string_view to_string(DeadlineKind k) noexcept {
+    switch (k) {
+        case DeadlineKind::pause_maximum:
+            return "pause_maximum";
+        case DeadlineKind::restore_window_closes:
+            return "restore_window_closes";
+        case DeadlineKind::reactivation_window_closes:
+            return "reactivation_window_closes";
+        case DeadlineKind::agency_reactivation_window_closes:
+            return "agency_reactivation_window_closes";
+        case DeadlineKind::data_purge:
+            return "data_purge";
+        case DeadlineKind::refund_window_closes:
+            return "refund_window_closes";
+    }
+    return "unknown";
+}
+
+std::string deadline_subject(const AccountId& id) {
+    return "account:" + id.str();
+}
+std::string deadline_subject(const AgencyId& id) {
+    return "agency:" + id.str();
+}
+
+const Account* State::find_account(const AccountId& id) const {
+    const auto it = accounts.find(id);
+    return it == accounts.end() ? nullptr : &it->second;
+}
+
+const Agency* State::find_agency(const AgencyId& id) const {
+    const auto it = agencies.find(id);
+    return it == agencies.end() ? nullptr : &it->second;
+}
+
+const TrackingNumber* State::find_number(const NumberId& id) const {
+    const auto it = numbers.find(id);
+    return it == numbers.end() ? nullptr : &it->second;
+}
+
+Actor actor_of(const State& state, const UserId& user) {
+    Actor actor{user, {}};
+    if (const auto it = state.grants.find(user); it != state.grants.end()) {
+        actor.grants = it->second;
+    }
+    return actor;
+}
+
+}  // namespace calltrack
