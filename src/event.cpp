@@ -1,5 +1,7 @@
 #include <calltrack/event.hpp>
 
+#include <type_traits>
+
 namespace calltrack {
 
 std::string_view to_string(CancelKind k) noexcept {
@@ -205,6 +207,59 @@ static_assert(std::size(event_names) == std::variant_size_v<Event>,
 
 std::string_view event_name(const Event& event) noexcept {
     return event_names[event.index()];
+}
+
+namespace {
+
+// Detects the subject fields an event has, so describe() can print them without a case per type.
+template <class T, class = void>
+struct has_account : std::false_type {};
+template <class T>
+struct has_account<T, std::void_t<decltype(std::declval<T>().account)>> : std::true_type {};
+template <class T, class = void>
+struct has_agency : std::false_type {};
+template <class T>
+struct has_agency<T, std::void_t<decltype(std::declval<T>().agency)>> : std::true_type {};
+template <class T, class = void>
+struct has_number : std::false_type {};
+template <class T>
+struct has_number<T, std::void_t<decltype(std::declval<T>().number)>> : std::true_type {};
+template <class T, class = void>
+struct has_owner : std::false_type {};
+template <class T>
+struct has_owner<T, std::void_t<decltype(std::declval<T>().owner)>> : std::true_type {};
+
+template <class Id>
+void append_id(std::string& out, const char* key, const Id& id) {
+    out += ' ';
+    out += key;
+    out += '=';
+    out += id.str();
+}
+template <class Id>
+void append_id(std::string& out, const char* key, const std::optional<Id>& id) {
+    if (id) append_id(out, key, *id);
+}
+
+}  // namespace
+
+std::string describe(const Event& event) {
+    std::string out(event_name(event));
+    std::visit(
+        [&](const auto& e) {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (has_agency<T>::value) append_id(out, "agency", e.agency);
+            if constexpr (has_account<T>::value) append_id(out, "account", e.account);
+            if constexpr (has_number<T>::value) append_id(out, "number", e.number);
+            if constexpr (has_owner<T>::value) {
+                out += " owner=";
+                out += to_string(e.owner);
+            }
+        },
+        event);
+    out += " at=";
+    out += format_time(event_time(event));
+    return out;
 }
 
 Time event_time(const Event& event) noexcept {

@@ -324,5 +324,7 @@ using Event =
 std::string_view event_name(const Event& event) noexcept;
 /// When it happened.
 Time event_time(const Event& event) noexcept;
+/// One line for logs and timelines: "account_canceled account=acme at=2024-01-01T00:00:00Z".
+std::string describe(const Event& event);
 
 }  // namespace calltrack
