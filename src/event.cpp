@@ -229,6 +229,32 @@ struct has_owner : std::false_type {};
 template <class T>
 struct has_owner<T, std::void_t<decltype(std::declval<T>().owner)>> : std::true_type {};
 
+#define CALLTRACK_HAS_FIELD(field)           \
+    template <class T, class = void>         \
+    struct has_##field : std::false_type {}; \
+    template <class T>                       \
+    struct has_##field<T, std::void_t<decltype(std::declval<T>().field)>> : std::true_type {};
+CALLTRACK_HAS_FIELD(user)
+CALLTRACK_HAS_FIELD(kind)
+CALLTRACK_HAS_FIELD(charges)
+CALLTRACK_HAS_FIELD(amount)
+CALLTRACK_HAS_FIELD(purge_at)
+CALLTRACK_HAS_FIELD(until)
+CALLTRACK_HAS_FIELD(reactivation_until)
+CALLTRACK_HAS_FIELD(outcome)
+CALLTRACK_HAS_FIELD(to)
+#undef CALLTRACK_HAS_FIELD
+
+void append(std::string& out, const char* key, const std::string& value) {
+    out += ' ';
+    out += key;
+    out += '=';
+    out += value;
+}
+void append_time(std::string& out, const char* key, const std::optional<Time>& t) {
+    append(out, key, t ? format_time(*t) : std::string("none"));
+}
+
 template <class Id>
 void append_id(std::string& out, const char* key, const Id& id) {
     out += ' ';
@@ -251,9 +277,24 @@ std::string describe(const Event& event) {
             if constexpr (has_agency<T>::value) append_id(out, "agency", e.agency);
             if constexpr (has_account<T>::value) append_id(out, "account", e.account);
             if constexpr (has_number<T>::value) append_id(out, "number", e.number);
-            if constexpr (has_owner<T>::value) {
-                out += " owner=";
-                out += to_string(e.owner);
+            if constexpr (has_owner<T>::value) append(out, "owner", to_string(e.owner));
+            if constexpr (has_user<T>::value) append_id(out, "user", e.user);
+            if constexpr (has_to<T>::value) append_id(out, "to", e.to);
+            if constexpr (has_kind<T>::value) append(out, "kind", std::string(to_string(e.kind)));
+            if constexpr (has_outcome<T>::value) {
+                append(out, "outcome", std::string(to_string(e.outcome)));
+            }
+            if constexpr (has_charges<T>::value) append(out, "charges", to_string(e.charges));
+            if constexpr (has_amount<T>::value) append(out, "amount", to_string(e.amount));
+            if constexpr (has_purge_at<T>::value) append_time(out, "purge_at", e.purge_at);
+            if constexpr (has_until<T>::value) append_time(out, "until", e.until);
+            if constexpr (has_reactivation_until<T>::value) {
+                append_time(out, "reactivation_until", e.reactivation_until);
+            }
+            if constexpr (std::is_same_v<
+                              T, events::RoleGranted> || std::is_same_v<T, events::RoleRevoked>) {
+                append(out, "role",
+                       std::string(to_string(e.grant.role)) + "@" + to_string(e.grant.scope));
             }
         },
         event);
