@@ -1,0 +1,163 @@
+#include "lifecycle_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace calltrack;
+using namespace calltrack::testing;
+
+namespace {
+
+World ctm_world_with_closed_account() {
+    World w(policies::ctm());
+    w.account("gone")
+        .number("n1", "gone", "+14045550001")
+        .grant("ann", Role::administrator, AccountId("gone"));
+    REQUIRE(w.when(w.user("ann"), commands::CancelAccount{AccountId("gone"), clicked()}));
+    w.advance(days(61));
+    REQUIRE(w.account_state("gone").status == AccountStatus::closed);
+    return w;
+}
+
+}  // namespace
+
+TEST_CASE("a closed account refuses every lifecycle command as closed for good", "[core]") {
+    auto w = ctm_world_with_closed_account();
+    const AccountId gone("gone");
+    const NumberId n1("n1");
+    const std::vector<Command> attempts = {
+        commands::PauseTracking{gone, std::nullopt, clicked()},
+        commands::ResumeTracking{gone, std::nullopt, clicked()},
+        commands::StopCalls{gone, std::nullopt, clicked()},
+        commands::ResumeCalls{gone, std::nullopt, clicked()},
+        commands::PauseAccount{gone, clicked()},
+        commands::ResumeAccount{gone, clicked()},
+        commands::CancelAccount{gone, clicked()},
+        commands::ReactivateAccount{gone, clicked()},
+        commands::RestoreNumber{n1},
+        commands::SetPlan{gone, Plan{"Starter", {}}},
+        commands::AddTrackingNumber{NumberId("n2"), gone, phone("+14045550002"),
+                                    phone("+14045550100"), NumberSource::offsite},
+    };
+    for (const auto& command : attempts) {
+        INFO("operation " << to_string(operation_of(command)));
+        const auto verdict = w.check(w.support, command);
+        CHECK(verdict.has(errc::account_closed));
+        CHECK_FALSE(decide(w.state, command, w.support, w.policy, w.now));
+    }
+}
+
+TEST_CASE("unknown ids are refused with the kind of id that is unknown", "[core]") {
+    World w(policies::ctm());
+    auto missing_account = w.when(w.support, commands::SetPlan{AccountId("nope"), Plan{}});
+    REQUIRE_FALSE(missing_account);
+    CHECK(missing_account.error() == errc::unknown_account);
+    auto missing_number = w.when(w.support, commands::RestoreNumber{NumberId("nope")});
+    REQUIRE_FALSE(missing_number);
+    CHECK(missing_number.error() == errc::unknown_number);
+    auto missing_agency = w.when(w.support, commands::CancelAgency{AgencyId("nope"), clicked()});
+    REQUIRE_FALSE(missing_agency);
+    CHECK(missing_agency.error() == errc::unknown_agency);
+    CHECK(w.check(w.support, commands::SetPlan{AccountId("nope"), Plan{}}).refusals.front().detail
+          == "no account has the id nope");
+}
+
+TEST_CASE("a command at a time earlier than the last event is refused and changes nothing",
+          "[core]") {
+    World w(policies::ctm());
+    w.account("acct");
+    const auto before = w.state;
+    w.now = w.now - seconds(1);
+    const auto late = w.when(w.support, commands::SetPlan{AccountId("acct"), Plan{"Starter", {}}});
+    REQUIRE_FALSE(late);
+    CHECK(late.error() == errc::clock_went_backwards);
+    CHECK(w.state == before);
+}
+
+TEST_CASE("decide is pure: the same inputs give the same events and leave the state alone",
+          "[core]") {
+    World w(policies::ctm());
+    w.account("acct").number("n1", "acct", "+14045550001").credit("acct", 2'500);
+    w.grant("ann", Role::administrator, AccountId("acct"));
+    const auto before = w.state;
+    const Command cancel = commands::CancelAccount{AccountId("acct"), clicked()};
+    const auto first = decide(w.state, cancel, w.user("ann"), w.policy, w.now);
+    const auto second = decide(w.state, cancel, w.user("ann"), w.policy, w.now);
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(first.value() == second.value());
+    CHECK(w.state == before);
+    CHECK(check(w.state, cancel, w.user("ann"), w.policy, w.now).is_allowed());
+}
+
+TEST_CASE("due deadlines fire in time order, then kind, then subject", "[core]") {
+    World w(policies::ctm());
+    w.account("b-acct").account("a-acct");
+    w.grant("ann", Role::administrator, AccountId("a-acct"));
+    w.grant("ann", Role::administrator, AccountId("b-acct"));
+    // Both canceled at the same instant: their deadlines tie on time and kind.
+    REQUIRE(w.when(w.user("ann"), commands::CancelAccount{AccountId("b-acct"), clicked()}));
+    REQUIRE(w.when(w.user("ann"), commands::CancelAccount{AccountId("a-acct"), clicked()}));
+    const auto fired = w.advance(days(60));
+    REQUIRE(fired.size() == 6);
+    CHECK(names(fired)
+          == std::vector<std::string>{"restore_window_closed", "restore_window_closed",
+                                      "account_closed", "account_closed", "data_purged",
+                                      "data_purged"});
+    CHECK(std::get<events::RestoreWindowClosed>(fired[0]).account == AccountId("a-acct"));
+    CHECK(std::get<events::RestoreWindowClosed>(fired[1]).account == AccountId("b-acct"));
+    CHECK(std::get<events::AccountClosed>(fired[2]).at == w.now);
+    CHECK(w.state.deadlines.empty());
+    CHECK(w.advance(days(1)).empty());
+}
+
+TEST_CASE("nothing is due before the first deadline, and due is empty for an idle world",
+          "[core]") {
+    World w(policies::ctm());
+    w.account("acct");
+    CHECK(due(w.state, w.policy, w.now + days(10'000)).empty());
+    w.grant("ann", Role::administrator, AccountId("acct"));
+    REQUIRE(w.when(w.user("ann"), commands::CancelAccount{AccountId("acct"), clicked()}));
+    CHECK(due(w.state, w.policy, w.now + days(14) - seconds(1)).empty());
+    CHECK(due(w.state, w.policy, w.now + days(14)).size() == 1);
+}
+
+TEST_CASE("an event that does not fit the state is a broken invariant", "[core]") {
+    State empty;
+    CHECK_THROWS_AS(
+        apply(empty, events::PlanChanged{AccountId("ghost"), Plan{}, at("2024-01-01T00:00:00Z")}),
+        std::logic_error);
+}
+
+TEST_CASE("every command maps to the operation the policy judges it by", "[core]") {
+    CHECK(operation_of(commands::CloseSubAccount{AccountId("a"), {}})
+          == Operation::close_sub_account);
+    CHECK(operation_of(commands::RecordSurvey{AccountId("a"), SurveyOutcome::confirm})
+          == Operation::record_survey);
+    CHECK(operation_of(commands::CreateAgency{AgencyId("g"), usd()}) == Operation::create_agency);
+}
+
+TEST_CASE("windows: not offered, unlimited and N days are distinct and end where they say",
+          "[core]") {
+    const auto start = at("2024-01-01T00:00:00Z");
+    CHECK(Window::days(0) != Window::not_offered());
+    CHECK(Window::unlimited() != Window::not_offered());
+    CHECK_FALSE(Window::days(0).is_open(start, start));
+    CHECK(Window::days(60).is_open(start, start + days(60) - seconds(1)));
+    CHECK_FALSE(Window::days(60).is_open(start, start + days(60)));
+    CHECK(Window::unlimited().is_open(start, start + days(100'000)));
+    CHECK_FALSE(Window::not_offered().is_open(start, start));
+    CHECK(*Window::days(14).end_from(start) == at("2024-01-15T00:00:00Z"));
+    CHECK_FALSE(Window::unlimited().end_from(start));
+    CHECK(to_string(Window::days(1)) == "1 day");
+    CHECK(to_string(Window::not_offered()) == "not offered");
+}
+
+TEST_CASE("adding a phone number that already routes on another account is refused", "[core]") {
+    World w(policies::ctm());
+    w.account("a").account("b").number("n1", "a", "+14045550001");
+    const auto dup = w.when(w.support, commands::AddTrackingNumber{
+                                           NumberId("n2"), AccountId("b"), phone("+1 404 555 0001"),
+                                           phone("+14045550100"), NumberSource::offsite});
+    REQUIRE_FALSE(dup);
+    CHECK(dup.error() == errc::already_exists);
+}
