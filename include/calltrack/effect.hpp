@@ -1,0 +1,72 @@
+#pragma once
+
+// What the host must carry out in the world outside calltrack after a change: release a number at
+// the carrier, stop swapping on the website, change billing, purge call data, refund a balance.
+// Effects leave the engine through the durable outbox, at least once and in order.
+
+#include <calltrack/billing.hpp>
+#include <calltrack/clock.hpp>
+#include <calltrack/event.hpp>
+#include <calltrack/ids.hpp>
+#include <calltrack/money.hpp>
+#include <calltrack/phone_number.hpp>
+#include <calltrack/state.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace calltrack {
+
+enum class EffectKind : std::uint8_t {
+    release_number,        ///< give the number back to the carrier; it stops routing
+    hold_number,           ///< keep the number but stop routing it (account paused)
+    reactivate_number,     ///< route the held or restored number again, to its destination
+    restore_number,        ///< buy back a released number (carrier_level: support's attempt)
+    update_forwarding,     ///< route the number to a new forwarding destination
+    stop_swapping,         ///< the website script stops showing the number(s)
+    resume_swapping,       ///< the website script shows the number(s) again
+    stop_routing_calls,    ///< callers hear a disconnected tone
+    resume_routing_calls,  ///< calls connect again
+    suspend_reports,       ///< hide reports and the call log (account paused)
+    restore_reports,       ///< show reports and the call log again, with all history
+    change_billing,        ///< charge exactly `charges` from now on (empty: stop billing)
+    final_usage_invoice,   ///< one last invoice for usage before charges stop
+    purge_call_data,       ///< delete call history, recordings, agents, call flows
+    refund_balance,        ///< pay `amount` back to the customer
+    forfeit_balance,       ///< write `amount` off; it will not be refunded
+    port_out_number,       ///< hand the number over to the gaining carrier
+};
+std::string_view to_string(EffectKind k) noexcept;
+
+struct HostEffect {
+    EffectKind kind;
+    std::optional<AccountId> account;
+    std::optional<AgencyId> agency;
+    std::optional<NumberId> number;
+    std::optional<PhoneNumber> phone_number;  ///< the E.164 number the carrier knows
+    std::optional<PhoneNumber> forwarding_destination;
+    Charges charges;              ///< with change_billing
+    std::optional<Money> amount;  ///< with refund_balance and forfeit_balance
+    bool carrier_level = false;   ///< with restore_number
+    Time at;
+
+    friend bool operator==(const HostEffect& a, const HostEffect& b) {
+        return a.kind == b.kind && a.account == b.account && a.agency == b.agency
+               && a.number == b.number && a.phone_number == b.phone_number
+               && a.forwarding_destination == b.forwarding_destination && a.charges == b.charges
+               && a.amount == b.amount && a.carrier_level == b.carrier_level && a.at == b.at;
+    }
+    friend bool operator!=(const HostEffect& a, const HostEffect& b) { return !(a == b); }
+};
+
+/// "release_number number=n1 phone=+14045550001 account=acme at=...".
+std::string describe(const HostEffect& effect);
+
+/// The effects of an event, read against the state *after* the event was applied (for phone
+/// numbers and destinations). Provisioning and bookkeeping events have none.
+std::vector<HostEffect> effects_of(const Event& event, const State& after);
+
+}  // namespace calltrack

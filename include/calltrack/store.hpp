@@ -1,0 +1,180 @@
+#pragma once
+
+// The one interface through which calltrack persists. A host supplies its own implementation or
+// uses InMemoryStore (default) or SqliteStore. docs/storage.md states the contract;
+// calltrack/testing/store_conformance.hpp proves an implementation meets it.
+//
+// The contract in short:
+// - Records (agencies, accounts, tracking numbers, a user's grants) are read with the version
+//   they were written at. Versions start at 1 and grow by 1 with each write.
+// - commit(batch) is atomic and optimistic: every written record names the version it was read
+//   at (0: it must not exist yet). If any differs, nothing is written and the result is
+//   errc::concurrency_conflict. Otherwise every record, event, deadline change, outbox entry and
+//   the idempotency record are written together, or (on failure) none of them.
+// - Events are appended to per-stream logs (an account's, an agency's, a user's) with
+//   per-stream versions, and to one global order (the sequence) used for audit and replay.
+// - Deadlines are an ordered index: due_deadlines(t, n) returns the first n at or before t,
+//   ordered by (time, kind, subject).
+// - The outbox delivers host effects in sequence order, at least once, until acknowledged.
+
+#include <calltrack/account.hpp>
+#include <calltrack/actor.hpp>
+#include <calltrack/agency.hpp>
+#include <calltrack/effect.hpp>
+#include <calltrack/errors.hpp>
+#include <calltrack/event.hpp>
+#include <calltrack/ids.hpp>
+#include <calltrack/phone_number.hpp>
+#include <calltrack/state.hpp>
+#include <calltrack/tracking_number.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace calltrack {
+
+using Version = std::uint64_t;
+
+template <class T>
+struct Versioned {
+    T value;
+    Version version = 0;
+    friend bool operator==(const Versioned& a, const Versioned& b) {
+        return a.value == b.value && a.version == b.version;
+    }
+    friend bool operator!=(const Versioned& a, const Versioned& b) { return !(a == b); }
+};
+
+/// A user's role grants, stored as one record.
+struct UserGrants {
+    UserId user;
+    std::vector<RoleGrant> grants;
+    friend bool operator==(const UserGrants& a, const UserGrants& b) {
+        return a.user == b.user && a.grants == b.grants;
+    }
+    friend bool operator!=(const UserGrants& a, const UserGrants& b) { return !(a == b); }
+};
+
+/// A record to write, with the version it was read at (0: it must not exist yet).
+template <class T>
+struct RecordWrite {
+    T value;
+    Version expected_version = 0;
+};
+
+/// The stream an event belongs to: "account:<id>", "agency:<id>" or "user:<id>".
+using StreamId = std::string;
+
+struct StoredEvent {
+    std::uint64_t sequence = 0;  ///< position in the global order, from 1
+    StreamId stream;
+    Version stream_version = 0;  ///< position in its stream, from 1
+    Event event;
+    friend bool operator==(const StoredEvent& a, const StoredEvent& b) {
+        return a.sequence == b.sequence && a.stream == b.stream
+               && a.stream_version == b.stream_version && a.event == b.event;
+    }
+    friend bool operator!=(const StoredEvent& a, const StoredEvent& b) { return !(a == b); }
+};
+
+struct OutboxEntry {
+    std::uint64_t sequence = 0;  ///< delivery order, from 1
+    HostEffect effect;
+    friend bool operator==(const OutboxEntry& a, const OutboxEntry& b) {
+        return a.sequence == b.sequence && a.effect == b.effect;
+    }
+    friend bool operator!=(const OutboxEntry& a, const OutboxEntry& b) { return !(a == b); }
+};
+
+/// What execute() returned the first time a key was used, so a repeat returns it unchanged.
+struct IdempotencyRecord {
+    std::string key;
+    std::string fingerprint;  ///< identifies the command and actor; a different one is refused
+    std::vector<Event> events;
+    std::vector<HostEffect> effects;
+    friend bool operator==(const IdempotencyRecord& a, const IdempotencyRecord& b) {
+        return a.key == b.key && a.fingerprint == b.fingerprint && a.events == b.events
+               && a.effects == b.effects;
+    }
+    friend bool operator!=(const IdempotencyRecord& a, const IdempotencyRecord& b) {
+        return !(a == b);
+    }
+};
+
+struct AppendEvent {
+    StreamId stream;
+    Event event;
+};
+
+/// Everything one command changes, committed atomically.
+struct CommitBatch {
+    std::vector<RecordWrite<Agency>> agencies;
+    std::vector<RecordWrite<Account>> accounts;
+    std::vector<RecordWrite<TrackingNumber>> numbers;
+    std::vector<RecordWrite<UserGrants>> grants;
+    std::vector<AppendEvent> events;
+    std::vector<Deadline> deadlines_added;
+    std::vector<Deadline> deadlines_removed;
+    std::vector<HostEffect> effects;
+    std::optional<IdempotencyRecord> idempotency;
+
+    bool empty() const noexcept {
+        return agencies.empty() && accounts.empty() && numbers.empty() && grants.empty()
+               && events.empty() && deadlines_added.empty() && deadlines_removed.empty()
+               && effects.empty() && !idempotency;
+    }
+};
+
+class Store {
+  public:
+    virtual ~Store() = default;
+
+    // --- versioned reads --------------------------------------------------------------------
+    virtual result<std::optional<Versioned<Agency>>> load_agency(const AgencyId& id) = 0;
+    virtual result<std::optional<Versioned<Account>>> load_account(const AccountId& id) = 0;
+    virtual result<std::optional<Versioned<TrackingNumber>>> load_number(const NumberId& id) = 0;
+    virtual result<std::optional<Versioned<UserGrants>>> load_grants(const UserId& user) = 0;
+    /// Every tracking number of the account, in id order.
+    virtual result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
+        const AccountId& account) = 0;
+    /// Every sub-account of the agency, in id order.
+    virtual result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) = 0;
+    /// The tracking number a phone number routes as while it is on an account, if any.
+    virtual result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) = 0;
+
+    // --- the one write ----------------------------------------------------------------------
+    virtual result<void> commit(const CommitBatch& batch) = 0;
+
+    // --- deadlines ----------------------------------------------------------------------------
+    /// The first `limit` deadlines at or before `t`, in (time, kind, subject) order.
+    virtual result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) = 0;
+    /// The pending deadlines of one subject ("account:<id>" or "agency:<id>").
+    virtual result<std::vector<Deadline>> deadlines_of(const std::string& subject) = 0;
+
+    // --- events -------------------------------------------------------------------------------
+    /// One stream's events with stream_version > after, in order.
+    virtual result<std::vector<StoredEvent>> read_stream(const StreamId& stream,
+                                                         Version after = 0) = 0;
+    /// Events with sequence > after, in order, at most `limit`.
+    virtual result<std::vector<StoredEvent>> read_all(std::uint64_t after, std::size_t limit) = 0;
+    /// The time of the last committed event; nullopt while there is none.
+    virtual result<std::optional<Time>> last_event_time() = 0;
+
+    // --- outbox -------------------------------------------------------------------------------
+    /// Unacknowledged effects in sequence order, at most `limit`.
+    virtual result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) = 0;
+    /// Marks every entry with sequence <= up_to as delivered.
+    virtual result<void> acknowledge_effects(std::uint64_t up_to) = 0;
+
+    // --- idempotency --------------------------------------------------------------------------
+    virtual result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) = 0;
+
+  protected:
+    Store() = default;
+    Store(const Store&) = default;
+    Store& operator=(const Store&) = default;
+};
+
+}  // namespace calltrack
