@@ -91,10 +91,9 @@ void apply(State& s, const Event& event) {
                 a.charges = e.charges;
                 a.balance = Balance{e.balance, BalanceStatus::in_use, std::nullopt};
                 a.timeline.opened_at = e.at;
-                if (e.agency) {
-                    agency(s, *e.agency);  // must exist
-                    s.sub_accounts_by_agency[*e.agency].insert(e.account);
-                }
+                // The agency need not be in this state: an account's own event stream replays
+                // without its agency's.
+                if (e.agency) s.sub_accounts_by_agency[*e.agency].insert(e.account);
                 if (!s.accounts.emplace(e.account, std::move(a)).second) {
                     broken("account exists already: " + e.account.str());
                 }
@@ -301,7 +300,6 @@ void apply(State& s, const Event& event) {
             },
             [&](const events::SubAccountTransferred& e) {
                 auto& a = account(s, e.account);
-                agency(s, e.to);
                 if (auto it = s.sub_accounts_by_agency.find(e.from);
                     it != s.sub_accounts_by_agency.end()) {
                     it->second.erase(e.account);

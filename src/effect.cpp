@@ -1,0 +1,210 @@
+#include <calltrack/effect.hpp>
+
+namespace calltrack {
+
+std::string_view to_string(EffectKind k) noexcept {
+    switch (k) {
+        case EffectKind::release_number:
+            return "release_number";
+        case EffectKind::hold_number:
+            return "hold_number";
+        case EffectKind::reactivate_number:
+            return "reactivate_number";
+        case EffectKind::restore_number:
+            return "restore_number";
+        case EffectKind::update_forwarding:
+            return "update_forwarding";
+        case EffectKind::stop_swapping:
+            return "stop_swapping";
+        case EffectKind::resume_swapping:
+            return "resume_swapping";
+        case EffectKind::stop_routing_calls:
+            return "stop_routing_calls";
+        case EffectKind::resume_routing_calls:
+            return "resume_routing_calls";
+        case EffectKind::suspend_reports:
+            return "suspend_reports";
+        case EffectKind::restore_reports:
+            return "restore_reports";
+        case EffectKind::change_billing:
+            return "change_billing";
+        case EffectKind::final_usage_invoice:
+            return "final_usage_invoice";
+        case EffectKind::purge_call_data:
+            return "purge_call_data";
+        case EffectKind::refund_balance:
+            return "refund_balance";
+        case EffectKind::forfeit_balance:
+            return "forfeit_balance";
+        case EffectKind::port_out_number:
+            return "port_out_number";
+    }
+    return "unknown";
+}
+
+std::string describe(const HostEffect& e) {
+    std::string out(to_string(e.kind));
+    if (e.agency) out += " agency=" + e.agency->str();
+    if (e.account) out += " account=" + e.account->str();
+    if (e.number) out += " number=" + e.number->str();
+    if (e.phone_number) out += " phone=" + e.phone_number->e164();
+    if (e.forwarding_destination) out += " forwarding=" + e.forwarding_destination->e164();
+    if (e.kind == EffectKind::change_billing) out += " charges=" + to_string(e.charges);
+    if (e.amount) out += " amount=" + to_string(*e.amount);
+    if (e.carrier_level) out += " carrier_level";
+    out += " at=" + format_time(e.at);
+    return out;
+}
+
+namespace {
+
+template <class... F>
+struct overloaded : F... {
+    using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+HostEffect on_account(EffectKind kind, const AccountId& account, Time at) {
+    HostEffect e{};
+    e.kind = kind;
+    e.account = account;
+    e.at = at;
+    return e;
+}
+
+HostEffect on_number(EffectKind kind, const State& s, const NumberId& id, Time at) {
+    HostEffect e{};
+    e.kind = kind;
+    e.number = id;
+    e.at = at;
+    if (const auto* n = s.find_number(id)) {
+        e.account = n->account;
+        e.phone_number = n->number;
+        e.forwarding_destination = n->forwarding_destination;
+    }
+    return e;
+}
+
+HostEffect on_owner(EffectKind kind, const BalanceOwner& owner, Time at) {
+    HostEffect e{};
+    e.kind = kind;
+    e.at = at;
+    if (const auto* account = std::get_if<AccountId>(&owner)) {
+        e.account = *account;
+    } else {
+        e.agency = std::get<AgencyId>(owner);
+    }
+    return e;
+}
+
+/// The switch event's subject: one number, or the whole account.
+HostEffect switch_effect(EffectKind kind, const State& s, const AccountId& account,
+                         const std::optional<NumberId>& number, Time at) {
+    return number ? on_number(kind, s, *number, at) : on_account(kind, account, at);
+}
+
+/// Swapping shows a number only while neither the tracking code nor incoming calls are off, for
+/// the account and for the number.
+bool swaps(const State& s, const AccountId& account, const std::optional<NumberId>& number) {
+    const auto* a = s.find_account(account);
+    if (a == nullptr || a->is_tracking_paused || a->are_calls_stopped) return false;
+    if (!number) return true;
+    const auto* n = s.find_number(*number);
+    return n != nullptr && !n->is_swap_paused && !n->are_calls_stopped;
+}
+
+}  // namespace
+
+std::vector<HostEffect> effects_of(const Event& event, const State& after) {
+    std::vector<HostEffect> out;
+    std::visit(
+        overloaded{
+            [&](const events::ForwardingChanged& e) {
+                out.push_back(on_number(EffectKind::update_forwarding, after, e.number, e.at));
+            },
+            [&](const events::TrackingPaused& e) {
+                out.push_back(
+                    switch_effect(EffectKind::stop_swapping, after, e.account, e.number, e.at));
+            },
+            [&](const events::TrackingResumed& e) {
+                if (swaps(after, e.account, e.number)) {
+                    out.push_back(switch_effect(EffectKind::resume_swapping, after, e.account,
+                                                e.number, e.at));
+                }
+            },
+            [&](const events::CallsStopped& e) {
+                out.push_back(switch_effect(EffectKind::stop_routing_calls, after, e.account,
+                                            e.number, e.at));
+                out.push_back(
+                    switch_effect(EffectKind::stop_swapping, after, e.account, e.number, e.at));
+            },
+            [&](const events::CallsResumed& e) {
+                out.push_back(switch_effect(EffectKind::resume_routing_calls, after, e.account,
+                                            e.number, e.at));
+                if (swaps(after, e.account, e.number)) {
+                    out.push_back(switch_effect(EffectKind::resume_swapping, after, e.account,
+                                                e.number, e.at));
+                }
+            },
+            [&](const events::AccountPaused& e) {
+                out.push_back(on_account(EffectKind::stop_swapping, e.account, e.at));
+                if (e.reports_suspended) {
+                    out.push_back(on_account(EffectKind::suspend_reports, e.account, e.at));
+                }
+            },
+            [&](const events::NumbersHeld& e) {
+                for (const auto& id : e.numbers) {
+                    out.push_back(on_number(EffectKind::hold_number, after, id, e.at));
+                }
+            },
+            [&](const events::AccountResumed& e) {
+                if (swaps(after, e.account, std::nullopt)) {
+                    out.push_back(on_account(EffectKind::resume_swapping, e.account, e.at));
+                }
+                out.push_back(on_account(EffectKind::restore_reports, e.account, e.at));
+            },
+            [&](const events::NumbersReactivated& e) {
+                for (const auto& id : e.numbers) {
+                    out.push_back(on_number(EffectKind::reactivate_number, after, id, e.at));
+                }
+            },
+            [&](const events::NumberReleased& e) {
+                out.push_back(on_number(EffectKind::release_number, after, e.number, e.at));
+            },
+            [&](const events::NumberRestored& e) {
+                auto effect = on_number(EffectKind::restore_number, after, e.number, e.at);
+                effect.carrier_level = e.carrier_level;
+                out.push_back(effect);
+            },
+            [&](const events::BillingChanged& e) {
+                if (e.final_usage_invoice) {
+                    out.push_back(on_owner(EffectKind::final_usage_invoice, e.owner, e.at));
+                }
+                auto effect = on_owner(EffectKind::change_billing, e.owner, e.at);
+                effect.charges = e.charges;
+                out.push_back(effect);
+            },
+            [&](const events::DataPurged& e) {
+                out.push_back(on_account(EffectKind::purge_call_data, e.account, e.at));
+            },
+            [&](const events::RefundRequested& e) {
+                auto effect = on_owner(EffectKind::refund_balance, e.owner, e.at);
+                effect.amount = e.amount;
+                out.push_back(effect);
+            },
+            [&](const events::BalanceForfeited& e) {
+                auto effect = on_owner(EffectKind::forfeit_balance, e.owner, e.at);
+                effect.amount = e.amount;
+                out.push_back(effect);
+            },
+            [&](const events::PortOutStarted& e) {
+                out.push_back(on_number(EffectKind::port_out_number, after, e.number, e.at));
+            },
+            [](const auto&) {},
+        },
+        event);
+    return out;
+}
+
+}  // namespace calltrack
