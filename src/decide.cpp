@@ -1003,7 +1003,11 @@ void handle(Judge& j, const commands::RequestRefund& c, Events* out) {
     }
     switch (b->status) {
         case BalanceStatus::in_use:
-            if (j.ok()) {
+            // Past the status gate the owner is canceled or closed: a cancel keeps only a
+            // non-zero balance refundable, so an empty one is left in use with nothing in it.
+            if (j.ok() && b->available.is_zero()) {
+                j.refuse(errc::nothing_to_refund, "the available balance was zero at cancel");
+            } else if (j.ok()) {
                 j.refuse(errc::invalid_state,
                          "the balance is in use; it is refundable only "
                          "after a cancel");
