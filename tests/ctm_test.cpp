@@ -1116,3 +1116,60 @@ TEST_CASE("A clock earlier than the last event is refused", "[ctm]") {
     CHECK(result.error() == errc::clock_went_backwards);
     CHECK(w.state == before);
 }
+
+TEST_CASE("Cancel a standalone account that owes money keeps no negative balance refundable",
+          "[ctm]") {
+    World w = standalone();
+    w.credit("acct", -700);
+
+    const auto events =
+        succeeded(w.when(w.user("ann"), commands::CancelAccount{AccountId("acct"), clicked()}));
+
+    CHECK(find<events::BalanceRefundable>(events) == nullptr);
+    CHECK(find<events::BalanceForfeited>(events) == nullptr);
+    const auto refund = w.when(w.user("ann"), commands::RequestRefund{AccountId("acct")});
+    REQUIRE_FALSE(refund);
+    CHECK(refund.error() == errc::nothing_to_refund);
+    CHECK(w.replays_to_same_state());
+}
+
+TEST_CASE("Cancel an agency that owes money keeps no negative balance refundable", "[ctm]") {
+    World w = agency_world();
+    w.given(commands::AdjustBalance{AgencyId("ag"), dollars(-1'200)});
+
+    const auto events =
+        succeeded(w.when(w.user("agnes"), commands::CancelAgency{AgencyId("ag"), clicked()}));
+
+    CHECK(find<events::BalanceRefundable>(events) == nullptr);
+    const auto refund = w.when(w.user("agnes"), commands::RequestRefund{AgencyId("ag")});
+    REQUIRE_FALSE(refund);
+    CHECK(refund.error() == errc::nothing_to_refund);
+}
+
+TEST_CASE("Cancel again after a reactivation: the 60-day window runs from the latest cancel",
+          "[ctm]") {
+    World w = canceled_standalone();
+    const Time t0 = w.now;
+    w.advance_to(t0 + days(30));
+    w.given(w.user("ann"), commands::ReactivateAccount{AccountId("acct"), clicked()});
+    w.advance_to(t0 + days(40));
+    const Time t40 = w.now;
+
+    const auto events =
+        succeeded(w.when(w.user("ann"), commands::CancelAccount{AccountId("acct"), clicked()}));
+
+    CHECK(names(events)
+          == Names{"account_canceled", "billing_changed", "data_purge_scheduled",
+                   "balance_refundable"});
+    CHECK(find<events::BalanceRefundable>(events)->until == std::optional<Time>(t40 + days(90)));
+    // Nothing fires at the first cancel's deadlines; the second cancel's restore window closes.
+    const auto fired = w.advance_to(t0 + days(90));
+    CHECK(names(fired) == Names{"restore_window_closed"});
+    CHECK(event_time(fired.front()) == t40 + days(14));
+    CHECK(w.account_state("acct").status == AccountStatus::canceled);
+    w.advance_to(t40 + days(60) - seconds(1));
+    CHECK(w.check(w.user("ann"), commands::ReactivateAccount{AccountId("acct"), clicked()})
+              .is_allowed());
+    CHECK(names(w.advance_to(t40 + days(60))) == Names{"account_closed", "data_purged"});
+    CHECK(w.replays_to_same_state());
+}
