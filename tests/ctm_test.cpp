@@ -1173,3 +1173,85 @@ TEST_CASE("Cancel again after a reactivation: the 60-day window runs from the la
     CHECK(names(w.advance_to(t40 + days(60))) == Names{"account_closed", "data_purged"});
     CHECK(w.replays_to_same_state());
 }
+
+TEST_CASE("A sub-account closed before its agency was canceled waits for the agency", "[ctm]") {
+    World w = agency_world();
+    w.given(w.user("sue"), commands::CloseSubAccount{AccountId("sub2"), clicked()});
+    w.advance(days(1));
+    w.given(w.user("agnes"), commands::CancelAgency{AgencyId("ag"), clicked()});
+    w.advance(days(1));
+    const commands::ReactivateAccount reactivate{AccountId("sub2"), clicked()};
+
+    const auto verdict = w.check(w.user("sue"), reactivate);
+    CHECK(verdict.refusals.size() == 1);
+    CHECK(verdict.has(errc::agency_canceled));
+
+    // Once support brings the agency back, the sub-account's own self-service window applies.
+    w.given(commands::ReactivateAgency{AgencyId("ag"), {}});
+    const auto events = succeeded(w.when(w.user("sue"), reactivate));
+    CHECK(find<events::AccountReactivated>(events) != nullptr);
+    CHECK(w.replays_to_same_state());
+}
+
+TEST_CASE("Advance past 90 days forfeits a canceled agency's unrequested balance", "[ctm]") {
+    World w = agency_world();
+    const Time t0 = w.now;
+    w.given(commands::AdjustBalance{AgencyId("ag"), dollars(3'000)});
+    w.given(w.user("agnes"), commands::CancelAgency{AgencyId("ag"), clicked()});
+    w.advance_to(t0 + days(61));
+    REQUIRE(w.agency_state("ag").status == AgencyStatus::closed);
+
+    const auto fired = w.advance_to(t0 + days(90));
+
+    CHECK(names(fired) == Names{"balance_forfeited"});
+    const auto* forfeited = find<events::BalanceForfeited>(fired);
+    REQUIRE(forfeited != nullptr);
+    CHECK(forfeited->owner == BalanceOwner(AgencyId("ag")));
+    CHECK(forfeited->amount == dollars(3'000));
+    const auto late = w.when(w.user("agnes"), commands::RequestRefund{AgencyId("ag")});
+    REQUIRE_FALSE(late);
+    CHECK(late.error() == errc::nothing_to_refund);
+    CHECK(w.replays_to_same_state());
+}
+
+TEST_CASE("An administrator of one sub-account can act on no other sub-account", "[ctm]") {
+    World w = agency_world();
+    w.given(w.user("sam"), commands::CloseSubAccount{AccountId("sub1"), clicked()});
+    const auto sue = w.user("sue");
+    const AccountId sub1("sub1");
+
+    const std::vector<Command> attempts = {
+        commands::ReactivateAccount{sub1, clicked()},
+        commands::RestoreNumber{NumberId("s1a")},
+        commands::RequestRefund{sub1},
+    };
+    for (const auto& command : attempts) {
+        INFO("operation " << to_string(operation_of(command)));
+        CHECK(w.check(sue, command).has(errc::actor_out_of_scope));
+    }
+    const auto pause =
+        w.when(sue, commands::PauseTracking{AccountId("sub3"), std::nullopt, clicked()});
+    REQUIRE_FALSE(pause);
+    CHECK(pause.error() == errc::actor_out_of_scope);
+    const auto stop = w.when(sue, commands::StopCalls{AccountId("sub3"), std::nullopt, clicked()});
+    REQUIRE_FALSE(stop);
+    CHECK(stop.error() == errc::actor_out_of_scope);
+}
+
+TEST_CASE("Close a sub-account again: only the numbers active now are released", "[ctm]") {
+    World w = agency_world();
+    w.given(w.user("sam"), commands::CloseSubAccount{AccountId("sub1"), clicked()});
+    w.advance(days(2));
+    w.given(w.user("sam"), commands::ReactivateAccount{AccountId("sub1"), clicked()});
+    w.given(w.user("sam"), commands::RestoreNumber{NumberId("s1b")});
+    w.advance(days(1));
+
+    const auto events =
+        succeeded(w.when(w.user("sam"), commands::CloseSubAccount{AccountId("sub1"), clicked()}));
+
+    CHECK(
+        names(events)
+        == Names{"number_released", "account_canceled", "billing_changed", "data_purge_scheduled"});
+    CHECK(released_numbers(events) == std::vector<NumberId>{NumberId("s1b")});
+    CHECK(w.replays_to_same_state());
+}
