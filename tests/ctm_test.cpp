@@ -38,7 +38,7 @@ World standalone() {
     return w;
 }
 
-/// A standalone account, canceled by its administrator at `canceled_at` with 25.00 USD kept.
+/// The standalone account with 25.00 USD, canceled by its administrator at the start time.
 World canceled_standalone() {
     World w = standalone();
     w.credit("acct", 2'500);
