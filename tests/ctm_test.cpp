@@ -257,7 +257,7 @@ TEST_CASE("Stop incoming calls for one number, offsite numbers included", "[ctm]
     CHECK(charges_continue(w.account_state("acct")));
 }
 
-TEST_CASE("Resume incoming calls, account-wide and per number; resuming live calls is refused",
+TEST_CASE("Resume incoming calls, account-wide and per number, and refuse resuming live calls",
           "[ctm]") {
     World w = standalone();
     const auto ann = w.user("ann");
