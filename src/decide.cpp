@@ -302,10 +302,11 @@ class Judge {
                 return;
             case Gate::closed:
             case Gate::invalid:
-                refuse(
-                    g.status == AgencyStatus::active ? errc::invalid_state : errc::agency_canceled,
-                    "cannot " + name + " while agency " + g.id.str() + " is "
-                        + std::string(to_string(g.status)));
+                refuse(g.status == AgencyStatus::active   ? errc::invalid_state
+                       : g.status == AgencyStatus::closed ? errc::agency_closed
+                                                          : errc::agency_canceled,
+                       "cannot " + name + " while agency " + g.id.str() + " is "
+                           + std::string(to_string(g.status)));
                 return;
         }
     }
@@ -475,9 +476,13 @@ void check_reactivation(Judge& j, const Account& a) {
     }
     if (a.agency) {
         const auto* g = j.state.find_agency(*a.agency);
-        if (g != nullptr && g->status != AgencyStatus::active) {
+        if (g != nullptr && g->status == AgencyStatus::canceled) {
             j.refuse(errc::agency_canceled,
                      "agency " + g->id.str() + " is canceled; support must reactivate it first");
+        } else if (g != nullptr && g->status == AgencyStatus::closed) {
+            j.refuse(errc::agency_closed, "agency " + g->id.str()
+                                              + " is closed for good; its sub-accounts cannot "
+                                                "come back through it");
         }
     }
 }
