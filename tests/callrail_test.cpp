@@ -76,7 +76,7 @@ Deadline pause_maximum_of(Time at) {
 // --- pause ------------------------------------------------------------------------------------
 
 TEST_CASE(
-    "pause_account: an administrator pauses before October 2020; numbers are held for a "
+    "pause_account: an administrator pauses before October 2020: numbers are held for a "
     "hold fee, reports are suspended, for at most 182 days",
     "[callrail]") {
     auto w = callrail_world();
@@ -277,7 +277,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "resume_account restores the plan and add-ons in force at the pause; set_plan is "
+    "resume_account restores the plan and add-ons in force at the pause, and set_plan is "
     "refused while paused",
     "[callrail]") {
     auto w = callrail_world();
@@ -303,7 +303,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "resume_account: any administrator can resume, not only the one who paused; others "
+    "resume_account: any administrator can resume, not only the one who paused, and others "
     "cannot",
     "[callrail]") {
     auto w = callrail_world();
@@ -335,7 +335,7 @@ TEST_CASE("resume_account on an active account is refused as already active", "[
 // --- pause maximum ----------------------------------------------------------------------------
 
 TEST_CASE(
-    "pause maximum: at +182 days the held numbers are released and the hold fee stops; the "
+    "pause maximum: at +182 days the held numbers are released and the hold fee stops, and the "
     "account stays paused",
     "[callrail]") {
     auto w = callrail_world();
