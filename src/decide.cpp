@@ -453,14 +453,18 @@ void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const Cancel
 
 /// Whether the account's way back is still open, and open to this actor.
 void check_reactivation(Judge& j, const Account& a) {
-    if (a.status != AccountStatus::canceled || !a.timeline.canceled_at) return;
     const auto rule = rule_for(j.policy, a);
+    const bool closed_for_good = a.status == AccountStatus::closed;
+    if (!closed_for_good && (a.status != AccountStatus::canceled || !a.timeline.canceled_at)) {
+        return;
+    }
     if (rule.reactivation == Reactivation::impossible) {
         j.refuse(errc::window_not_offered, "the " + j.policy.name
                                                + " policy never reactivates a canceled account; "
                                                  "a returning customer opens a new one");
         return;
     }
+    if (closed_for_good) return;  // the gate says so; the window and roles no longer matter
     if (!rule.reactivation_window.is_open(*a.timeline.canceled_at, j.now)) {
         j.refuse(errc::window_closed, "the " + to_string(rule.reactivation_window)
                                           + " reactivation window closed at "
