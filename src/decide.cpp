@@ -805,12 +805,24 @@ void handle(Judge& j, const commands::ResumeAccount& c, Events* out) {
     j.offered(op);
     j.authorized(op, target_of(*a));
     j.gate(op, *a);
+    // The pause maximum may have passed before the host fired it: judge as if it had.
+    const bool maximum_reached = a->pause_until && j.now >= *a->pause_until;
+    if (maximum_reached && j.policy.pause.on_maximum == OnPauseMaximum::close_account) {
+        j.refuse(errc::account_closed, "account " + a->id.str() + " reached the pause maximum at "
+                                           + format_time(*a->pause_until) + " and closed");
+    }
     j.confirmed(op, c.confirmation, nullptr);
     if (!out || !j.ok()) return;
     std::vector<NumberId> held;
     j.for_each_number(*a, [&](const TrackingNumber& n) {
         if (n.status == NumberStatus::held) held.push_back(n.id);
     });
+    if (maximum_reached) {
+        // Held only until the maximum: released, never reactivated.
+        out->push_back(events::PauseMaximumReached{a->id, j.now});
+        for (const auto& id : held) out->push_back(events::NumberReleased{id, a->id, j.now});
+        held.clear();
+    }
     out->push_back(events::AccountResumed{a->id, j.now});
     if (!held.empty()) out->push_back(events::NumbersReactivated{a->id, std::move(held), j.now});
     if (a->plan_before_pause) {
