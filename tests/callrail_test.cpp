@@ -389,6 +389,51 @@ TEST_CASE("resume_account after the pause maximum brings the plan back but not t
     CHECK(w.number_state("n2").status == NumberStatus::released);
 }
 
+TEST_CASE(
+    "resume_account at the pause maximum, before the host has fired it, releases the held "
+    "numbers instead of bringing them back",
+    "[callrail]") {
+    auto w = callrail_world();
+    const Time paused_at = w.now;
+    w.given(w.user("ann"), commands::PauseAccount{acme, clicked()});
+    w.now = paused_at + days(182);  // no advance: the deadline is due but not fired
+
+    auto result = w.when(w.user("ann"), commands::ResumeAccount{acme, terms_accepted()});
+
+    REQUIRE(result);
+    CHECK(names(result.value())
+          == Names{"pause_maximum_reached", "number_released", "number_released", "account_resumed",
+                   "plan_restored", "billing_changed"});
+    for (const auto& e : result.value()) CHECK(event_time(e) == w.now);
+    CHECK(w.account_state("acme").status == AccountStatus::active);
+    CHECK(w.account_state("acme").plan == pro());
+    CHECK(w.account_state("acme").charges == in_service());
+    CHECK(w.number_state("n1").status == NumberStatus::released);
+    CHECK(w.number_state("n2").status == NumberStatus::released);
+    CHECK(w.state.deadlines.empty());
+    CHECK(w.advance(days(1)).empty());
+    CHECK(w.replays_to_same_state());
+}
+
+TEST_CASE("resume_account one second before the pause maximum brings the held numbers back",
+          "[callrail]") {
+    auto w = callrail_world();
+    const Time paused_at = w.now;
+    w.given(w.user("ann"), commands::PauseAccount{acme, clicked()});
+    CHECK(w.advance(days(182) - seconds(1)).empty());
+
+    auto result = w.when(w.user("ann"), commands::ResumeAccount{acme, terms_accepted()});
+
+    REQUIRE(result);
+    CHECK(names(result.value())
+          == Names{"account_resumed", "numbers_reactivated", "plan_restored", "billing_changed"});
+    CHECK(w.number_state("n1").status == NumberStatus::active);
+    CHECK(w.state.deadlines.empty());
+    CHECK(w.advance(days(1)).empty());
+    CHECK(w.now > paused_at + days(182));
+    CHECK(w.number_state("n1").status == NumberStatus::active);
+}
+
 // --- close ------------------------------------------------------------------------------------
 
 TEST_CASE("close_account is administrators only", "[callrail]") {
