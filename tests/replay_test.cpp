@@ -337,3 +337,32 @@ TEST_CASE(
     });
     CHECK(ok);
 }
+
+TEST_CASE(
+    "property: a lifecycle command after a deadline is allowed or refused the same whether "
+    "or not the host has fired the deadline",
+    "[property]") {
+    const bool ok = rc::check("judged the same before and after firing", [] {
+        const auto w = random_history();
+        World fired = w;
+        World unfired = w;
+        const Duration by = pick(steps) + pick(steps);
+        fired.advance(by);
+        unfired.now = w.now + by;
+        for (int i = 0; i < 10; ++i) {
+            const Tenant& t = pick(tenants);
+            const std::string user = pick(t.users);
+            const Actor actor = user == "support" ? w.support : w.user(user.c_str());
+            const Command c = command(w.policy, t);
+            if (operation_of(c) < Operation::pause_tracking) continue;  // provisioning
+            const auto after = fired.check(actor, c);
+            const auto before = unfired.check(actor, c);
+            RC_LOG() << to_string(operation_of(c)) << " by " << user << ": fired "
+                     << (after.is_allowed() ? "allowed" : after.refusals.front().detail)
+                     << ", not fired "
+                     << (before.is_allowed() ? "allowed" : before.refusals.front().detail) << '\n';
+            RC_ASSERT(after.is_allowed() == before.is_allowed());
+        }
+    });
+    CHECK(ok);
+}
