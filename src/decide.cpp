@@ -1038,8 +1038,9 @@ void handle(Judge& j, const commands::RequestRefund& c, Events* out) {
             if (b->refundable_until && j.now >= *b->refundable_until) {
                 j.refuse(errc::window_closed,
                          "the refund window closed at " + format_time(*b->refundable_until));
-            } else if (b->available.is_zero()) {
-                j.refuse(errc::nothing_to_refund, "the available balance is zero");
+            } else if (b->available.is_zero() || b->available.is_negative()) {
+                j.refuse(errc::nothing_to_refund,
+                         "the available balance is " + to_string(b->available));
             }
             break;
         case BalanceStatus::refund_requested:
