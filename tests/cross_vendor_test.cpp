@@ -373,3 +373,24 @@ TEST_CASE(
     REQUIRE(paused);
     CHECK(callrail.account_state("acme").charges == Charges{Charge::hold_fee});
 }
+
+TEST_CASE(
+    "request_refund after cancel with a negative balance (money owed) is refused as nothing "
+    "to refund, in ctm and callrail",
+    "[cross-vendor]") {
+    for (auto& policy : {policies::ctm(), policies::callrail()}) {
+        INFO("preset " << policy.name);
+        auto w = world(policy);
+        w.given(commands::AdjustBalance{acme, dollars(-2'800)});
+        REQUIRE(w.account_state("acme").balance.available == dollars(-300));
+        REQUIRE(leave(w));
+        w.advance(days(1));
+
+        auto result = w.when(w.user("boss"), commands::RequestRefund{acme});
+
+        REQUIRE_FALSE(result);
+        CHECK(result.error() == errc::nothing_to_refund);
+        CHECK(w.account_state("acme").balance.available == dollars(-300));
+        CHECK(w.account_state("acme").balance.status != BalanceStatus::refund_requested);
+    }
+}
