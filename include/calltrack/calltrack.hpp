@@ -12,6 +12,7 @@
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
 #include <calltrack/ids.hpp>
+#include <calltrack/in_memory_store.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/phone_number.hpp>
 #include <calltrack/policy.hpp>

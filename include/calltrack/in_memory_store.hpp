@@ -1,0 +1,93 @@
+#pragma once
+
+// The default Store: everything in memory, nothing survives the process. Complete against the
+// contract in store.hpp (it passes calltrack::testing::run_store_conformance) and safe to share
+// between threads: one mutex guards every call, so two engines in two threads may use one store.
+//
+// Costs: record reads are O(log n); due_deadlines is O(log n + k) for k due deadlines;
+// read_stream and read_all cost in proportion to what they return; commit costs in proportion to
+// the size of the batch. Reads return copies.
+
+#include <calltrack/store.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace calltrack {
+
+class InMemoryStore final : public Store {
+  public:
+    InMemoryStore() = default;
+    InMemoryStore(const InMemoryStore&) = delete;
+    InMemoryStore& operator=(const InMemoryStore&) = delete;
+    ~InMemoryStore() override = default;
+
+    result<std::optional<Versioned<Agency>>> load_agency(const AgencyId& id) override;
+    result<std::optional<Versioned<Account>>> load_account(const AccountId& id) override;
+    result<std::optional<Versioned<TrackingNumber>>> load_number(const NumberId& id) override;
+    result<std::optional<Versioned<UserGrants>>> load_grants(const UserId& user) override;
+    result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
+        const AccountId& account) override;
+    result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override;
+    result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override;
+
+    result<void> commit(const CommitBatch& batch) override;
+
+    result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override;
+    result<std::vector<Deadline>> deadlines_of(const std::string& subject) override;
+
+    result<std::vector<StoredEvent>> read_stream(const StreamId& stream,
+                                                 Version after = 0) override;
+    result<std::vector<StoredEvent>> read_all(std::uint64_t after, std::size_t limit) override;
+    result<std::optional<Time>> last_event_time() override;
+
+    result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) override;
+    result<void> acknowledge_effects(std::uint64_t up_to) override;
+
+    result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override;
+
+  private:
+    bool versions_match(const CommitBatch& batch) const;
+    void write_account(const RecordWrite<Account>& write);
+    void write_number(const RecordWrite<TrackingNumber>& write);
+    void append_event(const AppendEvent& append);
+
+    mutable std::mutex mutex_;
+
+    std::map<AgencyId, Versioned<Agency>> agencies_;
+    std::map<AccountId, Versioned<Account>> accounts_;
+    std::map<NumberId, Versioned<TrackingNumber>> numbers_;
+    std::map<UserId, Versioned<UserGrants>> grants_;
+
+    // Indexes, kept up to date from the committed records.
+    std::map<AccountId, std::set<NumberId>> numbers_by_account_;
+    std::map<AgencyId, std::set<AccountId>> sub_accounts_by_agency_;
+    /// Numbers on an account (is_on_account) by phone number. A set, so that two records that
+    /// claim one phone number (which the core never produces) still answer deterministically.
+    std::map<PhoneNumber, std::set<NumberId>> numbers_by_phone_;
+
+    std::set<Deadline> deadlines_;
+    std::map<std::string, std::set<Deadline>> deadlines_by_subject_;
+
+    /// The global log: the event with sequence s is events_[s - 1].
+    std::vector<StoredEvent> events_;
+    /// Each stream's events as indexes into events_: stream_version v is at [v - 1].
+    std::map<StreamId, std::vector<std::size_t>> streams_;
+    std::optional<Time> last_event_time_;
+
+    /// Unacknowledged entries, in sequence order.
+    std::deque<OutboxEntry> outbox_;
+    std::uint64_t last_effect_sequence_ = 0;
+    std::uint64_t acknowledged_up_to_ = 0;
+
+    std::map<std::string, IdempotencyRecord> idempotency_;
+};
+
+}  // namespace calltrack

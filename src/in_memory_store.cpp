@@ -1,0 +1,265 @@
+#include <calltrack/in_memory_store.hpp>
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+namespace calltrack {
+
+namespace {
+
+using Lock = std::lock_guard<std::mutex>;
+
+const AgencyId& key_of(const Agency& a) {
+    return a.id;
+}
+const AccountId& key_of(const Account& a) {
+    return a.id;
+}
+const NumberId& key_of(const TrackingNumber& n) {
+    return n.id;
+}
+const UserId& key_of(const UserGrants& g) {
+    return g.user;
+}
+
+template <class Id, class T>
+std::optional<Versioned<T>> find_record(const std::map<Id, Versioned<T>>& records, const Id& id) {
+    const auto it = records.find(id);
+    if (it == records.end()) return std::nullopt;
+    return it->second;
+}
+
+// Checks each write against the version it would meet if the batch's earlier writes had been
+// applied: the same record written twice in one batch must name 0 then 1 (or v then v + 1), as
+// two UPDATE ... WHERE version = ? statements in one transaction would require.
+template <class Id, class T>
+bool writes_match(const std::map<Id, Versioned<T>>& records,
+                  const std::vector<RecordWrite<T>>& writes) {
+    std::map<Id, Version> staged;
+    for (const auto& write : writes) {
+        const Id& id = key_of(write.value);
+        Version current = 0;
+        if (const auto s = staged.find(id); s != staged.end()) {
+            current = s->second;
+        } else if (const auto r = records.find(id); r != records.end()) {
+            current = r->second.version;
+        }
+        if (write.expected_version != current) return false;
+        staged[id] = current + 1;
+    }
+    return true;
+}
+
+template <class Id, class T>
+void write_record(std::map<Id, Versioned<T>>& records, const RecordWrite<T>& write) {
+    records.insert_or_assign(key_of(write.value),
+                             Versioned<T>{write.value, write.expected_version + 1});
+}
+
+template <class Key, class Value>
+void erase_from_index(std::map<Key, std::set<Value>>& index, const Key& key, const Value& value) {
+    const auto it = index.find(key);
+    if (it == index.end()) return;
+    it->second.erase(value);
+    if (it->second.empty()) index.erase(it);
+}
+
+}  // namespace
+
+result<std::optional<Versioned<Agency>>> InMemoryStore::load_agency(const AgencyId& id) {
+    const Lock lock(mutex_);
+    return find_record(agencies_, id);
+}
+
+result<std::optional<Versioned<Account>>> InMemoryStore::load_account(const AccountId& id) {
+    const Lock lock(mutex_);
+    return find_record(accounts_, id);
+}
+
+result<std::optional<Versioned<TrackingNumber>>> InMemoryStore::load_number(const NumberId& id) {
+    const Lock lock(mutex_);
+    return find_record(numbers_, id);
+}
+
+result<std::optional<Versioned<UserGrants>>> InMemoryStore::load_grants(const UserId& user) {
+    const Lock lock(mutex_);
+    return find_record(grants_, user);
+}
+
+result<std::vector<Versioned<TrackingNumber>>> InMemoryStore::load_numbers_of(
+    const AccountId& account) {
+    const Lock lock(mutex_);
+    std::vector<Versioned<TrackingNumber>> found;
+    const auto it = numbers_by_account_.find(account);
+    if (it == numbers_by_account_.end()) return found;
+    found.reserve(it->second.size());
+    for (const NumberId& id : it->second) found.push_back(numbers_.at(id));
+    return found;
+}
+
+result<std::vector<Versioned<Account>>> InMemoryStore::load_sub_accounts(const AgencyId& agency) {
+    const Lock lock(mutex_);
+    std::vector<Versioned<Account>> found;
+    const auto it = sub_accounts_by_agency_.find(agency);
+    if (it == sub_accounts_by_agency_.end()) return found;
+    found.reserve(it->second.size());
+    for (const AccountId& id : it->second) found.push_back(accounts_.at(id));
+    return found;
+}
+
+result<std::optional<NumberId>> InMemoryStore::find_number_by_phone(const PhoneNumber& phone) {
+    const Lock lock(mutex_);
+    const auto it = numbers_by_phone_.find(phone);
+    if (it == numbers_by_phone_.end()) return std::optional<NumberId>();
+    return std::optional<NumberId>(*it->second.begin());
+}
+
+bool InMemoryStore::versions_match(const CommitBatch& batch) const {
+    return writes_match(agencies_, batch.agencies) && writes_match(accounts_, batch.accounts)
+           && writes_match(numbers_, batch.numbers) && writes_match(grants_, batch.grants);
+}
+
+void InMemoryStore::write_account(const RecordWrite<Account>& write) {
+    const Account& account = write.value;
+    if (const auto old = accounts_.find(account.id); old != accounts_.end()) {
+        if (const auto& agency = old->second.value.agency) {
+            erase_from_index(sub_accounts_by_agency_, *agency, account.id);
+        }
+    }
+    if (account.agency) sub_accounts_by_agency_[*account.agency].insert(account.id);
+    write_record(accounts_, write);
+}
+
+void InMemoryStore::write_number(const RecordWrite<TrackingNumber>& write) {
+    const TrackingNumber& number = write.value;
+    if (const auto old = numbers_.find(number.id); old != numbers_.end()) {
+        const TrackingNumber& before = old->second.value;
+        erase_from_index(numbers_by_account_, before.account, number.id);
+        erase_from_index(numbers_by_phone_, before.number, number.id);
+    }
+    numbers_by_account_[number.account].insert(number.id);
+    if (is_on_account(number)) numbers_by_phone_[number.number].insert(number.id);
+    write_record(numbers_, write);
+}
+
+void InMemoryStore::append_event(const AppendEvent& append) {
+    auto& stream = streams_[append.stream];
+    StoredEvent stored;
+    stored.sequence = events_.size() + 1;
+    stored.stream = append.stream;
+    stored.stream_version = stream.size() + 1;
+    stored.event = append.event;
+    stream.push_back(events_.size());
+    events_.push_back(std::move(stored));
+
+    const Time at = event_time(append.event);
+    if (!last_event_time_ || *last_event_time_ < at) last_event_time_ = at;
+}
+
+// Validation first, so a refused batch writes nothing. The writes themselves cannot fail except by
+// running out of memory, which is not a condition this store reports.
+result<void> InMemoryStore::commit(const CommitBatch& batch) {
+    const Lock lock(mutex_);
+    if (!versions_match(batch)) return errc::concurrency_conflict;
+    // Another writer already committed under this key: it won the race.
+    if (batch.idempotency && idempotency_.count(batch.idempotency->key) != 0) {
+        return errc::concurrency_conflict;
+    }
+
+    for (const auto& write : batch.agencies) write_record(agencies_, write);
+    for (const auto& write : batch.accounts) write_account(write);
+    for (const auto& write : batch.numbers) write_number(write);
+    for (const auto& write : batch.grants) write_record(grants_, write);
+
+    for (const auto& append : batch.events) append_event(append);
+
+    for (const Deadline& d : batch.deadlines_removed) {
+        deadlines_.erase(d);
+        erase_from_index(deadlines_by_subject_, d.subject, d);
+    }
+    for (const Deadline& d : batch.deadlines_added) {
+        deadlines_.insert(d);
+        deadlines_by_subject_[d.subject].insert(d);
+    }
+
+    for (const HostEffect& effect : batch.effects) {
+        outbox_.push_back(OutboxEntry{++last_effect_sequence_, effect});
+    }
+
+    if (batch.idempotency) idempotency_.emplace(batch.idempotency->key, *batch.idempotency);
+    return boost::outcome_v2::success();
+}
+
+result<std::vector<Deadline>> InMemoryStore::due_deadlines(Time t, std::size_t limit) {
+    const Lock lock(mutex_);
+    std::vector<Deadline> due;
+    for (auto it = deadlines_.begin(); it != deadlines_.end() && due.size() < limit; ++it) {
+        if (t < it->at) break;
+        due.push_back(*it);
+    }
+    return due;
+}
+
+result<std::vector<Deadline>> InMemoryStore::deadlines_of(const std::string& subject) {
+    const Lock lock(mutex_);
+    const auto it = deadlines_by_subject_.find(subject);
+    if (it == deadlines_by_subject_.end()) return std::vector<Deadline>();
+    return std::vector<Deadline>(it->second.begin(), it->second.end());
+}
+
+result<std::vector<StoredEvent>> InMemoryStore::read_stream(const StreamId& stream, Version after) {
+    const Lock lock(mutex_);
+    std::vector<StoredEvent> found;
+    const auto it = streams_.find(stream);
+    if (it == streams_.end() || after >= it->second.size()) return found;
+    const auto& positions = it->second;
+    found.reserve(positions.size() - after);
+    for (auto p = positions.begin() + static_cast<std::ptrdiff_t>(after); p != positions.end();
+         ++p) {
+        found.push_back(events_[*p]);
+    }
+    return found;
+}
+
+result<std::vector<StoredEvent>> InMemoryStore::read_all(std::uint64_t after, std::size_t limit) {
+    const Lock lock(mutex_);
+    std::vector<StoredEvent> found;
+    if (after >= events_.size()) return found;
+    const auto first = events_.begin() + static_cast<std::ptrdiff_t>(after);
+    const auto count = std::min<std::size_t>(limit, events_.size() - after);
+    found.assign(first, first + static_cast<std::ptrdiff_t>(count));
+    return found;
+}
+
+result<std::optional<Time>> InMemoryStore::last_event_time() {
+    const Lock lock(mutex_);
+    return last_event_time_;
+}
+
+result<std::vector<OutboxEntry>> InMemoryStore::pending_effects(std::size_t limit) {
+    const Lock lock(mutex_);
+    const auto count = std::min(limit, outbox_.size());
+    return std::vector<OutboxEntry>(outbox_.begin(),
+                                    outbox_.begin() + static_cast<std::ptrdiff_t>(count));
+}
+
+// Only entries that exist are acknowledged: a watermark past the last sequence does not swallow
+// effects committed later, and acknowledging an earlier sequence again changes nothing.
+result<void> InMemoryStore::acknowledge_effects(std::uint64_t up_to) {
+    const Lock lock(mutex_);
+    acknowledged_up_to_ = std::max(acknowledged_up_to_, std::min(up_to, last_effect_sequence_));
+    while (!outbox_.empty() && outbox_.front().sequence <= acknowledged_up_to_) {
+        outbox_.pop_front();
+    }
+    return boost::outcome_v2::success();
+}
+
+result<std::optional<IdempotencyRecord>> InMemoryStore::find_idempotency(const std::string& key) {
+    const Lock lock(mutex_);
+    const auto it = idempotency_.find(key);
+    if (it == idempotency_.end()) return std::optional<IdempotencyRecord>();
+    return std::optional<IdempotencyRecord>(it->second);
+}
+
+}  // namespace calltrack
