@@ -176,6 +176,16 @@ Description describe(errc e) noexcept {
                     "a policy field has a value of the wrong type or out of range"};
         case errc::policy_contradictory:
             return {"policy_contradictory", "two or more policy fields contradict each other"};
+        case errc::json_malformed:
+            return {"json_malformed",
+                    "the text is not valid JSON; check its brackets, quotes and commas"};
+        case errc::json_unknown_field:
+            return {"json_unknown_field",
+                    "the JSON object has a key that the type does not define; check its spelling"};
+        case errc::json_invalid_field:
+            return {"json_invalid_field",
+                    "a JSON field is missing, has a value of the wrong type, or holds a value "
+                    "that is not valid; the diagnostic names the field"};
         case errc::concurrency_conflict:
             return {"concurrency_conflict",
                     "another writer changed the same records first; nothing was written, and "
@@ -236,6 +246,9 @@ condition condition_of(errc e) noexcept {
         case errc::policy_unknown_key:
         case errc::policy_invalid_value:
         case errc::policy_contradictory:
+        case errc::json_malformed:
+        case errc::json_unknown_field:
+        case errc::json_invalid_field:
         case errc::idempotency_key_reused:
             return condition::invalid_input;
         case errc::concurrency_conflict:

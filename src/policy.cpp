@@ -1,5 +1,7 @@
 #include <calltrack/policy.hpp>
 
+#include "detail/json_document.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -13,6 +15,12 @@
 #include <utility>
 
 namespace calltrack {
+
+using detail::describe_type;
+using detail::DuplicateKeyFinder;
+using detail::in_quotes;
+using detail::indexed;
+using detail::join;
 
 // --- names -----------------------------------------------------------------------------------
 
@@ -183,24 +191,6 @@ constexpr ChargesField charges_fields[] = {
     {"agency_active", &ChargeRule::agency_active},
     {"agency_canceled", &ChargeRule::agency_canceled},
 };
-
-std::string join(const std::string& path, std::string_view key) {
-    std::string joined = path;
-    if (!joined.empty()) joined += '.';
-    joined += key;
-    return joined;
-}
-
-std::string indexed(const std::string& path, std::size_t index) {
-    return path + '[' + std::to_string(index) + ']';
-}
-
-std::string in_quotes(std::string_view text) {
-    std::string q = "\"";
-    q += text;
-    q += '"';
-    return q;
-}
 
 result<void> refuse(PolicyDiagnostic* diagnostic, errc code, std::string field,
                     std::string problem) {
@@ -557,16 +547,6 @@ Json pause_to_json(const PauseRule& pause) {
 // Reading. Every reader returns false after recording what is wrong and where; the first
 // refusal is the one reported.
 
-std::string describe_type(const Json& j) {
-    if (j.is_number_float()) return "a fractional number";
-    if (j.is_number()) return "a number";
-    if (j.is_null()) return "null";
-    if (j.is_boolean()) return "a boolean";
-    if (j.is_string()) return "a string";
-    if (j.is_array()) return "an array";
-    return "an object";
-}
-
 class Reader {
   public:
     explicit Reader(PolicyDiagnostic* diagnostic) : diagnostic_(diagnostic) {}
@@ -902,68 +882,6 @@ class Reader {
   private:
     PolicyDiagnostic* diagnostic_;
     errc error_{};
-};
-
-/// Refuses a key that appears twice in one object: nlohmann would silently keep one of them.
-class DuplicateKeyFinder {
-  public:
-    bool operator()(int /*depth*/, nlohmann::json::parse_event_t event, Json& parsed) {
-        using event_t = nlohmann::json::parse_event_t;
-        switch (event) {
-            case event_t::object_start:
-                frames_.push_back(Frame{true, pending_name(), {}, {}});
-                break;
-            case event_t::array_start:
-                frames_.push_back(Frame{false, pending_name(), {}, {}});
-                break;
-            case event_t::object_end:
-            case event_t::array_end:
-                if (!frames_.empty()) frames_.pop_back();
-                break;
-            case event_t::key: {
-                if (frames_.empty() || !parsed.is_string()) break;
-                Frame& frame = frames_.back();
-                const auto& key = parsed.get_ref<const std::string&>();
-                if (!duplicate_
-                    && std::find(frame.keys.begin(), frame.keys.end(), key) != frame.keys.end()) {
-                    duplicate_ = path() + (frames_.size() > 1 ? "." : "") + key;
-                }
-                frame.keys.push_back(key);
-                frame.last_key = key;
-                break;
-            }
-            case event_t::value:
-                break;
-        }
-        return true;
-    }
-
-    const std::optional<std::string>& duplicate() const noexcept { return duplicate_; }
-
-  private:
-    struct Frame {
-        bool is_object;
-        std::string name;  ///< the key or "[]" this value sits under in its parent
-        std::vector<std::string> keys;
-        std::string last_key;
-    };
-
-    std::string pending_name() const {
-        if (frames_.empty()) return {};
-        return frames_.back().is_object ? frames_.back().last_key : "[]";
-    }
-
-    std::string path() const {
-        std::string p;
-        for (std::size_t i = 1; i < frames_.size(); ++i) {
-            if (!p.empty() && frames_[i].name != "[]") p += '.';
-            p += frames_[i].name;
-        }
-        return p;
-    }
-
-    std::vector<Frame> frames_;
-    std::optional<std::string> duplicate_;
 };
 
 }  // namespace

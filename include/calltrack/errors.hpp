@@ -87,6 +87,11 @@ enum class errc {
     policy_invalid_value,  ///< a value of the wrong type or range. Retry: no; fix the document.
     policy_contradictory,  ///< values that cannot hold together. Retry: no; fix the document.
 
+    // --- JSON records, events, effects and commands -------------------------------------------
+    json_malformed,      ///< the text is not valid JSON. Retry: no; fix the text.
+    json_unknown_field,  ///< a key the type does not have. Retry: no; fix its spelling.
+    json_invalid_field,  ///< a missing key, a value of the wrong type, or a bad value. Retry: no.
+
     // --- engine and storage -------------------------------------------------------------------
     concurrency_conflict,    ///< another writer changed a record first. Retry: yes.
     idempotency_key_reused,  ///< the key was used for a different command. Retry: no; new key.
