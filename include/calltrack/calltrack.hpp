@@ -13,6 +13,7 @@
 #include <calltrack/event.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/in_memory_store.hpp>
+#include <calltrack/json.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/phone_number.hpp>
 #include <calltrack/policy.hpp>

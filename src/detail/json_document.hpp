@@ -50,7 +50,8 @@ std::string describe_type(const Json& j) {
 }
 
 /// Refuses a key that appears twice in one object: nlohmann would silently keep one of them.
-/// Pass it (by std::ref) as the parser callback; `duplicate()` then names the first repeated key.
+/// Pass it (by std::ref) as the parser callback; `duplicate()` then names the first repeated key,
+/// as a path such as "operations.cancel_account.click" or "[1].role".
 class DuplicateKeyFinder {
   public:
     template <class Json>
@@ -58,10 +59,10 @@ class DuplicateKeyFinder {
         using event_t = nlohmann::json::parse_event_t;
         switch (event) {
             case event_t::object_start:
-                frames_.push_back(Frame{true, pending_name(), {}, {}});
+                frames_.push_back(Frame{true, next_name(), {}, {}, 0});
                 break;
             case event_t::array_start:
-                frames_.push_back(Frame{false, pending_name(), {}, {}});
+                frames_.push_back(Frame{false, next_name(), {}, {}, 0});
                 break;
             case event_t::object_end:
             case event_t::array_end:
@@ -80,6 +81,8 @@ class DuplicateKeyFinder {
                 break;
             }
             case event_t::value:
+                // A scalar: it takes its place in an array all the same.
+                (void)next_name();
                 break;
         }
         return true;
@@ -90,20 +93,24 @@ class DuplicateKeyFinder {
   private:
     struct Frame {
         bool is_object;
-        std::string name;  ///< the key or "[]" this value sits under in its parent
+        std::string name;  ///< the key or "[index]" this value sits under in its parent
         std::vector<std::string> keys;
         std::string last_key;
+        std::size_t elements;  ///< in an array: how many values it has so far
     };
 
-    std::string pending_name() const {
+    /// The name of the value starting now, under the innermost object or array.
+    std::string next_name() {
         if (frames_.empty()) return {};
-        return frames_.back().is_object ? frames_.back().last_key : "[]";
+        Frame& parent = frames_.back();
+        if (parent.is_object) return parent.last_key;
+        return '[' + std::to_string(parent.elements++) + ']';
     }
 
     std::string path() const {
         std::string p;
         for (std::size_t i = 1; i < frames_.size(); ++i) {
-            if (!p.empty() && frames_[i].name != "[]") p += '.';
+            if (!p.empty() && frames_[i].name.rfind('[', 0) != 0) p += '.';
             p += frames_[i].name;
         }
         return p;
