@@ -22,8 +22,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -268,6 +270,8 @@ struct Population {
     std::size_t accounts = 0;
     std::size_t agencies = 0;
     double seed_seconds = 0;
+    double seed_cpu_seconds =
+        0;  ///< process CPU time, which other load on the machine inflates less
     double bytes_per_account = 0;
     /// Sub-accounts [0, head) are for check and execute; [head, accounts) for canceling.
     std::size_t head = 0;
@@ -278,10 +282,12 @@ struct Population {
     const Actor& admin_of(std::size_t account) const { return admins[account / subs_per_agency]; }
 };
 
-/// How many sub-accounts the due-deadline benchmark cancels per iteration, and its iterations.
+/// How many sub-accounts the due-deadline benchmark cancels per round, its iterations, and how
+/// many rounds the tail of the population is kept for (so that repetitions still find fresh ones).
 constexpr int due_iterations = 3;
+constexpr std::size_t due_rounds_reserved = 10;
 std::size_t due_count(std::size_t accounts) {
-    return std::min<std::size_t>(10'000, accounts / 10);
+    return std::min<std::size_t>(10'000, accounts / (10 * due_rounds_reserved));
 }
 
 std::unique_ptr<Population> seed(std::size_t accounts) {
@@ -289,10 +295,11 @@ std::unique_ptr<Population> seed(std::size_t accounts) {
     auto p = std::make_unique<Population>();
     p->accounts = accounts;
     p->agencies = accounts / subs_per_agency;
-    p->head = accounts - due_iterations * due_count(accounts);
+    p->head = accounts - due_rounds_reserved * due_count(accounts);
 
     const std::size_t rss_before = rss_bytes();
     const auto start = std::chrono::steady_clock::now();
+    const std::clock_t cpu_start = std::clock();
     constexpr std::size_t agencies_per_commit = 10;
     for (std::size_t first = 0; first < p->agencies; first += agencies_per_commit) {
         CommitBatch batch;
@@ -302,6 +309,8 @@ std::unique_ptr<Population> seed(std::size_t accounts) {
         commit_or_fail(*p->store, batch);
     }
     p->seed_seconds = seconds_since(start);
+    p->seed_cpu_seconds =
+        static_cast<double>(std::clock() - cpu_start) / static_cast<double>(CLOCKS_PER_SEC);
     const std::size_t rss_after = rss_bytes();
     p->bytes_per_account =
         static_cast<double>(rss_after - rss_before) / static_cast<double>(accounts);
@@ -314,10 +323,10 @@ std::unique_ptr<Population> seed(std::size_t accounts) {
         p->admins.push_back(Actor{UserId(numbered("adm", i)), {admin_grant(agency)}});
     }
     std::fprintf(stderr,
-                 "engine_bench: seeded %zu accounts (%zu agencies, %zu numbers) in %.2f s; "
-                 "RSS %.1f -> %.1f MiB, %.0f bytes per account\n",
+                 "engine_bench: seeded %zu accounts (%zu agencies, %zu numbers) in %.2f s "
+                 "(%.2f s CPU); RSS %.1f -> %.1f MiB, %.0f bytes per account\n",
                  accounts, p->agencies, accounts * numbers_per_account, p->seed_seconds,
-                 static_cast<double>(rss_before) / 1048576.0,
+                 p->seed_cpu_seconds, static_cast<double>(rss_before) / 1048576.0,
                  static_cast<double>(rss_after) / 1048576.0, p->bytes_per_account);
     return p;
 }
@@ -379,6 +388,7 @@ void BM_SeedStore(benchmark::State& state) {
     report_population(state, p);
     state.counters["numbers"] = static_cast<double>(p.accounts * numbers_per_account);
     state.counters["bytes_per_account"] = p.bytes_per_account;
+    state.counters["cpu_s"] = p.seed_cpu_seconds;
 }
 BENCHMARK(BM_SeedStore)
     ->Name("seed store")
@@ -477,8 +487,16 @@ BENCHMARK(BM_EngineCheck)->Name("(b) Engine::check PauseTracking");
 // --- (c) Engine::execute throughput ------------------------------------------------------------
 
 /// Alternates PauseTracking on a random unpaused sub-account with ResumeTracking on a random
-/// paused one, so every command is allowed and each commits one event.
+/// paused one, so every command is allowed and each commits one event. With argument 1 every
+/// command carries a fresh idempotency key, which adds the key lookup, the command's JSON
+/// fingerprint and the stored receipt.
 void BM_EngineExecute(benchmark::State& state) {
+    const bool with_key = state.range(0) != 0;
+    static std::uint64_t key_counter = 0;
+    auto key = [&]() -> std::optional<std::string> {
+        if (!with_key) return std::nullopt;
+        return "req-" + std::to_string(++key_counter);
+    };
     Population& p = population();
     Engine engine(ctm(), bench_clock(), *p.store);
     std::mt19937 rng(random_seed + 1);
@@ -494,7 +512,8 @@ void BM_EngineExecute(benchmark::State& state) {
             std::size_t i = pick(rng);
             while (paused[i]) i = pick(rng);
             r = engine.execute(p.admin_of(i),
-                               commands::PauseTracking{p.account_ids[i], std::nullopt, clicked()});
+                               commands::PauseTracking{p.account_ids[i], std::nullopt, clicked()},
+                               key());
             paused[i] = true;
             paused_list.push_back(i);
         } else {
@@ -502,7 +521,7 @@ void BM_EngineExecute(benchmark::State& state) {
                 std::uniform_int_distribution<std::size_t>(0, paused_list.size() - 1)(rng);
             const std::size_t i = paused_list[k];
             r = engine.execute(p.admin_of(i),
-                               commands::ResumeTracking{p.account_ids[i], std::nullopt, {}});
+                               commands::ResumeTracking{p.account_ids[i], std::nullopt, {}}, key());
             paused[i] = false;
             paused_list[k] = paused_list.back();
             paused_list.pop_back();
@@ -521,19 +540,24 @@ void BM_EngineExecute(benchmark::State& state) {
     std::size_t i = 0;
     while (paused[i]) ++i;
     state.counters["store_calls_per_iter"] =
-        store_calls(*p.store,
-                    [&](Engine& e) {
-                        const auto a =
-                            e.execute(p.admin_of(i),
-                                      commands::PauseTracking{p.account_ids[i], {}, clicked()});
-                        const auto b = e.execute(
-                            p.admin_of(i), commands::ResumeTracking{p.account_ids[i], {}, {}});
-                        if (!a || !b) fail("counted execute failed");
-                    })
+        store_calls(
+            *p.store,
+            [&](Engine& e) {
+                const auto a = e.execute(
+                    p.admin_of(i), commands::PauseTracking{p.account_ids[i], {}, clicked()}, key());
+                const auto b = e.execute(p.admin_of(i),
+                                         commands::ResumeTracking{p.account_ids[i], {}, {}}, key());
+                if (!a || !b) fail("counted execute failed");
+            })
         / 2;
     report_population(state, p);
 }
-BENCHMARK(BM_EngineExecute)->Name("(c) Engine::execute Pause/ResumeTracking")->MinTime(2.0);
+BENCHMARK(BM_EngineExecute)
+    ->Name("(c) Engine::execute Pause/ResumeTracking")
+    ->ArgName("idempotency_key")
+    ->Arg(0)
+    ->Arg(1)
+    ->MinTime(2.0);
 
 // --- (e) advance firing 10,000 due deadlines --------------------------------------------------
 
@@ -550,11 +574,14 @@ void BM_AdvanceDue(benchmark::State& state) {
     AllocationMeter allocs;
     std::size_t fired = 0;
     for (auto _ : state) {
+        if (next + due > p.accounts) {
+            state.SkipWithError("out of sub-accounts to close; raise due_rounds_reserved");
+            break;
+        }
         state.PauseTiming();
         clock.advance(boost::posix_time::hours(24 * 100)).value();
         if (!engine.advance()) fail("draining advance failed");
         for (std::size_t k = 0; k < due; ++k, ++next) {
-            if (next >= p.accounts) fail("out of sub-accounts to close");
             auto r = engine.execute(p.admin_of(next),
                                     commands::CloseSubAccount{p.account_ids[next], clicked()});
             if (!r) fail("close failed: " + r.error().message());
