@@ -351,7 +351,7 @@ Population& tenth_population() {
     return *p;
 }
 
-/// Allocations made between construction and total(), for a per-iteration counter.
+/// Allocations made between start() and stop(), summed over every start/stop pair.
 class AllocationMeter {
   public:
     void start() { begin_ = bench::allocation_count(); }
