@@ -105,9 +105,10 @@ TEST_CASE("execute commits the events and the queries read them back", "[engine]
     const auto account = engine.account(AccountId("plumbing")).value();
     REQUIRE(account);
     CHECK(account->status == AccountStatus::canceled);
-    for (const auto& n : engine.numbers(AccountId("plumbing")).value()) {
-        CHECK(n.status == NumberStatus::released);
-    }
+    // Held by name: value() on a temporary result hands back a reference into it.
+    const auto numbers = engine.numbers(AccountId("plumbing")).value();
+    CHECK(numbers.size() == 2);
+    for (const auto& n : numbers) CHECK(n.status == NumberStatus::released);
     const auto history = engine.history(AccountId("plumbing")).value();
     CHECK(history.back().stream_version == history.size());
     CHECK(event_name(history.back().event) == "data_purge_scheduled");
