@@ -438,7 +438,9 @@ void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const Cancel
             out.push_back(events::DataPurgeScheduled{a.id, *end, j.now});
         }
     }
-    if (a.balance.status == BalanceStatus::in_use && !a.balance.available.is_zero()) {
+    // Only credit is kept or forfeited; a balance owed (negative) is not a refund.
+    if (a.balance.status == BalanceStatus::in_use && !a.balance.available.is_zero()
+        && !a.balance.available.is_negative()) {
         if (rule.balance == BalanceOnCancel::forfeit) {
             out.push_back(events::BalanceForfeited{a.id, a.balance.available, j.now});
         } else {
@@ -884,7 +886,8 @@ void handle(Judge& j, const commands::CancelAgency& c, Events* out) {
     }
     emit_billing(*out, g->id, g->charges, j.policy.charges.agency_canceled,
                  rule.final_usage_invoice, j.now);
-    if (g->balance.status == BalanceStatus::in_use && !g->balance.available.is_zero()) {
+    if (g->balance.status == BalanceStatus::in_use && !g->balance.available.is_zero()
+        && !g->balance.available.is_negative()) {
         if (rule.balance == BalanceOnCancel::forfeit) {
             out->push_back(events::BalanceForfeited{g->id, g->balance.available, j.now});
         } else {
@@ -1003,7 +1006,13 @@ void handle(Judge& j, const commands::RequestRefund& c, Events* out) {
     }
     switch (b->status) {
         case BalanceStatus::in_use:
-            if (j.ok()) {
+            // Past the status gate the owner is canceled or closed: a cancel keeps only a
+            // positive balance refundable, so one with no credit is left in use.
+            if (j.ok() && (b->available.is_zero() || b->available.is_negative())) {
+                j.refuse(errc::nothing_to_refund, "the available balance is "
+                                                      + to_string(b->available)
+                                                      + "; there is no credit to refund");
+            } else if (j.ok()) {
                 j.refuse(errc::invalid_state,
                          "the balance is in use; it is refundable only "
                          "after a cancel");

@@ -892,7 +892,10 @@ result<Policy> policy_from_json(std::string_view json, PolicyDiagnostic* diagnos
     try {
         document = Json::parse(json.begin(), json.end(), std::ref(duplicates));
     } catch (const Json::parse_error& e) {
-        return refuse(diagnostic, errc::policy_malformed, "", e.what()).error();
+        return refuse(diagnostic, errc::policy_malformed, "",
+                      "the document is not valid JSON: "
+                          + std::string(detail::parse_error_position(e.what())))
+            .error();
     }
     if (duplicates.duplicate()) {
         return refuse(diagnostic, errc::policy_malformed, *duplicates.duplicate(),
