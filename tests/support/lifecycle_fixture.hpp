@@ -42,7 +42,8 @@ inline std::vector<std::string> names(const std::vector<Event>& events) {
 /// How many events have this name.
 inline std::size_t count(const std::vector<Event>& events, std::string_view name) {
     std::size_t n = 0;
-    for (const auto& e : events) if (event_name(e) == name) ++n;
+    for (const auto& e : events)
+        if (event_name(e) == name) ++n;
     return n;
 }
 
