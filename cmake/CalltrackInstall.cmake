@@ -3,7 +3,7 @@ include(CMakePackageConfigHelpers)
 
 set(CALLTRACK_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/calltrack")
 
-install(TARGETS calltrack EXPORT calltrackTargets
+install(TARGETS calltrack calltrack_sqlite EXPORT calltrackTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

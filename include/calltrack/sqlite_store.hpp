@@ -1,0 +1,165 @@
+#pragma once
+
+// A Store in one SQLite database file: durable across process crashes and (with the default
+// synchronous=FULL) power loss. Records, events, effects and idempotency receipts are kept as
+// calltrack's canonical JSON (calltrack/json.hpp) next to the columns that index them. The schema,
+// its migrations, the pragmas and the crash test are described in docs/sqlite.md.
+//
+// One SqliteStore is one connection. Its calls are serialised by a mutex, so threads may share
+// it; several SqliteStore objects (in one process or many) may open the same file, and optimistic
+// concurrency sorts out their commits: a writer that loses, or that waits longer than
+// busy_timeout for the write lock, gets errc::concurrency_conflict and may retry.
+//
+// No <sqlite3.h> here: the connection and statements are forward-declared, as SQLiteCpp does.
+
+#include <calltrack/errors.hpp>
+#include <calltrack/store.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace calltrack {
+
+/// How hard a commit waits for the disk (SQLite's `PRAGMA synchronous` in WAL mode).
+enum class SqliteSynchronous : std::uint8_t {
+    full,    ///< every commit is on disk before commit() returns: survives power loss
+    normal,  ///< survives a process crash; a power loss may undo the last commits, never corrupt
+};
+
+struct SqliteOptions {
+    SqliteSynchronous synchronous = SqliteSynchronous::full;
+    /// How long a writer waits for another connection's write lock before giving up with
+    /// errc::concurrency_conflict.
+    std::chrono::milliseconds busy_timeout{5000};
+};
+
+class SqliteStore final : public Store {
+  public:
+    /// The schema version this library writes (PRAGMA user_version). Older databases are
+    /// migrated forward on open; newer ones are refused with errc::schema_too_new.
+    static constexpr int schema_version = 1;
+
+    /// Opens (creating if needed) the database at `path`; ":memory:" gives a private, temporary
+    /// one. A file that is not a SQLite database is refused with errc::store_corrupt, one written
+    /// by a newer calltrack with errc::schema_too_new; `why`, when given, receives a sentence
+    /// naming the file and the cause.
+    static result<std::unique_ptr<SqliteStore>> open(const std::string& path,
+                                                     SqliteOptions options = {},
+                                                     std::string* why = nullptr);
+
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+    /// Rolls back an unfinished group, then closes the connection.
+    ~SqliteStore() override;
+
+    result<std::optional<Versioned<Agency>>> load_agency(const AgencyId& id) override;
+    result<std::optional<Versioned<Account>>> load_account(const AccountId& id) override;
+    result<std::optional<Versioned<TrackingNumber>>> load_number(const NumberId& id) override;
+    result<std::optional<Versioned<UserGrants>>> load_grants(const UserId& user) override;
+    result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
+        const AccountId& account) override;
+    result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override;
+    result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override;
+
+    /// One transaction (BEGIN IMMEDIATE ... COMMIT); inside a group, one savepoint.
+    result<void> commit(const CommitBatch& batch) override;
+
+    result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override;
+    result<std::vector<Deadline>> deadlines_of(const std::string& subject) override;
+
+    result<std::vector<StoredEvent>> read_stream(const StreamId& stream,
+                                                 Version after = 0) override;
+    result<std::vector<StoredEvent>> read_all(std::uint64_t after, std::size_t limit) override;
+    result<std::optional<Time>> last_event_time() override;
+
+    result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) override;
+    result<void> acknowledge_effects(std::uint64_t up_to) override;
+
+    result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override;
+
+    // --- group commit -------------------------------------------------------------------------
+    // Many commits in one transaction, for bulk imports and deadline sweeps: one disk flush for
+    // the lot. Inside a group each commit() is a savepoint, so a refused batch is rolled back
+    // alone and the others stay; reads on this store see the group's writes, other connections
+    // see none of them until end_group(). Groups nest; only the outermost one commits. While a
+    // group is open this connection holds the database's write lock.
+
+    /// Starts a group (BEGIN IMMEDIATE). errc::concurrency_conflict when another connection
+    /// holds the write lock for longer than busy_timeout.
+    result<void> begin_group();
+    /// Commits every batch of the group at once. On failure nothing of the group is written.
+    result<void> end_group();
+    /// Drops every batch of the group.
+    result<void> rollback_group();
+    bool is_in_group() const;
+
+    /// A group that rolls back unless commit() is called: `auto g = store.group();` ...
+    /// `g.value().commit();`.
+    class Group {
+      public:
+        Group(Group&& other) noexcept;
+        Group& operator=(Group&&) = delete;
+        Group(const Group&) = delete;
+        Group& operator=(const Group&) = delete;
+        ~Group();
+        result<void> commit();
+
+      private:
+        friend class SqliteStore;
+        explicit Group(SqliteStore& store) : store_(&store) {}
+        SqliteStore* store_;
+    };
+    result<Group> group();
+
+    // --- maintenance ----------------------------------------------------------------------------
+
+    /// SQLite's `PRAGMA integrity_check`: "ok" for a sound file, otherwise the problems found.
+    result<std::string> integrity_check();
+    /// The schema version stored in the file (PRAGMA user_version).
+    result<int> stored_schema_version();
+    /// SQLite's words for the last failure on this connection, for logs.
+    std::string last_error() const;
+
+  private:
+    struct Statements;
+
+    SqliteStore(sqlite3* db, SqliteOptions options);
+
+    result<void> initialise(const std::string& path, std::string* why);
+    result<void> migrate();
+    result<int> read_pragma_int(const char* sql);
+    result<void> commit_locked(const CommitBatch& batch);
+    result<void> check_versions(const CommitBatch& batch);
+    result<void> write_batch(const CommitBatch& batch);
+    result<void> run(std::size_t which);
+    result<void> end_group_locked();
+    result<void> rollback_group_locked();
+    result<sqlite3_stmt*> prepare(std::size_t which);
+    /// A record row's version and JSON text.
+    using RawRecord = std::pair<Version, std::string>;
+    result<std::optional<RawRecord>> read_record(std::size_t which, const std::string& key);
+    result<std::vector<RawRecord>> read_records(std::size_t which, const std::string& key);
+    result<void> execute(const char* sql);
+    boost::system::error_code fail(int code, const char* what);
+    boost::system::error_code corrupt(std::string what);
+
+    mutable std::mutex mutex_;
+    sqlite3* db_ = nullptr;
+    SqliteOptions options_;
+    std::unique_ptr<Statements> statements_;
+    int group_depth_ = 0;
+    bool is_group_lost_ = false;  ///< SQLite rolled the group's transaction back after an error
+    std::string last_error_;
+};
+
+}  // namespace calltrack

@@ -1,0 +1,1236 @@
+#include <calltrack/sqlite_store.hpp>
+
+#include <calltrack/json.hpp>
+
+#include <sqlite3.h>
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <map>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+// UPSERT (INSERT ... ON CONFLICT DO UPDATE) needs 3.24.
+static_assert(SQLITE_VERSION_NUMBER >= 3024000, "calltrack::sqlite needs SQLite 3.24 or newer");
+
+namespace calltrack {
+
+namespace {
+
+// --- the schema ---------------------------------------------------------------------------------
+
+/// Marks the file as calltrack's ("CTRK"), so another application's SQLite file is not mistaken
+/// for an empty calltrack database and migrated.
+constexpr int application_id = 0x4354524B;
+
+struct Migration {
+    int to;              ///< the user_version once applied
+    const char* script;  ///< runs inside the migration's transaction
+};
+
+// Forward migrations in order; each takes the schema from `to - 1` to `to`. Applied ones are
+// never edited: a change is a new entry, and SqliteStore::schema_version follows the last one.
+constexpr Migration migrations[] = {
+    {1, R"sql(
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value
+) WITHOUT ROWID;
+
+CREATE TABLE agencies (
+    id      TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    json    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE accounts (
+    id      TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    agency  TEXT,
+    json    TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX accounts_by_agency ON accounts (agency, id) WHERE agency IS NOT NULL;
+
+CREATE TABLE numbers (
+    id         TEXT PRIMARY KEY,
+    version    INTEGER NOT NULL,
+    account    TEXT NOT NULL,
+    phone      TEXT NOT NULL,
+    on_account INTEGER NOT NULL,
+    json       TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX numbers_by_account ON numbers (account, id);
+CREATE INDEX numbers_by_phone ON numbers (phone, on_account, id);
+
+CREATE TABLE grants (
+    user    TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    json    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+    sequence       INTEGER PRIMARY KEY,
+    stream         TEXT NOT NULL,
+    stream_version INTEGER NOT NULL,
+    json           TEXT NOT NULL,
+    UNIQUE (stream, stream_version)
+);
+
+CREATE TABLE deadlines (
+    at      INTEGER NOT NULL,
+    kind    INTEGER NOT NULL,
+    subject TEXT NOT NULL,
+    PRIMARY KEY (at, kind, subject)
+) WITHOUT ROWID;
+CREATE INDEX deadlines_by_subject ON deadlines (subject, at, kind);
+
+CREATE TABLE outbox (
+    sequence     INTEGER PRIMARY KEY,
+    json         TEXT NOT NULL,
+    acknowledged INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_pending ON outbox (sequence) WHERE acknowledged = 0;
+
+CREATE TABLE idempotency (
+    key         TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    json        TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
+};
+
+static_assert(migrations[std::size(migrations) - 1].to == SqliteStore::schema_version,
+              "SqliteStore::schema_version must name the last migration");
+
+// --- the statements, prepared once per connection --------------------------------------------
+
+enum class Sql : std::size_t {
+    begin_immediate,
+    commit,
+    rollback,
+    savepoint,
+    release,
+    rollback_to,
+
+    load_agency,
+    load_account,
+    load_number,
+    load_grants,
+    load_numbers_of,
+    load_sub_accounts,
+    find_number_by_phone,
+
+    agency_version,
+    account_version,
+    number_version,
+    grants_version,
+    idempotency_exists,
+
+    write_agency,
+    write_account,
+    write_number,
+    write_grants,
+    last_sequence,
+    last_stream_version,
+    append_event,
+    raise_last_event_at,
+    remove_deadline,
+    add_deadline,
+    last_outbox_sequence,
+    add_effect,
+    add_idempotency,
+
+    due_deadlines,
+    deadlines_of,
+    read_stream,
+    read_all,
+    last_event_at,
+    pending_effects,
+    acknowledge_effects,
+    find_idempotency,
+
+    count
+};
+
+constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> sql_text = {
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT calltrack_batch",
+    "RELEASE calltrack_batch",
+    "ROLLBACK TO calltrack_batch",
+
+    "SELECT version, json FROM agencies WHERE id = ?1",
+    "SELECT version, json FROM accounts WHERE id = ?1",
+    "SELECT version, json FROM numbers WHERE id = ?1",
+    "SELECT version, json FROM grants WHERE user = ?1",
+    "SELECT version, json FROM numbers WHERE account = ?1 ORDER BY id",
+    "SELECT version, json FROM accounts WHERE agency = ?1 ORDER BY id",
+    "SELECT id FROM numbers WHERE phone = ?1 AND on_account = 1 ORDER BY id LIMIT 1",
+
+    "SELECT version FROM agencies WHERE id = ?1",
+    "SELECT version FROM accounts WHERE id = ?1",
+    "SELECT version FROM numbers WHERE id = ?1",
+    "SELECT version FROM grants WHERE user = ?1",
+    "SELECT 1 FROM idempotency WHERE key = ?1",
+
+    "INSERT INTO agencies (id, version, json) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json",
+    "INSERT INTO accounts (id, version, agency, json) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, agency = excluded.agency, "
+    "json = excluded.json",
+    "INSERT INTO numbers (id, version, account, phone, on_account, json) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, account = excluded.account, "
+    "phone = excluded.phone, on_account = excluded.on_account, json = excluded.json",
+    "INSERT INTO grants (user, version, json) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (user) DO UPDATE SET version = excluded.version, json = excluded.json",
+    "SELECT coalesce(max(sequence), 0) FROM events",
+    "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream = ?1",
+    "INSERT INTO events (sequence, stream, stream_version, json) VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO meta (key, value) VALUES ('last_event_at', ?1) "
+    "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
+    "DELETE FROM deadlines WHERE at = ?1 AND kind = ?2 AND subject = ?3",
+    "INSERT OR IGNORE INTO deadlines (at, kind, subject) VALUES (?1, ?2, ?3)",
+    "SELECT coalesce(max(sequence), 0) FROM outbox",
+    "INSERT INTO outbox (sequence, json) VALUES (?1, ?2)",
+    "INSERT INTO idempotency (key, fingerprint, json) VALUES (?1, ?2, ?3)",
+
+    "SELECT at, kind, subject FROM deadlines WHERE at <= ?1 ORDER BY at, kind, subject LIMIT ?2",
+    "SELECT at, kind FROM deadlines WHERE subject = ?1 ORDER BY at, kind",
+    "SELECT sequence, stream_version, json FROM events "
+    "WHERE stream = ?1 AND stream_version > ?2 ORDER BY stream_version",
+    "SELECT sequence, stream, stream_version, json FROM events "
+    "WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
+    "SELECT value FROM meta WHERE key = 'last_event_at'",
+    "SELECT sequence, json FROM outbox WHERE acknowledged = 0 ORDER BY sequence LIMIT ?1",
+    "UPDATE outbox SET acknowledged = 1 WHERE acknowledged = 0 AND sequence <= ?1",
+    "SELECT fingerprint, json FROM idempotency WHERE key = ?1",
+};
+
+// --- values to columns and back --------------------------------------------------------------
+
+/// What a failed SQLite call means to the caller.
+errc errc_of(int code) noexcept {
+    switch (code & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            // Another connection held the lock longer than busy_timeout: retryable.
+            return errc::concurrency_conflict;
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+        case SQLITE_CONSTRAINT:
+        case SQLITE_MISMATCH:
+        case SQLITE_FORMAT:
+        case SQLITE_SCHEMA:
+            return errc::store_corrupt;
+        default:
+            // SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_NOMEM, ...
+            return errc::store_unavailable;
+    }
+}
+
+const Time& epoch() {
+    static const Time t(boost::gregorian::date(1970, 1, 1));
+    return t;
+}
+
+constexpr std::int64_t max_micros = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t min_micros = std::numeric_limits<std::int64_t>::min();
+
+// Times are integer microseconds since 1970-01-01T00:00:00Z, so that integer order is time order
+// (the deadlines' primary key sorts exactly as Deadline's operator<). The infinities take the
+// ends of the range; "not a date time" has no place in the order and is not stored.
+std::optional<std::int64_t> micros_of(Time t) {
+    if (t.is_pos_infinity()) return max_micros;
+    if (t.is_neg_infinity()) return min_micros;
+    if (t.is_special()) return std::nullopt;
+    return (t - epoch()).total_microseconds();
+}
+
+Time time_of(std::int64_t micros) {
+    if (micros == max_micros) return Time(boost::posix_time::pos_infin);
+    if (micros == min_micros) return Time(boost::posix_time::neg_infin);
+    return epoch() + boost::posix_time::microseconds(micros);
+}
+
+std::int64_t to_int64(std::uint64_t v) noexcept {
+    return v > static_cast<std::uint64_t>(max_micros) ? max_micros : static_cast<std::int64_t>(v);
+}
+
+std::int64_t limit_of(std::size_t limit) noexcept {
+    return to_int64(static_cast<std::uint64_t>(limit));
+}
+
+constexpr int last_deadline_kind = static_cast<int>(DeadlineKind::refund_window_closes);
+
+/// One use of a cached statement: bind, step, read columns; reset when it goes out of scope.
+class Query {
+  public:
+    explicit Query(sqlite3_stmt* statement) : s_(statement) {}
+    Query(const Query&) = delete;
+    Query& operator=(const Query&) = delete;
+    ~Query() {
+        sqlite3_reset(s_);
+        sqlite3_clear_bindings(s_);
+    }
+
+    Query& bind(int i, std::string_view text) {
+        // An empty view may have no data pointer, which SQLite would bind as NULL.
+        const char* data = text.data() != nullptr ? text.data() : "";
+        sqlite3_bind_text64(s_, i, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        return *this;
+    }
+    Query& bind(int i, std::int64_t v) {
+        sqlite3_bind_int64(s_, i, v);
+        return *this;
+    }
+    Query& bind_null(int i) {
+        sqlite3_bind_null(s_, i);
+        return *this;
+    }
+
+    /// SQLITE_ROW, SQLITE_DONE or an error code.
+    int step() { return sqlite3_step(s_); }
+
+    std::int64_t int64(int column) const { return sqlite3_column_int64(s_, column); }
+    std::uint64_t uint64(int column) const {
+        const std::int64_t v = int64(column);
+        return v < 0 ? 0 : static_cast<std::uint64_t>(v);
+    }
+    bool is_null(int column) const { return sqlite3_column_type(s_, column) == SQLITE_NULL; }
+    std::string text(int column) const {
+        const unsigned char* p = sqlite3_column_text(s_, column);
+        const int n = sqlite3_column_bytes(s_, column);
+        if (p == nullptr || n <= 0) return std::string();
+        return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+    }
+
+  private:
+    sqlite3_stmt* s_;
+};
+
+/// The idempotency receipt's events and effects, as one JSON object of canonical texts.
+std::string receipt_json(const IdempotencyRecord& record) {
+    std::string out = "{\"events\":[";
+    for (std::size_t i = 0; i < record.events.size(); ++i) {
+        if (i != 0) out += ',';
+        out += to_json(record.events[i]);
+    }
+    out += "],\"effects\":[";
+    for (std::size_t i = 0; i < record.effects.size(); ++i) {
+        if (i != 0) out += ',';
+        out += to_json(record.effects[i]);
+    }
+    out += "]}";
+    return out;
+}
+
+std::string in_quotes(std::string_view text) {
+    std::string out = "'";
+    out += text;
+    out += '\'';
+    return out;
+}
+
+constexpr std::size_t at(Sql which) noexcept {
+    return static_cast<std::size_t>(which);
+}
+
+}  // namespace
+
+// --- the connection ------------------------------------------------------------------------------
+
+struct SqliteStore::Statements {
+    std::array<sqlite3_stmt*, static_cast<std::size_t>(Sql::count)> cached{};
+
+    Statements() = default;
+    Statements(const Statements&) = delete;
+    Statements& operator=(const Statements&) = delete;
+    ~Statements() {
+        for (sqlite3_stmt* s : cached) sqlite3_finalize(s);
+    }
+};
+
+SqliteStore::SqliteStore(sqlite3* db, SqliteOptions options)
+    : db_(db), options_(options), statements_(std::make_unique<Statements>()) {}
+
+SqliteStore::~SqliteStore() {
+    if (db_ == nullptr) return;
+    if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    statements_.reset();
+    sqlite3_close_v2(db_);
+}
+
+boost::system::error_code SqliteStore::fail(int code, const char* what) {
+    last_error_ = what;
+    last_error_ += ": ";
+    last_error_ += sqlite3_errmsg(db_);
+    last_error_ += " (";
+    last_error_ += sqlite3_errstr(code);
+    last_error_ += ')';
+    return make_error_code(errc_of(code));
+}
+
+boost::system::error_code SqliteStore::corrupt(std::string what) {
+    last_error_ = std::move(what);
+    return make_error_code(errc::store_corrupt);
+}
+
+std::string SqliteStore::last_error() const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return last_error_;
+}
+
+result<sqlite3_stmt*> SqliteStore::prepare(std::size_t which) {
+    sqlite3_stmt*& slot = statements_->cached[which];
+    if (slot != nullptr) return slot;
+    const int rc =
+        sqlite3_prepare_v3(db_, sql_text[which], -1, SQLITE_PREPARE_PERSISTENT, &slot, nullptr);
+    if (rc == SQLITE_OK) return slot;
+    sqlite3_finalize(slot);
+    slot = nullptr;
+    // A statement that does not fit the schema ("no such table") means the file was changed
+    // behind calltrack's back.
+    return fail(rc == SQLITE_ERROR ? SQLITE_CORRUPT : rc, sql_text[which]);
+}
+
+/// Runs a cached statement that returns no rows (transaction control).
+result<void> SqliteStore::run(std::size_t which) {
+    auto statement = prepare(which);
+    if (!statement) return statement.error();
+    Query q(statement.value());
+    const int rc = q.step();
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[which]);
+    return boost::outcome_v2::success();
+}
+
+result<void> SqliteStore::execute(const char* sql) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
+    if (rc == SQLITE_OK) return boost::outcome_v2::success();
+    last_error_ = message != nullptr ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    return make_error_code(errc_of(rc));
+}
+
+result<int> SqliteStore::read_pragma_int(const char* sql) {
+    sqlite3_stmt* statement = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr);
+    int value = 0;
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(statement);
+        if (rc == SQLITE_ROW) value = sqlite3_column_int(statement, 0);
+    }
+    if (rc != SQLITE_ROW) {
+        const auto error = fail(rc, sql);
+        sqlite3_finalize(statement);
+        return error;
+    }
+    sqlite3_finalize(statement);
+    return value;
+}
+
+// --- opening, checking and migrating the file ----------------------------------------------------
+
+result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
+                                                       SqliteOptions options, std::string* why) {
+    sqlite3* db = nullptr;
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        if (why != nullptr) {
+            *why = "cannot open " + in_quotes(path) + ": "
+                   + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        }
+        sqlite3_close_v2(db);
+        return make_error_code(errc_of(rc));
+    }
+    std::unique_ptr<SqliteStore> store(new SqliteStore(db, options));
+    if (auto ready = store->initialise(path, why); !ready) return ready.error();
+    return store;
+}
+
+result<void> SqliteStore::initialise(const std::string& path, std::string* why) {
+    const auto explain = [&](const std::string& sentence) {
+        if (why != nullptr) *why = sentence;
+    };
+    sqlite3_extended_result_codes(db_, 1);
+    const auto timeout = std::clamp<std::chrono::milliseconds::rep>(
+        options_.busy_timeout.count(), 0, std::numeric_limits<int>::max());
+    sqlite3_busy_timeout(db_, static_cast<int>(timeout));
+
+    // The first read of the file's header tells a database from anything else.
+    auto version = read_pragma_int("PRAGMA user_version");
+    if (!version) {
+        if (version.error() == errc::store_corrupt) {
+            explain(in_quotes(path) + " is not a SQLite database, or its header is damaged ("
+                    + last_error_ + ")");
+        } else {
+            explain("cannot read " + in_quotes(path) + ": " + last_error_);
+        }
+        return version.error();
+    }
+    auto owner = read_pragma_int("PRAGMA application_id");
+    if (!owner) return owner.error();
+    if (owner.value() != 0 && owner.value() != application_id) {
+        explain(in_quotes(path) + " is a SQLite database of another application (application_id "
+                + std::to_string(owner.value()) + "), not a calltrack store");
+        return corrupt("application_id " + std::to_string(owner.value()));
+    }
+    if (version.value() > schema_version) {
+        explain(in_quotes(path) + " has schema version " + std::to_string(version.value())
+                + ", written by a newer calltrack; this one reads up to version "
+                + std::to_string(schema_version));
+        last_error_ = "schema version " + std::to_string(version.value());
+        return errc::schema_too_new;
+    }
+
+    // WAL: readers never block the writer, and a commit is one append to the log. The mode is
+    // stored in the file; ":memory:" answers "memory" and stays so.
+    {
+        sqlite3_stmt* statement = nullptr;
+        int rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode = WAL", -1, &statement, nullptr);
+        std::string mode;
+        if (rc == SQLITE_OK) rc = sqlite3_step(statement);
+        if (rc == SQLITE_ROW) {
+            const unsigned char* text = sqlite3_column_text(statement, 0);
+            if (text != nullptr) mode = reinterpret_cast<const char*>(text);
+        } else {
+            const auto error = fail(rc, "PRAGMA journal_mode = WAL");
+            sqlite3_finalize(statement);
+            explain("cannot switch " + in_quotes(path) + " to WAL mode: " + last_error_);
+            return error;
+        }
+        sqlite3_finalize(statement);
+        if (mode != "wal" && mode != "memory") {
+            explain(in_quotes(path) + " cannot use WAL mode (SQLite answered journal_mode " + mode
+                    + ")");
+            last_error_ = "journal_mode " + mode;
+            return errc::store_unavailable;
+        }
+    }
+    const char* synchronous = options_.synchronous == SqliteSynchronous::full
+                                  ? "PRAGMA synchronous = FULL"
+                                  : "PRAGMA synchronous = NORMAL";
+    for (const char* pragma : {synchronous, "PRAGMA foreign_keys = OFF"}) {
+        if (auto done = execute(pragma); !done) {
+            explain("cannot set " + std::string(pragma) + " on " + in_quotes(path) + ": "
+                    + last_error_);
+            return done.error();
+        }
+    }
+
+    if (version.value() < schema_version) {
+        if (auto migrated = migrate(); !migrated) {
+            explain("cannot migrate " + in_quotes(path) + " to schema version "
+                    + std::to_string(schema_version) + ": " + last_error_);
+            return migrated.error();
+        }
+    }
+    return boost::outcome_v2::success();
+}
+
+// Every migration runs in one write transaction with the version bump, so a crash leaves the
+// file at the old version or the new one. The version is read again under the write lock: two
+// processes opening a new file at once migrate it once.
+result<void> SqliteStore::migrate() {
+    if (auto begun = execute("BEGIN IMMEDIATE"); !begun) return begun.error();
+    const auto abandon = [this](boost::system::error_code error) -> result<void> {
+        if (sqlite3_get_autocommit(db_) == 0) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+        return error;
+    };
+    auto current = read_pragma_int("PRAGMA user_version");
+    if (!current) return abandon(current.error());
+    if (current.value() > schema_version) return abandon(errc::schema_too_new);
+    for (const Migration& m : migrations) {
+        if (m.to <= current.value()) continue;
+        if (auto done = execute(m.script); !done) return abandon(done.error());
+        const std::string bump = "PRAGMA user_version = " + std::to_string(m.to);
+        if (auto done = execute(bump.c_str()); !done) return abandon(done.error());
+    }
+    const std::string mark = "PRAGMA application_id = " + std::to_string(application_id);
+    if (auto done = execute(mark.c_str()); !done) return abandon(done.error());
+    if (auto done = execute("COMMIT"); !done) return abandon(done.error());
+    return boost::outcome_v2::success();
+}
+
+result<int> SqliteStore::stored_schema_version() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return read_pragma_int("PRAGMA user_version");
+}
+
+result<std::string> SqliteStore::integrity_check() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    sqlite3_stmt* statement = nullptr;
+    int rc = sqlite3_prepare_v2(db_, "PRAGMA integrity_check", -1, &statement, nullptr);
+    std::string report;
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+            const unsigned char* text = sqlite3_column_text(statement, 0);
+            if (!report.empty()) report += '\n';
+            if (text != nullptr) report += reinterpret_cast<const char*>(text);
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        const auto error = fail(rc, "PRAGMA integrity_check");
+        sqlite3_finalize(statement);
+        return error;
+    }
+    sqlite3_finalize(statement);
+    return report;
+}
+
+// --- versioned reads -----------------------------------------------------------------------------
+
+// Reaches the cached statement for `which` as the Query `var`, or returns the failure.
+#define CALLTRACK_SQLITE_QUERY(var, which)                \
+    auto var##_statement = prepare(at(which));            \
+    if (!var##_statement) return var##_statement.error(); \
+    Query var(var##_statement.value())
+
+namespace {
+
+using Lock = std::lock_guard<std::mutex>;
+
+/// A stored JSON text back into its value; text that does not decode is corruption, named by
+/// table and key in `error`.
+template <class T, class Decode>
+result<T> decode(const std::string& json, Decode&& from_json, const char* table,
+                 const std::string& key, std::string& error) {
+    JsonDiagnostic diagnostic;
+    auto value = from_json(json, &diagnostic);
+    if (value) return std::move(value).value();
+    error = std::string(table) + " row " + in_quotes(key) + " holds JSON calltrack cannot read: "
+            + (diagnostic.field.empty() ? std::string() : diagnostic.field + ": ")
+            + (diagnostic.problem.empty() ? value.error().message() : diagnostic.problem);
+    return errc::store_corrupt;
+}
+
+template <class T, class Decode>
+result<Versioned<T>> decode_record(const std::pair<Version, std::string>& raw, Decode&& from_json,
+                                   const char* table, const std::string& key, std::string& error) {
+    auto value = decode<T>(raw.second, from_json, table, key, error);
+    if (!value) return value.error();
+    return Versioned<T>{std::move(value).value(), raw.first};
+}
+
+const auto agency_decoder = [](std::string_view text, JsonDiagnostic* d) {
+    return agency_from_json(text, d);
+};
+const auto account_decoder = [](std::string_view text, JsonDiagnostic* d) {
+    return account_from_json(text, d);
+};
+const auto number_decoder = [](std::string_view text, JsonDiagnostic* d) {
+    return number_from_json(text, d);
+};
+const auto grants_decoder = [](std::string_view text, JsonDiagnostic* d) {
+    return grants_from_json(text, d);
+};
+const auto event_decoder = [](std::string_view text, JsonDiagnostic* d) {
+    return event_from_json(text, d);
+};
+const auto effect_decoder = [](std::string_view text, JsonDiagnostic* d) {
+    return effect_from_json(text, d);
+};
+
+}  // namespace
+
+result<std::optional<SqliteStore::RawRecord>> SqliteStore::read_record(std::size_t which,
+                                                                       const std::string& key) {
+    auto statement = prepare(which);
+    if (!statement) return statement.error();
+    Query q(statement.value());
+    q.bind(1, key);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return std::optional<RawRecord>();
+    if (rc != SQLITE_ROW) return fail(rc, sql_text[which]);
+    return std::optional<RawRecord>(RawRecord(q.uint64(0), q.text(1)));
+}
+
+result<std::vector<SqliteStore::RawRecord>> SqliteStore::read_records(std::size_t which,
+                                                                      const std::string& key) {
+    auto statement = prepare(which);
+    if (!statement) return statement.error();
+    Query q(statement.value());
+    q.bind(1, key);
+    std::vector<RawRecord> rows;
+    int rc = SQLITE_OK;
+    while ((rc = q.step()) == SQLITE_ROW) rows.emplace_back(q.uint64(0), q.text(1));
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[which]);
+    return rows;
+}
+
+result<std::optional<Versioned<Agency>>> SqliteStore::load_agency(const AgencyId& id) {
+    const Lock lock(mutex_);
+    auto raw = read_record(at(Sql::load_agency), id.str());
+    if (!raw) return raw.error();
+    if (!raw.value()) return std::optional<Versioned<Agency>>();
+    auto record =
+        decode_record<Agency>(*raw.value(), agency_decoder, "agencies", id.str(), last_error_);
+    if (!record) return record.error();
+    return std::optional<Versioned<Agency>>(std::move(record).value());
+}
+
+result<std::optional<Versioned<Account>>> SqliteStore::load_account(const AccountId& id) {
+    const Lock lock(mutex_);
+    auto raw = read_record(at(Sql::load_account), id.str());
+    if (!raw) return raw.error();
+    if (!raw.value()) return std::optional<Versioned<Account>>();
+    auto record =
+        decode_record<Account>(*raw.value(), account_decoder, "accounts", id.str(), last_error_);
+    if (!record) return record.error();
+    return std::optional<Versioned<Account>>(std::move(record).value());
+}
+
+result<std::optional<Versioned<TrackingNumber>>> SqliteStore::load_number(const NumberId& id) {
+    const Lock lock(mutex_);
+    auto raw = read_record(at(Sql::load_number), id.str());
+    if (!raw) return raw.error();
+    if (!raw.value()) return std::optional<Versioned<TrackingNumber>>();
+    auto record = decode_record<TrackingNumber>(*raw.value(), number_decoder, "numbers", id.str(),
+                                                last_error_);
+    if (!record) return record.error();
+    return std::optional<Versioned<TrackingNumber>>(std::move(record).value());
+}
+
+result<std::optional<Versioned<UserGrants>>> SqliteStore::load_grants(const UserId& user) {
+    const Lock lock(mutex_);
+    auto raw = read_record(at(Sql::load_grants), user.str());
+    if (!raw) return raw.error();
+    if (!raw.value()) return std::optional<Versioned<UserGrants>>();
+    auto grants = decode<std::vector<RoleGrant>>(raw.value()->second, grants_decoder, "grants",
+                                                 user.str(), last_error_);
+    if (!grants) return grants.error();
+    return std::optional<Versioned<UserGrants>>(
+        Versioned<UserGrants>{UserGrants{user, std::move(grants).value()}, raw.value()->first});
+}
+
+result<std::vector<Versioned<TrackingNumber>>> SqliteStore::load_numbers_of(
+    const AccountId& account) {
+    const Lock lock(mutex_);
+    auto rows = read_records(at(Sql::load_numbers_of), account.str());
+    if (!rows) return rows.error();
+    std::vector<Versioned<TrackingNumber>> found;
+    found.reserve(rows.value().size());
+    for (const auto& raw : rows.value()) {
+        auto record = decode_record<TrackingNumber>(raw, number_decoder, "numbers",
+                                                    "of account " + account.str(), last_error_);
+        if (!record) return record.error();
+        found.push_back(std::move(record).value());
+    }
+    return found;
+}
+
+result<std::vector<Versioned<Account>>> SqliteStore::load_sub_accounts(const AgencyId& agency) {
+    const Lock lock(mutex_);
+    auto rows = read_records(at(Sql::load_sub_accounts), agency.str());
+    if (!rows) return rows.error();
+    std::vector<Versioned<Account>> found;
+    found.reserve(rows.value().size());
+    for (const auto& raw : rows.value()) {
+        auto record = decode_record<Account>(raw, account_decoder, "accounts",
+                                             "of agency " + agency.str(), last_error_);
+        if (!record) return record.error();
+        found.push_back(std::move(record).value());
+    }
+    return found;
+}
+
+result<std::optional<NumberId>> SqliteStore::find_number_by_phone(const PhoneNumber& phone) {
+    const Lock lock(mutex_);
+    CALLTRACK_SQLITE_QUERY(q, Sql::find_number_by_phone);
+    q.bind(1, phone.e164());
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return std::optional<NumberId>();
+    if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::find_number_by_phone)]);
+    auto id = NumberId::parse(q.text(0));
+    if (!id) return corrupt("numbers row with phone " + phone.e164() + " has a malformed id");
+    return std::optional<NumberId>(std::move(id).value());
+}
+
+// --- the one write -------------------------------------------------------------------------------
+
+namespace {
+
+const std::string& key_of(const Agency& a) {
+    return a.id.str();
+}
+const std::string& key_of(const Account& a) {
+    return a.id.str();
+}
+const std::string& key_of(const TrackingNumber& n) {
+    return n.id.str();
+}
+const std::string& key_of(const UserGrants& g) {
+    return g.user.str();
+}
+
+}  // namespace
+
+// Every written record must meet the version it names, as it would be after the batch's earlier
+// writes (the same record twice in one batch names 0 then 1, or v then v + 1); and the
+// idempotency key must be new: a receipt under it means another writer won the race.
+result<void> SqliteStore::check_versions(const CommitBatch& batch) {
+    std::string refusal;
+    const auto check = [&](const auto& writes, Sql which, const char* table) -> result<bool> {
+        std::map<std::string, Version> staged;
+        for (const auto& write : writes) {
+            const std::string& key = key_of(write.value);
+            Version current = 0;
+            if (const auto s = staged.find(key); s != staged.end()) {
+                current = s->second;
+            } else {
+                CALLTRACK_SQLITE_QUERY(q, which);
+                q.bind(1, key);
+                const int rc = q.step();
+                if (rc == SQLITE_ROW) {
+                    current = q.uint64(0);
+                } else if (rc != SQLITE_DONE) {
+                    return fail(rc, sql_text[at(which)]);
+                }
+            }
+            if (write.expected_version != current) {
+                refusal = std::string(table) + " row " + in_quotes(key) + " is at version "
+                          + std::to_string(current) + ", the batch expected "
+                          + std::to_string(write.expected_version);
+                return false;
+            }
+            staged[key] = current + 1;
+        }
+        return true;
+    };
+    const auto refused = [&](const result<bool>& matched) -> std::optional<result<void>> {
+        if (!matched) return result<void>(matched.error());
+        if (matched.value()) return std::nullopt;
+        last_error_ = refusal;
+        return result<void>(errc::concurrency_conflict);
+    };
+    if (auto r = refused(check(batch.agencies, Sql::agency_version, "agencies"))) return *r;
+    if (auto r = refused(check(batch.accounts, Sql::account_version, "accounts"))) return *r;
+    if (auto r = refused(check(batch.numbers, Sql::number_version, "numbers"))) return *r;
+    if (auto r = refused(check(batch.grants, Sql::grants_version, "grants"))) return *r;
+    if (batch.idempotency) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::idempotency_exists);
+        q.bind(1, batch.idempotency->key);
+        const int rc = q.step();
+        if (rc == SQLITE_ROW) {
+            last_error_ = "idempotency key " + in_quotes(batch.idempotency->key) + " is taken";
+            return errc::concurrency_conflict;
+        }
+        if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::idempotency_exists)]);
+    }
+    return boost::outcome_v2::success();
+}
+
+// The writes, in the contract's order: records, events, deadline changes (removals first, so a
+// batch may move a deadline), outbox entries, the idempotency receipt.
+result<void> SqliteStore::write_batch(const CommitBatch& batch) {
+    const auto done = [this](Query& q, Sql which) -> result<void> {
+        const int rc = q.step();
+        if (rc != SQLITE_DONE) return fail(rc, sql_text[at(which)]);
+        return boost::outcome_v2::success();
+    };
+    const auto version_of = [](Version expected) { return to_int64(expected + 1); };
+
+    for (const auto& write : batch.agencies) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::write_agency);
+        q.bind(1, write.value.id.str()).bind(2, version_of(write.expected_version));
+        q.bind(3, to_json(write.value));
+        if (auto r = done(q, Sql::write_agency); !r) return r;
+    }
+    for (const auto& write : batch.accounts) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::write_account);
+        q.bind(1, write.value.id.str()).bind(2, version_of(write.expected_version));
+        if (write.value.agency) {
+            q.bind(3, write.value.agency->str());
+        } else {
+            q.bind_null(3);
+        }
+        q.bind(4, to_json(write.value));
+        if (auto r = done(q, Sql::write_account); !r) return r;
+    }
+    for (const auto& write : batch.numbers) {
+        const TrackingNumber& number = write.value;
+        CALLTRACK_SQLITE_QUERY(q, Sql::write_number);
+        q.bind(1, number.id.str()).bind(2, version_of(write.expected_version));
+        q.bind(3, number.account.str()).bind(4, number.number.e164());
+        q.bind(5, std::int64_t{is_on_account(number) ? 1 : 0}).bind(6, to_json(number));
+        if (auto r = done(q, Sql::write_number); !r) return r;
+    }
+    for (const auto& write : batch.grants) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::write_grants);
+        q.bind(1, write.value.user.str()).bind(2, version_of(write.expected_version));
+        q.bind(3, to_json(write.value.grants));
+        if (auto r = done(q, Sql::write_grants); !r) return r;
+    }
+
+    if (!batch.events.empty()) {
+        std::int64_t sequence = 0;
+        {
+            CALLTRACK_SQLITE_QUERY(q, Sql::last_sequence);
+            const int rc = q.step();
+            if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_sequence)]);
+            sequence = q.int64(0);
+        }
+        std::map<std::string, std::int64_t> stream_versions;
+        std::optional<std::int64_t> latest;
+        for (const AppendEvent& append : batch.events) {
+            auto version = stream_versions.find(append.stream);
+            if (version == stream_versions.end()) {
+                CALLTRACK_SQLITE_QUERY(q, Sql::last_stream_version);
+                q.bind(1, append.stream);
+                const int rc = q.step();
+                if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_stream_version)]);
+                version = stream_versions.emplace(append.stream, q.int64(0)).first;
+            }
+            const auto time = micros_of(event_time(append.event));
+            if (!time) {
+                last_error_ = "an event of stream " + in_quotes(append.stream) + " has no time";
+                return errc::invalid_time;
+            }
+            if (!latest || *latest < *time) latest = time;
+            CALLTRACK_SQLITE_QUERY(q, Sql::append_event);
+            q.bind(1, ++sequence).bind(2, append.stream).bind(3, ++version->second);
+            q.bind(4, to_json(append.event));
+            if (auto r = done(q, Sql::append_event); !r) return r;
+        }
+        CALLTRACK_SQLITE_QUERY(q, Sql::raise_last_event_at);
+        q.bind(1, *latest);
+        if (auto r = done(q, Sql::raise_last_event_at); !r) return r;
+    }
+
+    const auto bind_deadline = [this](Query& q, const Deadline& d) -> result<void> {
+        const auto time = micros_of(d.at);
+        if (!time) {
+            last_error_ = "a " + std::string(to_string(d.kind)) + " deadline of " + d.subject
+                          + " has no time";
+            return errc::invalid_time;
+        }
+        q.bind(1, *time).bind(2, std::int64_t{static_cast<int>(d.kind)}).bind(3, d.subject);
+        return boost::outcome_v2::success();
+    };
+    for (const Deadline& d : batch.deadlines_removed) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::remove_deadline);
+        if (auto r = bind_deadline(q, d); !r) return r;
+        if (auto r = done(q, Sql::remove_deadline); !r) return r;
+    }
+    for (const Deadline& d : batch.deadlines_added) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::add_deadline);
+        if (auto r = bind_deadline(q, d); !r) return r;
+        if (auto r = done(q, Sql::add_deadline); !r) return r;
+    }
+
+    if (!batch.effects.empty()) {
+        std::int64_t sequence = 0;
+        {
+            CALLTRACK_SQLITE_QUERY(q, Sql::last_outbox_sequence);
+            const int rc = q.step();
+            if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_outbox_sequence)]);
+            sequence = q.int64(0);
+        }
+        for (const HostEffect& effect : batch.effects) {
+            CALLTRACK_SQLITE_QUERY(q, Sql::add_effect);
+            q.bind(1, ++sequence).bind(2, to_json(effect));
+            if (auto r = done(q, Sql::add_effect); !r) return r;
+        }
+    }
+
+    if (batch.idempotency) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::add_idempotency);
+        q.bind(1, batch.idempotency->key).bind(2, batch.idempotency->fingerprint);
+        q.bind(3, receipt_json(*batch.idempotency));
+        if (auto r = done(q, Sql::add_idempotency); !r) return r;
+    }
+    return boost::outcome_v2::success();
+}
+
+result<void> SqliteStore::commit(const CommitBatch& batch) {
+    const Lock lock(mutex_);
+    return commit_locked(batch);
+}
+
+// Outside a group: one transaction. BEGIN IMMEDIATE takes the write lock before the versions are
+// read, so no other connection can commit between the check and the writes; a lock held longer
+// than busy_timeout is a concurrency_conflict, retryable like a stale version.
+// Inside a group: one savepoint, so a refused batch is undone alone.
+result<void> SqliteStore::commit_locked(const CommitBatch& batch) {
+    if (batch.empty()) return boost::outcome_v2::success();
+    const bool grouped = group_depth_ > 0;
+    if (grouped && is_group_lost_) {
+        last_error_ = "an earlier failure rolled the group back; end it and start again";
+        return errc::store_unavailable;
+    }
+    if (auto begun = run(at(grouped ? Sql::savepoint : Sql::begin_immediate)); !begun) {
+        return begun.error();
+    }
+    auto written = check_versions(batch);
+    if (written) written = write_batch(batch);
+    if (written) {
+        written = run(at(grouped ? Sql::release : Sql::commit));
+        if (written) return written;
+    }
+
+    const auto error = written.error();
+    const std::string reason = last_error_;
+    if (sqlite3_get_autocommit(db_) != 0) {
+        // SQLite has already rolled the whole transaction back (an I/O error, a full disk).
+        if (grouped) is_group_lost_ = true;
+    } else if (grouped) {
+        (void)run(at(Sql::rollback_to));
+        (void)run(at(Sql::release));
+    } else {
+        (void)run(at(Sql::rollback));
+    }
+    last_error_ = reason;
+    return error;
+}
+
+// --- group commit --------------------------------------------------------------------------------
+
+result<void> SqliteStore::begin_group() {
+    const Lock lock(mutex_);
+    if (group_depth_ > 0) {
+        ++group_depth_;
+        return boost::outcome_v2::success();
+    }
+    if (auto begun = run(at(Sql::begin_immediate)); !begun) return begun.error();
+    group_depth_ = 1;
+    is_group_lost_ = false;
+    return boost::outcome_v2::success();
+}
+
+result<void> SqliteStore::end_group() {
+    const Lock lock(mutex_);
+    return end_group_locked();
+}
+
+result<void> SqliteStore::end_group_locked() {
+    if (group_depth_ == 0) {
+        last_error_ = "end_group without begin_group";
+        return errc::invalid_state;
+    }
+    if (--group_depth_ > 0) return boost::outcome_v2::success();
+    if (is_group_lost_) {
+        is_group_lost_ = false;
+        return errc::store_unavailable;
+    }
+    if (auto committed = run(at(Sql::commit)); !committed) {
+        const std::string reason = last_error_;
+        if (sqlite3_get_autocommit(db_) == 0) (void)run(at(Sql::rollback));
+        last_error_ = reason;
+        return committed.error();
+    }
+    return boost::outcome_v2::success();
+}
+
+result<void> SqliteStore::rollback_group() {
+    const Lock lock(mutex_);
+    return rollback_group_locked();
+}
+
+// Rolling back drops the whole group, however deeply nested the call.
+result<void> SqliteStore::rollback_group_locked() {
+    if (group_depth_ == 0) {
+        last_error_ = "rollback_group without begin_group";
+        return errc::invalid_state;
+    }
+    group_depth_ = 0;
+    is_group_lost_ = false;
+    if (sqlite3_get_autocommit(db_) != 0) return boost::outcome_v2::success();
+    return run(at(Sql::rollback));
+}
+
+bool SqliteStore::is_in_group() const {
+    const Lock lock(mutex_);
+    return group_depth_ > 0;
+}
+
+SqliteStore::Group::Group(Group&& other) noexcept : store_(std::exchange(other.store_, nullptr)) {}
+
+SqliteStore::Group::~Group() {
+    if (store_ != nullptr) (void)store_->rollback_group();
+}
+
+result<void> SqliteStore::Group::commit() {
+    if (store_ == nullptr) return errc::invalid_state;
+    return std::exchange(store_, nullptr)->end_group();
+}
+
+result<SqliteStore::Group> SqliteStore::group() {
+    if (auto begun = begin_group(); !begun) return begun.error();
+    return Group(*this);
+}
+
+// --- deadlines -----------------------------------------------------------------------------------
+
+namespace {
+
+result<Deadline> deadline_of(std::int64_t micros, std::int64_t kind, std::string subject,
+                             std::string& error) {
+    if (kind < 0 || kind > last_deadline_kind) {
+        error = "deadline of " + subject + " has unknown kind " + std::to_string(kind);
+        return errc::store_corrupt;
+    }
+    return Deadline{time_of(micros), static_cast<DeadlineKind>(kind), std::move(subject)};
+}
+
+}  // namespace
+
+result<std::vector<Deadline>> SqliteStore::due_deadlines(Time t, std::size_t limit) {
+    const Lock lock(mutex_);
+    std::vector<Deadline> due;
+    if (limit == 0) return due;
+    // "Not a date time" compares as not-before anything in ptime, so every deadline is due.
+    const std::int64_t until = micros_of(t).value_or(max_micros);
+    CALLTRACK_SQLITE_QUERY(q, Sql::due_deadlines);
+    q.bind(1, until).bind(2, limit_of(limit));
+    int rc = SQLITE_OK;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        auto d = deadline_of(q.int64(0), q.int64(1), q.text(2), last_error_);
+        if (!d) return d.error();
+        due.push_back(std::move(d).value());
+    }
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::due_deadlines)]);
+    return due;
+}
+
+result<std::vector<Deadline>> SqliteStore::deadlines_of(const std::string& subject) {
+    const Lock lock(mutex_);
+    std::vector<Deadline> found;
+    CALLTRACK_SQLITE_QUERY(q, Sql::deadlines_of);
+    q.bind(1, subject);
+    int rc = SQLITE_OK;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        auto d = deadline_of(q.int64(0), q.int64(1), subject, last_error_);
+        if (!d) return d.error();
+        found.push_back(std::move(d).value());
+    }
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::deadlines_of)]);
+    return found;
+}
+
+// --- events --------------------------------------------------------------------------------------
+
+result<std::vector<StoredEvent>> SqliteStore::read_stream(const StreamId& stream, Version after) {
+    const Lock lock(mutex_);
+    std::vector<StoredEvent> found;
+    CALLTRACK_SQLITE_QUERY(q, Sql::read_stream);
+    q.bind(1, stream).bind(2, to_int64(after));
+    int rc = SQLITE_OK;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        const std::uint64_t sequence = q.uint64(0);
+        auto event = decode<Event>(q.text(2), event_decoder, "events", std::to_string(sequence),
+                                   last_error_);
+        if (!event) return event.error();
+        found.push_back(StoredEvent{sequence, stream, q.uint64(1), std::move(event).value()});
+    }
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::read_stream)]);
+    return found;
+}
+
+result<std::vector<StoredEvent>> SqliteStore::read_all(std::uint64_t after, std::size_t limit) {
+    const Lock lock(mutex_);
+    std::vector<StoredEvent> found;
+    if (limit == 0) return found;
+    CALLTRACK_SQLITE_QUERY(q, Sql::read_all);
+    q.bind(1, to_int64(after)).bind(2, limit_of(limit));
+    int rc = SQLITE_OK;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        const std::uint64_t sequence = q.uint64(0);
+        auto event = decode<Event>(q.text(3), event_decoder, "events", std::to_string(sequence),
+                                   last_error_);
+        if (!event) return event.error();
+        found.push_back(StoredEvent{sequence, q.text(1), q.uint64(2), std::move(event).value()});
+    }
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::read_all)]);
+    return found;
+}
+
+result<std::optional<Time>> SqliteStore::last_event_time() {
+    const Lock lock(mutex_);
+    CALLTRACK_SQLITE_QUERY(q, Sql::last_event_at);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return std::optional<Time>();
+    if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_event_at)]);
+    return std::optional<Time>(time_of(q.int64(0)));
+}
+
+// --- outbox --------------------------------------------------------------------------------------
+
+result<std::vector<OutboxEntry>> SqliteStore::pending_effects(std::size_t limit) {
+    const Lock lock(mutex_);
+    std::vector<OutboxEntry> pending;
+    if (limit == 0) return pending;
+    CALLTRACK_SQLITE_QUERY(q, Sql::pending_effects);
+    q.bind(1, limit_of(limit));
+    int rc = SQLITE_OK;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        const std::uint64_t sequence = q.uint64(0);
+        auto effect = decode<HostEffect>(q.text(1), effect_decoder, "outbox",
+                                         std::to_string(sequence), last_error_);
+        if (!effect) return effect.error();
+        pending.push_back(OutboxEntry{sequence, std::move(effect).value()});
+    }
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::pending_effects)]);
+    return pending;
+}
+
+// Only entries that exist are marked: a watermark past the last sequence does not swallow
+// effects committed later.
+result<void> SqliteStore::acknowledge_effects(std::uint64_t up_to) {
+    const Lock lock(mutex_);
+    CALLTRACK_SQLITE_QUERY(q, Sql::acknowledge_effects);
+    q.bind(1, to_int64(up_to));
+    const int rc = q.step();
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::acknowledge_effects)]);
+    return boost::outcome_v2::success();
+}
+
+// --- idempotency ---------------------------------------------------------------------------------
+
+result<std::optional<IdempotencyRecord>> SqliteStore::find_idempotency(const std::string& key) {
+    const Lock lock(mutex_);
+    CALLTRACK_SQLITE_QUERY(q, Sql::find_idempotency);
+    q.bind(1, key);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return std::optional<IdempotencyRecord>();
+    if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::find_idempotency)]);
+
+    IdempotencyRecord record;
+    record.key = key;
+    record.fingerprint = q.text(0);
+    const std::string text = q.text(1);
+    const auto receipt = nlohmann::json::parse(text, nullptr, false);
+    const auto bad = [&](const std::string& what) -> result<std::optional<IdempotencyRecord>> {
+        return corrupt("idempotency row " + in_quotes(key) + ": " + what);
+    };
+    if (receipt.is_discarded() || !receipt.is_object()) return bad("not a JSON object");
+    const auto events = receipt.find("events");
+    const auto effects = receipt.find("effects");
+    if (events == receipt.end() || !events->is_array()) return bad("no \"events\" array");
+    if (effects == receipt.end() || !effects->is_array()) return bad("no \"effects\" array");
+    for (const auto& element : *events) {
+        auto event = decode<Event>(element.dump(), event_decoder, "idempotency", key, last_error_);
+        if (!event) return event.error();
+        record.events.push_back(std::move(event).value());
+    }
+    for (const auto& element : *effects) {
+        auto effect =
+            decode<HostEffect>(element.dump(), effect_decoder, "idempotency", key, last_error_);
+        if (!effect) return effect.error();
+        record.effects.push_back(std::move(effect).value());
+    }
+    return std::optional<IdempotencyRecord>(std::move(record));
+}
+
+#undef CALLTRACK_SQLITE_QUERY
+
+}  // namespace calltrack
