@@ -302,10 +302,11 @@ class Judge {
                 return;
             case Gate::closed:
             case Gate::invalid:
-                refuse(
-                    g.status == AgencyStatus::active ? errc::invalid_state : errc::agency_canceled,
-                    "cannot " + name + " while agency " + g.id.str() + " is "
-                        + std::string(to_string(g.status)));
+                refuse(g.status == AgencyStatus::active   ? errc::invalid_state
+                       : g.status == AgencyStatus::closed ? errc::agency_closed
+                                                          : errc::agency_canceled,
+                       "cannot " + name + " while agency " + g.id.str() + " is "
+                           + std::string(to_string(g.status)));
                 return;
         }
     }
@@ -453,14 +454,18 @@ void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const Cancel
 
 /// Whether the account's way back is still open, and open to this actor.
 void check_reactivation(Judge& j, const Account& a) {
-    if (a.status != AccountStatus::canceled || !a.timeline.canceled_at) return;
     const auto rule = rule_for(j.policy, a);
+    const bool closed_for_good = a.status == AccountStatus::closed;
+    if (!closed_for_good && (a.status != AccountStatus::canceled || !a.timeline.canceled_at)) {
+        return;
+    }
     if (rule.reactivation == Reactivation::impossible) {
         j.refuse(errc::window_not_offered, "the " + j.policy.name
                                                + " policy never reactivates a canceled account; "
                                                  "a returning customer opens a new one");
         return;
     }
+    if (closed_for_good) return;  // the gate says so; the window and roles no longer matter
     if (!rule.reactivation_window.is_open(*a.timeline.canceled_at, j.now)) {
         j.refuse(errc::window_closed, "the " + to_string(rule.reactivation_window)
                                           + " reactivation window closed at "
@@ -475,9 +480,13 @@ void check_reactivation(Judge& j, const Account& a) {
     }
     if (a.agency) {
         const auto* g = j.state.find_agency(*a.agency);
-        if (g != nullptr && g->status != AgencyStatus::active) {
+        if (g != nullptr && g->status == AgencyStatus::canceled) {
             j.refuse(errc::agency_canceled,
                      "agency " + g->id.str() + " is canceled; support must reactivate it first");
+        } else if (g != nullptr && g->status == AgencyStatus::closed) {
+            j.refuse(errc::agency_closed, "agency " + g->id.str()
+                                              + " is closed for good; its sub-accounts cannot "
+                                                "come back through it");
         }
     }
 }
@@ -801,12 +810,24 @@ void handle(Judge& j, const commands::ResumeAccount& c, Events* out) {
     j.offered(op);
     j.authorized(op, target_of(*a));
     j.gate(op, *a);
+    // The pause maximum may have passed before the host fired it: judge as if it had.
+    const bool maximum_reached = a->pause_until && j.now >= *a->pause_until;
+    if (maximum_reached && j.policy.pause.on_maximum == OnPauseMaximum::close_account) {
+        j.refuse(errc::account_closed, "account " + a->id.str() + " reached the pause maximum at "
+                                           + format_time(*a->pause_until) + " and closed");
+    }
     j.confirmed(op, c.confirmation, nullptr);
     if (!out || !j.ok()) return;
     std::vector<NumberId> held;
     j.for_each_number(*a, [&](const TrackingNumber& n) {
         if (n.status == NumberStatus::held) held.push_back(n.id);
     });
+    if (maximum_reached) {
+        // Held only until the maximum: released, never reactivated.
+        out->push_back(events::PauseMaximumReached{a->id, j.now});
+        for (const auto& id : held) out->push_back(events::NumberReleased{id, a->id, j.now});
+        held.clear();
+    }
     out->push_back(events::AccountResumed{a->id, j.now});
     if (!held.empty()) out->push_back(events::NumbersReactivated{a->id, std::move(held), j.now});
     if (a->plan_before_pause) {
@@ -1022,8 +1043,9 @@ void handle(Judge& j, const commands::RequestRefund& c, Events* out) {
             if (b->refundable_until && j.now >= *b->refundable_until) {
                 j.refuse(errc::window_closed,
                          "the refund window closed at " + format_time(*b->refundable_until));
-            } else if (b->available.is_zero()) {
-                j.refuse(errc::nothing_to_refund, "the available balance is zero");
+            } else if (b->available.is_zero() || b->available.is_negative()) {
+                j.refuse(errc::nothing_to_refund,
+                         "the available balance is " + to_string(b->available));
             }
             break;
         case BalanceStatus::refund_requested:

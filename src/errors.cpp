@@ -122,6 +122,10 @@ Description describe(errc e) noexcept {
         case errc::account_closed:
             return {"account_closed",
                     "the account is closed for good; a returning customer opens a new account"};
+        case errc::agency_closed:
+            return {"agency_closed",
+                    "the agency is closed for good; nothing can bring it or its sub-accounts back "
+                    "through it"};
         case errc::agency_canceled:
             return {"agency_canceled", "the agency is canceled; only support can reactivate it"};
         case errc::window_closed:

@@ -230,6 +230,9 @@ void apply(State& s, const Event& event) {
             [&](const events::AccountReactivated& e) {
                 auto& a = account(s, e.account);
                 a.status = AccountStatus::active;
+                // A pause that ended in a cancel suspended the reports; back in service, they
+                // come back with all history (CallRail reopen).
+                a.has_report_access = true;
                 a.timeline.reactivated_at = e.at;
                 a.was_canceled_with_agency = false;
                 remove_deadline(s, a.reactivation_until, DeadlineKind::reactivation_window_closes,

@@ -766,12 +766,8 @@ std::optional<Json> parse_document(std::string_view text, Reader& reader) {
     try {
         document = Json::parse(text.begin(), text.end(), std::ref(duplicates));
     } catch (const Json::parse_error& e) {
-        // what() reads "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
-        const std::string_view what = e.what();
-        const auto prefix_end = what.find("] ");
-        const auto reason =
-            prefix_end == std::string_view::npos ? what : what.substr(prefix_end + 2);
-        reader.refuse(errc::json_malformed, "", "not valid JSON: " + std::string(reason));
+        reader.refuse(errc::json_malformed, "",
+                      "not valid JSON: " + std::string(detail::parse_error_position(e.what())));
         return std::nullopt;
     }
     if (duplicates.duplicate()) {

@@ -892,13 +892,9 @@ result<Policy> policy_from_json(std::string_view json, PolicyDiagnostic* diagnos
     try {
         document = Json::parse(json.begin(), json.end(), std::ref(duplicates));
     } catch (const Json::parse_error& e) {
-        // what() reads "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
-        const std::string_view what = e.what();
-        const auto prefix_end = what.find("] ");
-        const auto detail =
-            prefix_end == std::string_view::npos ? what : what.substr(prefix_end + 2);
         return refuse(diagnostic, errc::policy_malformed, "",
-                      "the document is not valid JSON: " + std::string(detail))
+                      "the document is not valid JSON: "
+                          + std::string(detail::parse_error_position(e.what())))
             .error();
     }
     if (duplicates.duplicate()) {

@@ -161,3 +161,23 @@ TEST_CASE("adding a phone number that already routes on another account is refus
     REQUIRE_FALSE(dup);
     CHECK(dup.error() == errc::already_exists);
 }
+
+TEST_CASE("an agency whose reactivation window ended is closed, and says so", "[core]") {
+    World w(policies::ctm());
+    w.agency("ag").account("sub", "ag").grant("agnes", Role::agency_administrator, AgencyId("ag"));
+    REQUIRE(w.when(w.user("agnes"), commands::CancelAgency{AgencyId("ag"), clicked()}));
+    const auto canceled = w.when(w.support, commands::OpenAccount{AccountId("late"), AgencyId("ag"),
+                                                                  Plan{"Pro", {}}, usd()});
+    REQUIRE_FALSE(canceled);
+    CHECK(canceled.error() == errc::agency_canceled);
+
+    w.advance(days(60));
+    REQUIRE(w.agency_state("ag").status == AgencyStatus::closed);
+    const auto closed = w.when(w.support, commands::OpenAccount{AccountId("late"), AgencyId("ag"),
+                                                                Plan{"Pro", {}}, usd()});
+    REQUIRE_FALSE(closed);
+    CHECK(closed.error() == errc::agency_closed);
+    const auto back = w.when(w.support, commands::ReactivateAgency{AgencyId("ag"), {}});
+    REQUIRE_FALSE(back);
+    CHECK(back.error() == errc::agency_closed);
+}

@@ -365,7 +365,7 @@ TEST_CASE("unknown keys are refused at the top level and nested, by path", "[pol
     CHECK(window.diagnostic.field == "cancellation.agency.refund_window.weeks");
 }
 
-TEST_CASE("a missing key is refused; nothing has a silent default", "[policy][json]") {
+TEST_CASE("a missing key is refused, so nothing has a silent default", "[policy][json]") {
     const std::string good = policy_to_json(calltrack::policies::ctm());
 
     const auto terms = refusal_of_json(

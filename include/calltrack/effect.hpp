@@ -42,7 +42,7 @@ enum class EffectKind : std::uint8_t {
 std::string_view to_string(EffectKind k) noexcept;
 
 struct HostEffect {
-    EffectKind kind;
+    EffectKind kind = EffectKind::release_number;  ///< always set by effects_of()
     std::optional<AccountId> account;
     std::optional<AgencyId> agency;
     std::optional<NumberId> number;

@@ -60,6 +60,7 @@ enum class errc {
     invalid_state,          ///< the operation is not defined for the current status. Retry: no.
     account_closed,         ///< the account is closed for good. Retry: no; open a new one.
     agency_canceled,        ///< the agency is canceled. Retry: no, unless support reactivates it.
+    agency_closed,          ///< the agency's reactivation window has ended: final. Retry: no.
     window_closed,          ///< the time window for this has ended. Retry: no.
     window_not_offered,     ///< this vendor offers no window for it at all. Retry: no.
     number_limit_exceeded,  ///< more tracking numbers than the policy keeps. Retry: after

@@ -73,7 +73,8 @@ struct State {
     friend bool operator==(const State& a, const State& b) {
         return a.agencies == b.agencies && a.accounts == b.accounts && a.numbers == b.numbers
                && a.grants == b.grants && a.numbers_by_account == b.numbers_by_account
-               && a.sub_accounts_by_agency == b.sub_accounts_by_agency && a.deadlines == b.deadlines
+               && a.sub_accounts_by_agency == b.sub_accounts_by_agency
+               && a.number_by_phone == b.number_by_phone && a.deadlines == b.deadlines
                && a.last_event_at == b.last_event_at;
     }
     friend bool operator!=(const State& a, const State& b) { return !(a == b); }

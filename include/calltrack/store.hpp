@@ -16,6 +16,7 @@
 // - Deadlines are an ordered index: due_deadlines(t, n) returns the first n at or before t,
 //   ordered by (time, kind, subject).
 // - The outbox delivers host effects in sequence order, at least once, until acknowledged.
+// - Every method is safe to call from several threads at once: engines may share a store.
 
 #include <calltrack/account.hpp>
 #include <calltrack/actor.hpp>
@@ -159,7 +160,7 @@ class Store {
                                                          Version after = 0) = 0;
     /// Events with sequence > after, in order, at most `limit`.
     virtual result<std::vector<StoredEvent>> read_all(std::uint64_t after, std::size_t limit) = 0;
-    /// The time of the last committed event; nullopt while there is none.
+    /// The latest time of any committed event; nullopt while there is none.
     virtual result<std::optional<Time>> last_event_time() = 0;
 
     // --- outbox -------------------------------------------------------------------------------

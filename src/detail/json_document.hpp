@@ -49,6 +49,13 @@ std::string describe_type(const Json& j) {
     return "an object";
 }
 
+/// nlohmann's parse error without its exception prefix: "parse error at line 1, column 2: ...".
+inline std::string_view parse_error_position(std::string_view what) {
+    // what() reads "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
+    const auto prefix_end = what.find("] ");
+    return prefix_end == std::string_view::npos ? what : what.substr(prefix_end + 2);
+}
+
 /// Refuses a key that appears twice in one object: nlohmann would silently keep one of them.
 /// Pass it (by std::ref) as the parser callback; `duplicate()` then names the first repeated key,
 /// as a path such as "operations.cancel_account.click" or "[1].role".

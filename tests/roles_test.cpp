@@ -1,0 +1,391 @@
+// Who may do what: every offered lifecycle operation of each preset, against each role, exactly
+// as the preset's role sets say; tenant isolation between accounts and agencies; and the rules
+// for granting roles. Every test reads "given these grants, when this command, then allowed or
+// this refusal".
+#include "lifecycle_fixture.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace calltrack;
+using namespace calltrack::testing;
+
+namespace {
+
+/// What a command acts on, as the policy's role sets see it.
+enum class Target { standalone, sub_account, agency };
+
+const char* to_text(Target t) {
+    switch (t) {
+        case Target::standalone:
+            return "standalone account";
+        case Target::sub_account:
+            return "sub-account";
+        case Target::agency:
+            return "agency";
+    }
+    return "?";
+}
+
+RoleSet roles_for(const OperationRule& rule, Target t) {
+    switch (t) {
+        case Target::standalone:
+            return rule.account_roles;
+        case Target::sub_account:
+            return rule.sub_account_roles;
+        case Target::agency:
+            return rule.agency_roles;
+    }
+    return {};
+}
+
+/// Two agencies with one sub-account each, and a standalone account; one number on each account
+/// the role loop acts on. Before CallRail's pause cut-off, so every preset offers what it ever
+/// offered.
+World tenants(Policy policy) {
+    World w(std::move(policy), at("2020-09-01T00:00:00Z"));
+    w.agency("g1").agency("g2");
+    w.account("acct1").account("sub1", "g1").account("sub2", "g2");
+    w.number("na", "acct1", "+14045550101").number("ns", "sub1", "+14045550102");
+    return w;
+}
+
+const char* account_of(Target t) {
+    return t == Target::standalone ? "acct1" : "sub1";
+}
+const char* number_of(Target t) {
+    return t == Target::standalone ? "na" : "ns";
+}
+
+/// Everything any vendor asks of a person, so that only roles and state can refuse.
+Confirmation everything() {
+    Confirmation c = clicked();
+    c.typed = "CONFIRM";
+    c.acknowledged = {"unported_numbers_lost"};
+    c.terms_accepted = true;
+    c.reasons = {"testing roles"};
+    c.billing_details_entered = true;
+    return c;
+}
+
+/// The command for `op` on target `t`, or nothing where the operation cannot name such a target.
+/// Transfers are judged on the approvers' grants and have a test of their own.
+std::optional<Command> command_for(Operation op, Target t) {
+    const auto c = everything();
+    if (t == Target::agency) {
+        const AgencyId g("g1");
+        switch (op) {
+            case Operation::cancel_agency:
+                return commands::CancelAgency{g, c};
+            case Operation::reactivate_agency:
+                return commands::ReactivateAgency{g, c};
+            case Operation::request_refund:
+                return commands::RequestRefund{g};
+            default:
+                return std::nullopt;
+        }
+    }
+    const AccountId a(account_of(t));
+    const NumberId n(number_of(t));
+    switch (op) {
+        case Operation::pause_tracking:
+            return commands::PauseTracking{a, std::nullopt, c};
+        case Operation::resume_tracking:
+            return commands::ResumeTracking{a, std::nullopt, c};
+        case Operation::stop_calls:
+            return commands::StopCalls{a, std::nullopt, c};
+        case Operation::resume_calls:
+            return commands::ResumeCalls{a, std::nullopt, c};
+        case Operation::pause_account:
+            return commands::PauseAccount{a, c};
+        case Operation::resume_account:
+            return commands::ResumeAccount{a, c};
+        case Operation::cancel_account:
+            return commands::CancelAccount{a, c};
+        case Operation::close_sub_account:
+            return commands::CloseSubAccount{a, c};
+        case Operation::close_account:
+            return commands::CloseAccount{a, c};
+        case Operation::reopen_account:
+            return commands::ReopenAccount{a, c};
+        case Operation::reactivate_account:
+            return commands::ReactivateAccount{a, c};
+        case Operation::restore_number:
+            return commands::RestoreNumber{n};
+        case Operation::request_refund:
+            return commands::RequestRefund{a};
+        case Operation::start_port_out:
+            return commands::StartPortOut{n};
+        case Operation::complete_port_out:
+            return commands::CompletePortOut{n};
+        case Operation::abandon_port_out:
+            return commands::AbandonPortOut{n};
+        case Operation::record_survey:
+            return commands::RecordSurvey{a, SurveyOutcome::confirm};
+        default:
+            return std::nullopt;
+    }
+}
+
+/// Each role, granted where the brief of the role says: an agency administrator on the agency,
+/// an administrator or owner on the account, support on the platform.
+Actor actor_with(Role role, Target t) {
+    Scope scope = Platform{};
+    switch (role) {
+        case Role::agency_administrator:
+            scope = AgencyId("g1");
+            break;
+        case Role::administrator:
+        case Role::account_owner:
+            scope = AccountId(account_of(t == Target::agency ? Target::sub_account : t));
+            break;
+        case Role::support:
+            break;
+    }
+    return Actor{UserId("actor"), {RoleGrant{role, scope}}};
+}
+
+/// Whether that grant reaches the target at all.
+bool reaches(Role role, Target t) {
+    switch (role) {
+        case Role::agency_administrator:
+            return t != Target::standalone;
+        case Role::administrator:
+        case Role::account_owner:
+            return t != Target::agency;
+        case Role::support:
+            return true;
+    }
+    return false;
+}
+
+bool is_role_refusal(const boost::system::error_code& code) {
+    return code == errc::permission_denied || code == errc::actor_out_of_scope
+           || code == errc::support_only;
+}
+
+/// Every offered lifecycle operation, every target it can name, every role: the role refusals
+/// of check() are exactly what the preset's role set for that target says.
+void every_role_as_the_preset_says(const Policy& policy) {
+    auto w = tenants(policy);
+    std::size_t allowed_seen = 0;
+    std::size_t refused_seen = 0;
+    for (auto i = static_cast<std::size_t>(Operation::pause_tracking); i < operation_count; ++i) {
+        const auto op = static_cast<Operation>(i);
+        const auto& rule = policy.rule(op);
+        if (!rule.offered) continue;
+        for (const auto t : {Target::standalone, Target::sub_account, Target::agency}) {
+            const auto command = command_for(op, t);
+            if (!command) continue;
+            const RoleSet allowed = roles_for(rule, t);
+            for (const Role role : all_roles) {
+                INFO(policy.name << ": " << to_string(op) << " on a " << to_text(t) << " by "
+                                 << to_string(role) << "; allowed: " << to_string(allowed));
+                const auto verdict = w.check(actor_with(role, t), *command);
+                if (allowed.empty()) {
+                    CHECK(verdict.has(errc::operation_not_offered));
+                    continue;
+                }
+                std::vector<boost::system::error_code> role_refusals;
+                for (const auto& r : verdict.refusals) {
+                    if (is_role_refusal(r.code)) role_refusals.push_back(r.code);
+                }
+                if (allowed.contains(role)) {
+                    ++allowed_seen;
+                    CHECK(role_refusals.empty());
+                } else {
+                    ++refused_seen;
+                    const errc expected = allowed == RoleSet{Role::support} ? errc::support_only
+                                          : reaches(role, t) ? errc::permission_denied
+                                                             : errc::actor_out_of_scope;
+                    CHECK(role_refusals
+                          == std::vector<boost::system::error_code>{make_error_code(expected)});
+                }
+            }
+        }
+    }
+    CHECK(allowed_seen > 0);
+    CHECK(refused_seen > 0);
+}
+
+}  // namespace
+
+TEST_CASE("every callrail lifecycle operation allows exactly the roles of its role sets",
+          "[roles]") {
+    every_role_as_the_preset_says(policies::callrail());
+}
+
+TEST_CASE("every ctm lifecycle operation allows exactly the roles of its role sets", "[roles]") {
+    every_role_as_the_preset_says(policies::ctm());
+}
+
+TEST_CASE("every smrtphone lifecycle operation allows exactly the roles of its role sets",
+          "[roles]") {
+    every_role_as_the_preset_says(policies::smrtphone());
+}
+
+TEST_CASE(
+    "tenant isolation: an administrator of account A is refused on account B as out of "
+    "scope",
+    "[roles]") {
+    for (auto& policy : {policies::callrail(), policies::ctm(), policies::smrtphone()}) {
+        INFO("preset " << policy.name);
+        auto w = tenants(policy);
+        w.account("other");
+        w.grant("ann", Role::administrator, AccountId("acct1"));
+        w.grant("ann", Role::account_owner, AccountId("acct1"));
+        const auto ann = w.user("ann");
+
+        for (const Command& command :
+             {Command{commands::CancelAccount{AccountId("other"), everything()}},
+              Command{commands::CloseAccount{AccountId("other"), everything()}},
+              Command{commands::RecordSurvey{AccountId("other"), SurveyOutcome::confirm}},
+              Command{commands::SetPlan{AccountId("other"), Plan{"Starter", {}}}},
+              Command{commands::GrantRole{UserId("ann"),
+                                          RoleGrant{Role::administrator, AccountId("other")}}}}) {
+            INFO("operation " << to_string(operation_of(command)));
+            if (!w.policy.rule(operation_of(command)).offered) continue;
+            const auto verdict = w.check(ann, command);
+            CHECK(verdict.has(errc::actor_out_of_scope));
+            CHECK_FALSE(verdict.has(errc::permission_denied));
+            CHECK_FALSE(decide(w.state, command, ann, w.policy, w.now));
+        }
+        auto result = w.when(ann, commands::SetPlan{AccountId("other"), Plan{"Starter", {}}});
+        REQUIRE_FALSE(result);
+        CHECK(result.error() == errc::actor_out_of_scope);
+        CHECK(w.check(ann, commands::SetPlan{AccountId("other"), Plan{"Starter", {}}})
+                  .refusals.front()
+                  .detail
+              == "user ann holds no role on standalone account other");
+    }
+}
+
+TEST_CASE(
+    "tenant isolation: an agency administrator of agency X is refused on a sub-account of "
+    "agency Y",
+    "[roles]") {
+    auto w = tenants(policies::ctm());
+    w.grant("xavier", Role::agency_administrator, AgencyId("g1"));
+    const auto xavier = w.user("xavier");
+
+    auto close = w.when(xavier, commands::CloseSubAccount{AccountId("sub2"), clicked()});
+    REQUIRE_FALSE(close);
+    CHECK(close.error() == errc::actor_out_of_scope);
+    auto pause =
+        w.when(xavier, commands::PauseTracking{AccountId("sub2"), std::nullopt, clicked()});
+    REQUIRE_FALSE(pause);
+    CHECK(pause.error() == errc::actor_out_of_scope);
+    auto agency = w.when(xavier, commands::CancelAgency{AgencyId("g2"), clicked()});
+    REQUIRE_FALSE(agency);
+    CHECK(agency.error() == errc::actor_out_of_scope);
+    auto standalone =
+        w.when(xavier, commands::PauseTracking{AccountId("acct1"), std::nullopt, clicked()});
+    REQUIRE_FALSE(standalone);
+    CHECK(standalone.error() == errc::actor_out_of_scope);
+    CHECK(w.account_state("sub2").status == AccountStatus::active);
+
+    auto own = w.when(xavier, commands::CloseSubAccount{AccountId("sub1"), clicked()});
+    REQUIRE(own);
+    CHECK(w.account_state("sub1").status == AccountStatus::canceled);
+}
+
+TEST_CASE("a revoked grant no longer authorizes", "[roles]") {
+    auto w = tenants(policies::ctm());
+    w.grant("ann", Role::administrator, AccountId("acct1"));
+    w.given(
+        commands::RevokeRole{UserId("ann"), RoleGrant{Role::administrator, AccountId("acct1")}});
+
+    auto result =
+        w.when(w.user("ann"), commands::PauseTracking{AccountId("acct1"), std::nullopt, clicked()});
+
+    REQUIRE_FALSE(result);
+    CHECK(result.error() == errc::actor_out_of_scope);
+    CHECK(w.state.grants.count(UserId("ann")) == 0);
+}
+
+TEST_CASE("grant_role: support only on the platform, and the platform only for support",
+          "[roles]") {
+    auto w = tenants(policies::ctm());
+    for (const RoleGrant& grant :
+         {RoleGrant{Role::support, AccountId("acct1")}, RoleGrant{Role::support, AgencyId("g1")},
+          RoleGrant{Role::administrator, Platform{}}, RoleGrant{Role::account_owner, Platform{}},
+          RoleGrant{Role::agency_administrator, Platform{}}}) {
+        INFO(to_string(grant.role) << " on " << to_string(grant.scope));
+        auto result = w.when(w.support, commands::GrantRole{UserId("u"), grant});
+        REQUIRE_FALSE(result);
+        CHECK(result.error() == errc::invalid_role);
+    }
+    auto ok =
+        w.when(w.support, commands::GrantRole{UserId("u"), RoleGrant{Role::support, Platform{}}});
+    REQUIRE(ok);
+    CHECK(names(ok.value()) == std::vector<std::string>{"role_granted"});
+}
+
+TEST_CASE("grant_role: agency_administrator only on an agency", "[roles]") {
+    auto w = tenants(policies::ctm());
+
+    auto on_account = w.when(
+        w.support,
+        commands::GrantRole{UserId("u"), RoleGrant{Role::agency_administrator, AccountId("sub1")}});
+    REQUIRE_FALSE(on_account);
+    CHECK(on_account.error() == errc::invalid_role);
+
+    auto on_agency = w.when(
+        w.support,
+        commands::GrantRole{UserId("u"), RoleGrant{Role::agency_administrator, AgencyId("g1")}});
+    REQUIRE(on_agency);
+    CHECK(w.user("u").grants
+          == std::vector<RoleGrant>{RoleGrant{Role::agency_administrator, AgencyId("g1")}});
+}
+
+TEST_CASE(
+    "grant_role: only support grants support, and an administrator grants only where it "
+    "administers",
+    "[roles]") {
+    auto w = tenants(policies::ctm());
+    w.grant("ann", Role::administrator, AccountId("acct1"));
+    const auto ann = w.user("ann");
+
+    auto support =
+        w.when(ann, commands::GrantRole{UserId("u"), RoleGrant{Role::support, Platform{}}});
+    REQUIRE_FALSE(support);
+    CHECK(support.error() == errc::support_only);
+    auto elsewhere = w.when(
+        ann, commands::GrantRole{UserId("u"), RoleGrant{Role::administrator, AccountId("sub2")}});
+    REQUIRE_FALSE(elsewhere);
+    CHECK(elsewhere.error() == errc::actor_out_of_scope);
+    auto own = w.when(
+        ann, commands::GrantRole{UserId("u"), RoleGrant{Role::administrator, AccountId("acct1")}});
+    REQUIRE(own);
+}
+
+TEST_CASE("transfer_sub_account needs an agency administrator of each side among its approvers",
+          "[roles]") {
+    auto w = tenants(policies::ctm());
+    w.grant("xavier", Role::agency_administrator, AgencyId("g1"));
+    w.grant("yvonne", Role::agency_administrator, AgencyId("g2"));
+    w.grant("ann", Role::administrator, AccountId("sub1"));
+    const commands::TransferSubAccount approved{AccountId("sub1"), AgencyId("g2"), UserId("xavier"),
+                                                UserId("yvonne")};
+
+    auto by_outsider = w.when(w.user("ann"), approved);
+    REQUIRE_FALSE(by_outsider);
+    CHECK(by_outsider.error() == errc::permission_denied);
+
+    const commands::TransferSubAccount one_sided{AccountId("sub1"), AgencyId("g2"),
+                                                 UserId("xavier"), UserId("xavier")};
+    auto unapproved = w.when(w.user("xavier"), one_sided);
+    REQUIRE_FALSE(unapproved);
+    CHECK(unapproved.error() == errc::transfer_not_approved);
+    const auto verdict = w.check(w.user("xavier"), one_sided);
+    REQUIRE(verdict.refusals.size() == 1);
+    CHECK_THAT(verdict.refusals.front().detail, Catch::Contains("g2"));
+
+    auto result = w.when(w.user("yvonne"), approved);
+    REQUIRE(result);
+    CHECK(names(result.value()) == std::vector<std::string>{"sub_account_transferred"});
+    CHECK(w.account_state("sub1").agency == AgencyId("g2"));
+}
