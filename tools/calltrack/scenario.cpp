@@ -727,12 +727,9 @@ result<Scenario> parse_scenario(std::string_view json, ScenarioDiagnostic* diagn
     try {
         document = Json::parse(json.begin(), json.end(), std::ref(duplicates));
     } catch (const Json::parse_error& e) {
-        // what() reads "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
-        const std::string_view what = e.what();
-        const auto prefix_end = what.find("] ");
-        const auto reason =
-            prefix_end == std::string_view::npos ? what : what.substr(prefix_end + 2);
-        parser.refuse(errc::json_malformed, "", "not valid JSON: " + std::string(reason));
+        parser.refuse(
+            errc::json_malformed, "",
+            "not valid JSON: " + std::string(calltrack::detail::parse_error_position(e.what())));
         return parser.error();
     }
     if (duplicates.duplicate()) {
