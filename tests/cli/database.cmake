@@ -1,0 +1,67 @@
+# A scenario run into a SQLite file, then the one-shot subcommands against that file.
+#
+#   cmake -DPROGRAM=path/to/calltrack -DSCENARIO=ctm_tracking_pause.json -DWORKDIR=dir -P database.cmake
+set(_db "${WORKDIR}/cli_database_test.db")
+file(MAKE_DIRECTORY "${WORKDIR}")
+
+# run: exit status, and a regex each stream must match (empty: anything).
+function(step name expected_status stdout_regex stderr_regex)
+  execute_process(COMMAND "${PROGRAM}" ${ARGN}
+    RESULT_VARIABLE _status OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+  set(_shown "${name}: ${PROGRAM} ${ARGN}\nexit status: ${_status}\n--- stdout\n${_out}--- stderr\n${_err}")
+  if(NOT "${_status}" STREQUAL "${expected_status}")
+    message(FATAL_ERROR "expected exit status ${expected_status}\n${_shown}")
+  endif()
+  if(NOT stdout_regex STREQUAL "" AND NOT _out MATCHES "${stdout_regex}")
+    message(FATAL_ERROR "stdout does not match ${stdout_regex}\n${_shown}")
+  endif()
+  if(NOT stderr_regex STREQUAL "" AND NOT _err MATCHES "${stderr_regex}")
+    message(FATAL_ERROR "stderr does not match ${stderr_regex}\n${_shown}")
+  endif()
+endfunction()
+
+step("first run, from nothing" 0 "every expectation met" ""
+  run "${SCENARIO}" --db "${_db}" --fresh)
+if(NOT EXISTS "${_db}.policy.json")
+  message(FATAL_ERROR "run did not record its policy beside the database")
+endif()
+step("a second run is refused: the file holds the first run" 1 "" "already holds the events"
+  run "${SCENARIO}" --db "${_db}")
+step("check: refused, with the reason" 1 "refused.*number_not_swappable" ""
+  check --db "${_db}" --actor sam
+  --command [[{"command":"pause_tracking","account":"solo","number":"billboard","confirmation":{"clicked":true}}]])
+step("check: allowed" 0 "^allowed" ""
+  check --db "${_db}" --actor sam
+  --command [[{"command":"pause_tracking","account":"solo","confirmation":{"clicked":true}}]])
+step("check as JSON, refused" 1 "\"allowed\": false" ""
+  check --db "${_db}" --actor nobody --json
+  --command [[{"command":"pause_tracking","account":"solo","confirmation":{"clicked":true}}]])
+step("preview: the events and effects" 0 "event +tracking_paused account=solo.*effect +stop_swapping" ""
+  preview --db "${_db}" --actor sam --at 2024-04-01T00:00:00Z
+  --command [[{"command":"pause_tracking","account":"solo","confirmation":{"clicked":true}}]])
+step("preview wrote nothing: the account-wide pause is still allowed" 0 "^allowed" ""
+  check --db "${_db}" --actor sam
+  --command [[{"command":"pause_tracking","account":"solo","confirmation":{"clicked":true}}]])
+step("preview: a refused command shows every reason" 1 "refused.*confirmation_required" ""
+  preview --db "${_db}" --actor sam
+  --command [[{"command":"pause_tracking","account":"solo"}]])
+step("check: a bad command names the field" 1 "" "--command: phone_number: .*\\+"
+  check --db "${_db}" --actor support
+  --command [[{"command":"add_tracking_number","number":"n","account":"solo","phone_number":"404","forwarding_destination":"+14045550199"}]])
+step("advance backwards is refused" 1 "" "earlier than the database's last event"
+  advance --db "${_db}" --to 2024-01-01T00:00:00Z)
+step("advance forwards" 0 "advanced to 2024-06-01T00:00:00Z" ""
+  advance --db "${_db}" --to 2024-06-01T00:00:00Z)
+step("--fresh starts over" 0 "every expectation met" ""
+  run "${SCENARIO}" --db "${_db}" --fresh)
+step("check needs an existing database" 1 "" "no database at"
+  check --db "${_db}.missing" --actor sam --command [[{"command":"pause_tracking","account":"solo"}]])
+
+file(WRITE "${WORKDIR}/not_a_database.txt" "precious notes\n")
+step("--fresh never deletes a file that is not a calltrack database" 1 "" "not deleting"
+  run "${SCENARIO}" --db "${WORKDIR}/not_a_database.txt" --fresh)
+file(READ "${WORKDIR}/not_a_database.txt" _kept)
+if(NOT _kept STREQUAL "precious notes\n")
+  message(FATAL_ERROR "the file was changed")
+endif()
+file(REMOVE "${_db}" "${_db}.policy.json" "${WORKDIR}/not_a_database.txt")

@@ -1,0 +1,649 @@
+#include "cli.hpp"
+
+#include "report.hpp"
+#include "runner.hpp"
+#include "scenario.hpp"
+
+#include <calltrack/engine.hpp>
+#include <calltrack/in_memory_store.hpp>
+#include <calltrack/json.hpp>
+#include <calltrack/version.hpp>
+
+#if CALLTRACK_CLI_HAS_SQLITE
+#include <calltrack/sqlite_store.hpp>
+#endif
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace calltrack::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view memory_database = ":memory:";
+
+// --- help ----------------------------------------------------------------------------------------
+
+constexpr std::string_view main_help =
+    R"(calltrack: run account-lifecycle scenarios and query a calltrack database
+
+usage:
+  calltrack run SCENARIO.json [--policy PRESET|FILE.json] [--db FILE] [--fresh] [--json]
+  calltrack check   [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
+  calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
+  calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
+  calltrack policy show PRESET
+  calltrack policy validate FILE.json
+  calltrack --help | --version
+  calltrack SUBCOMMAND --help
+
+subcommands:
+  run       run a scenario file step by step; print the timeline and the final state
+  check     may USER do this now? allowed, or every reason it is refused
+  preview   what would it do? the events and host effects, writing nothing
+  advance   move the clock to TIME and fire every deadline due by then
+  policy    print a preset as JSON, or validate a policy file
+
+PRESET is ctm, callrail or smrtphone. TIME is UTC ISO 8601, e.g. 2024-03-01T09:00:00Z.
+The database is the SQLite file calltrack.db in the working directory unless --db names another;
+--db :memory: keeps everything in memory for the length of the command.
+Exit status: 0 success, 1 failure (expectation not met, refused, bad input), 2 bad command line.
+Scenario format: docs/scenarios.md.
+)";
+
+constexpr std::string_view run_help =
+    R"(usage: calltrack run SCENARIO.json [--policy PRESET|FILE.json] [--db FILE] [--fresh] [--json]
+
+Runs the scenario's setup commands (as support), then its steps, each at its own time on a manual
+clock, through the engine. Every expectation in the file is checked; the run stops at the first
+one not met, naming the step, and exits 1.
+
+  --policy PRESET|FILE.json  judge by this policy instead of the file's "policy"
+  --db FILE                  the database (default: calltrack.db; :memory: for none)
+  --fresh                    delete the database file first (only a calltrack database)
+  --json                     print one JSON document instead of the timeline
+
+run starts from an empty database: it refuses a file that already holds events unless --fresh
+is given. The policy used is recorded next to the file (FILE.policy.json) for check, preview and
+advance.
+)";
+
+constexpr std::string_view check_help =
+    R"(usage: calltrack check [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
+
+Judges the command for USER at TIME without writing anything: "allowed", or "refused" with every
+reason. Exit 0 when allowed, 1 when refused.
+
+  --actor USER      a user whose grants the database holds; "support" is the platform's staff
+  --command JSON    e.g. '{"command":"cancel_account","account":"acme","confirmation":{"clicked":true}}'
+  --at TIME         when to judge it (default: the time of the database's last event)
+  --policy ...      PRESET or FILE.json (default: the policy recorded by run)
+  --db FILE         the database (default: calltrack.db)
+  --json            print {"allowed": ..., "reasons": [...]}
+)";
+
+constexpr std::string_view preview_help =
+    R"(usage: calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
+
+Shows the exact events and host effects the command would produce for USER at TIME, writing
+nothing; when it would be refused, every reason (exit 1). Options as for check.
+)";
+
+constexpr std::string_view advance_help =
+    R"(usage: calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
+
+Moves the clock to TIME and fires every deadline due by then (reactivation, restore and refund
+windows closing, data purges, pause maximums), printing the events and host effects. TIME must
+not be earlier than the database's last event.
+)";
+
+constexpr std::string_view policy_help =
+    R"(usage: calltrack policy show PRESET
+       calltrack policy validate FILE.json
+
+show prints the preset (ctm, callrail, smrtphone) as a policy document. validate reads a policy
+document and prints OK, or the field that is wrong and why (exit 1).
+)";
+
+// --- arguments -----------------------------------------------------------------------------------
+
+struct UsageError {
+    std::string message;
+    std::string_view help;
+};
+
+/// Flags after the subcommand: "--name value", "--name=value", or a switch; the rest positional.
+struct Arguments {
+    std::map<std::string, std::string> values;
+    std::set<std::string> switches;
+    std::vector<std::string> positional;
+    bool help = false;
+
+    std::optional<std::string> value(const std::string& name) const {
+        const auto it = values.find(name);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+    }
+    bool has(const std::string& name) const { return switches.count(name) != 0; }
+};
+
+std::optional<UsageError> parse_arguments(const std::vector<std::string>& args, std::size_t from,
+                                          const std::set<std::string>& with_value,
+                                          const std::set<std::string>& switches,
+                                          std::string_view help, Arguments& out) {
+    for (std::size_t i = from; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            out.help = true;
+            continue;
+        }
+        if (a.size() > 1 && a[0] == '-' && a != "-") {
+            std::string name = a;
+            std::optional<std::string> inline_value;
+            if (const auto eq = a.find('='); eq != std::string::npos) {
+                name = a.substr(0, eq);
+                inline_value = a.substr(eq + 1);
+            }
+            if (with_value.count(name) != 0) {
+                if (!inline_value) {
+                    if (i + 1 >= args.size()) return UsageError{name + " needs a value", help};
+                    inline_value = args[++i];
+                }
+                if (out.values.count(name) != 0) {
+                    return UsageError{name + " is given twice", help};
+                }
+                out.values[name] = *inline_value;
+            } else if (switches.count(name) != 0 && !inline_value) {
+                out.switches.insert(name);
+            } else {
+                return UsageError{"unknown option " + a, help};
+            }
+            continue;
+        }
+        out.positional.push_back(a);
+    }
+    return std::nullopt;
+}
+
+int usage(std::ostream& err, const UsageError& e) {
+    err << "calltrack: " << e.message << "\n\n" << e.help;
+    return exit_usage;
+}
+
+std::optional<std::string> read_file(const std::string& path, std::string* why) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        *why = "cannot read " + path + ": " + std::strerror(errno);
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// --- stores --------------------------------------------------------------------------------------
+
+struct OpenedStore {
+    std::unique_ptr<Store> store;
+    std::string description;
+    std::optional<std::string> path;  ///< a database file; nullopt in memory
+};
+
+bool is_memory(const std::string& database) {
+    return database == memory_database;
+}
+
+/// Opens the database; `must_exist` refuses a file that is not there yet (check, preview and
+/// advance never create one).
+std::optional<OpenedStore> open_database(const std::string& database, bool must_exist,
+                                         std::string* why) {
+    if (is_memory(database)) {
+        return OpenedStore{std::make_unique<InMemoryStore>(), "in memory", std::nullopt};
+    }
+#if CALLTRACK_CLI_HAS_SQLITE
+    std::error_code ec;
+    if (must_exist && !fs::exists(database, ec)) {
+        *why = "no database at " + database + "; `calltrack run` creates one";
+        return std::nullopt;
+    }
+    // A simulation's database: synchronous=NORMAL survives a crash of this process (every step is
+    // still one atomic commit) without waiting for the disk on each of them.
+    SqliteOptions options;
+    options.synchronous = SqliteSynchronous::normal;
+    std::string reason;
+    auto opened = SqliteStore::open(database, options, &reason);
+    if (!opened) {
+        *why = reason.empty() ? database + ": " + opened.error().message() : reason;
+        return std::nullopt;
+    }
+    return OpenedStore{std::move(opened).value(), database + " (SQLite)", database};
+#else
+    (void)must_exist;
+    *why = "this calltrack was built without SQLite; use --db :memory:";
+    return std::nullopt;
+#endif
+}
+
+/// Deletes a previous database file (with its WAL, shared-memory and policy files), but only one
+/// that opens as a calltrack database.
+bool delete_database(const std::string& database, std::string* why) {
+    std::error_code ec;
+    if (!fs::exists(database, ec)) return true;
+    {
+        std::string reason;
+        auto opened = open_database(database, true, &reason);
+        if (!opened) {
+            *why = "not deleting " + database + ", which is not a calltrack database: " + reason;
+            return false;
+        }
+    }
+    for (const std::string& file :
+         {database, database + "-wal", database + "-shm", policy_sidecar(database)}) {
+        fs::remove(file, ec);
+        if (ec) {
+            *why = "cannot delete " + file + ": " + ec.message();
+            return false;
+        }
+    }
+    return true;
+}
+
+/// How many events the store holds, up to 2 (enough to tell empty from not).
+result<std::size_t> events_held(Store& store) {
+    auto events = store.read_all(0, 2);
+    if (!events) return events.error();
+    return events.value().size();
+}
+
+/// The policy for a database: --policy, else the one `run` recorded beside it.
+std::optional<Policy> database_policy(const Arguments& args, const std::string& database,
+                                      std::string* why) {
+    if (auto given = args.value("--policy")) {
+        auto policy = load_policy_argument(*given, why);
+        if (!policy) return std::nullopt;
+        return std::move(policy).value();
+    }
+    if (!is_memory(database)) {
+        const std::string sidecar = policy_sidecar(database);
+        std::error_code ec;
+        if (fs::exists(sidecar, ec)) {
+            auto policy = load_policy_argument(sidecar, why);
+            if (!policy) return std::nullopt;
+            return std::move(policy).value();
+        }
+    }
+    *why =
+        "no policy recorded for " + database + "; give --policy ctm|callrail|smrtphone|FILE.json";
+    return std::nullopt;
+}
+
+// --- progress ------------------------------------------------------------------------------------
+
+/// "step 12/40" on stderr, redrawn at most ten times a second, after the run has taken 300 ms.
+class Progress {
+  public:
+    explicit Progress(std::ostream& err) : err_(err), started_(Clock::now()), last_(started_) {}
+    ~Progress() { clear(); }
+    Progress(const Progress&) = delete;
+    Progress& operator=(const Progress&) = delete;
+
+    void operator()(std::size_t done, std::size_t total) {
+        const auto now = Clock::now();
+        if (now - started_ < std::chrono::milliseconds(300)) return;
+        if (shown_ && now - last_ < std::chrono::milliseconds(100)) return;
+        last_ = now;
+        shown_ = true;
+        err_ << "\rcalltrack: " << done << '/' << total << " steps" << std::flush;
+    }
+
+    void clear() {
+        if (shown_) err_ << "\r\033[K" << std::flush;
+        shown_ = false;
+    }
+
+  private:
+    using Clock = std::chrono::steady_clock;
+    std::ostream& err_;
+    Clock::time_point started_;
+    Clock::time_point last_;
+    bool shown_ = false;
+};
+
+// --- subcommands ---------------------------------------------------------------------------------
+
+int fail(std::ostream& err, const std::string& message) {
+    err << "calltrack: " << message << '\n';
+    return exit_failed;
+}
+
+int run_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err,
+                const Environment& env) {
+    Arguments args;
+    if (auto e =
+            parse_arguments(all, 1, {"--policy", "--db"}, {"--fresh", "--json"}, run_help, args)) {
+        return usage(err, *e);
+    }
+    if (args.help) {
+        out << run_help;
+        return exit_ok;
+    }
+    if (args.positional.size() != 1) {
+        return usage(err, {args.positional.empty() ? "run needs a scenario file"
+                                                   : "run takes one scenario file",
+                           run_help});
+    }
+    const std::string& file = args.positional.front();
+    std::string why;
+    const auto text = read_file(file, &why);
+    if (!text) return fail(err, why);
+
+    ScenarioDiagnostic diagnostic;
+    auto scenario = parse_scenario(*text, &diagnostic);
+    if (!scenario) return fail(err, file + ": " + to_string(diagnostic));
+
+    Policy policy;
+    if (auto given = args.value("--policy")) {
+        auto loaded = load_policy_argument(*given, &why);
+        if (!loaded) return fail(err, why);
+        policy = std::move(loaded).value();
+    } else if (const auto* preset = std::get_if<std::string>(&scenario.value().policy)) {
+        policy = policies::by_name(*preset).value();
+    } else if (const auto* document = std::get_if<Policy>(&scenario.value().policy)) {
+        policy = *document;
+    } else {
+        return fail(err, file + ": policy: the scenario names no policy; give \"policy\" in the "
+                                "file or --policy ctm|callrail|smrtphone|FILE.json");
+    }
+
+    const std::string database = args.value("--db").value_or(default_database());
+    if (args.has("--fresh") && !is_memory(database) && !delete_database(database, &why)) {
+        return fail(err, why);
+    }
+    auto opened = open_database(database, false, &why);
+    if (!opened) return fail(err, why);
+    auto held = events_held(*opened->store);
+    if (!held) return fail(err, database + ": " + held.error().message());
+    if (held.value() != 0) {
+        return fail(err, database
+                             + " already holds the events of an earlier run; run starts from an "
+                               "empty database: pass --fresh to delete it first, or --db another "
+                               "file");
+    }
+    if (opened->path) {
+        std::ofstream sidecar(policy_sidecar(*opened->path), std::ios::binary | std::ios::trunc);
+        sidecar << policy_to_json(policy);
+        if (!sidecar) return fail(err, "cannot write " + policy_sidecar(*opened->path));
+    }
+
+    RunOptions options;
+    std::optional<Progress> progress;
+    if (env.stderr_is_terminal) {
+        progress.emplace(err);
+        options.progress = [&](std::size_t done, std::size_t total) { (*progress)(done, total); };
+    }
+    RunReport report = run_scenario(scenario.value(), policy, *opened->store, options);
+    if (progress) progress->clear();
+    report.source = file;
+    report.store = opened->description;
+    if (args.has("--json")) {
+        out << report_to_json(report);
+    } else {
+        print_timeline(out, report);
+    }
+    out.flush();
+    if (!report.ok()) {
+        const auto& f = *report.failure;
+        std::string where = file + ": ";
+        if (!f.location.empty()) where += f.location + ": ";
+        if (!f.field.empty()) where += f.field + ": ";
+        return fail(err, where + f.message);
+    }
+    return exit_ok;
+}
+
+/// check and preview: the same arguments, a different question.
+int judge_command(const std::vector<std::string>& all, bool is_preview, std::ostream& out,
+                  std::ostream& err) {
+    const std::string_view help = is_preview ? preview_help : check_help;
+    Arguments args;
+    if (auto e = parse_arguments(all, 1, {"--db", "--actor", "--command", "--at", "--policy"},
+                                 {"--json"}, help, args)) {
+        return usage(err, *e);
+    }
+    if (args.help) {
+        out << help;
+        return exit_ok;
+    }
+    if (!args.positional.empty()) {
+        return usage(err, {"unexpected argument " + args.positional.front(), help});
+    }
+    const auto actor_name = args.value("--actor");
+    const auto command_text = args.value("--command");
+    if (!actor_name) return usage(err, {"--actor USER is required", help});
+    if (!command_text) return usage(err, {"--command JSON is required", help});
+
+    JsonDiagnostic diagnostic;
+    auto command = command_from_json(*command_text, &diagnostic);
+    if (!command) {
+        return fail(err, "--command: " + (diagnostic.field.empty() ? "" : diagnostic.field + ": ")
+                             + diagnostic.problem);
+    }
+    auto user = UserId::parse(*actor_name);
+    if (!user) return fail(err, "--actor: " + user.error().message());
+
+    std::string why;
+    const std::string database = args.value("--db").value_or(default_database());
+    auto opened = open_database(database, true, &why);
+    if (!opened) return fail(err, why);
+    auto policy = database_policy(args, database, &why);
+    if (!policy) return fail(err, why);
+    Store& store = *opened->store;
+
+    Time at;
+    if (auto given = args.value("--at")) {
+        auto parsed = parse_time(*given);
+        if (!parsed) return fail(err, "--at: " + parsed.error().message());
+        at = parsed.value();
+    } else {
+        auto last = store.last_event_time();
+        if (!last) return fail(err, database + ": " + last.error().message());
+        if (!last.value()) {
+            return fail(err, database + " holds no events yet; give --at TIME to judge at a time");
+        }
+        at = *last.value();
+    }
+    ManualClock clock(at);
+    Engine engine(std::move(*policy), clock, store);
+    Actor actor = support_actor_value();
+    if (*actor_name != support_actor) {
+        auto loaded = engine.actor(user.value());
+        if (!loaded)
+            return fail(
+                err, "cannot read the grants of " + *actor_name + ": " + loaded.error().message());
+        actor = std::move(loaded).value();
+    }
+    const bool json = args.has("--json");
+
+    if (is_preview) {
+        auto preview = engine.preview(actor, command.value());
+        if (preview) {
+            if (json) {
+                out << preview_to_json(preview.value().events, preview.value().effects);
+            } else {
+                print_preview(out, preview.value().events, preview.value().effects);
+            }
+            return exit_ok;
+        }
+    }
+    auto verdict = engine.check(actor, command.value());
+    if (!verdict) return fail(err, "cannot check: " + verdict.error().message());
+    if (json) {
+        out << verdict_to_json(verdict.value());
+    } else {
+        print_verdict(out, verdict.value());
+    }
+    return verdict.value().is_allowed() ? exit_ok : exit_failed;
+}
+
+int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
+    Arguments args;
+    if (auto e =
+            parse_arguments(all, 1, {"--to", "--db", "--policy"}, {"--json"}, advance_help, args)) {
+        return usage(err, *e);
+    }
+    if (args.help) {
+        out << advance_help;
+        return exit_ok;
+    }
+    if (!args.positional.empty()) {
+        return usage(err, {"unexpected argument " + args.positional.front(), advance_help});
+    }
+    const auto to_text = args.value("--to");
+    if (!to_text) return usage(err, {"--to TIME is required", advance_help});
+    auto to = parse_time(*to_text);
+    if (!to) return fail(err, "--to: " + to.error().message());
+
+    std::string why;
+    const std::string database = args.value("--db").value_or(default_database());
+    auto opened = open_database(database, true, &why);
+    if (!opened) return fail(err, why);
+    auto policy = database_policy(args, database, &why);
+    if (!policy) return fail(err, why);
+    Store& store = *opened->store;
+
+    std::uint64_t outbox = 0;
+    if (auto synced = effects_after(store, outbox); !synced) {
+        return fail(err, database + ": " + synced.error().message());
+    }
+    ManualClock clock(to.value());
+    Engine engine(std::move(*policy), clock, store);
+    auto fired = engine.advance();
+    if (!fired) {
+        if (fired.error() == errc::clock_went_backwards) {
+            auto last = store.last_event_time();
+            std::string when;
+            if (last && last.value()) when = " (" + format_time(*last.value()) + ")";
+            return fail(err, "--to " + *to_text + " is earlier than the database's last event"
+                                 + when + "; time never goes backwards");
+        }
+        return fail(err, "advance failed: " + fired.error().message());
+    }
+    auto effects = effects_after(store, outbox);
+    if (!effects) return fail(err, database + ": " + effects.error().message());
+    if (args.has("--json")) {
+        out << advance_to_json(to.value(), fired.value(), effects.value());
+    } else {
+        print_advance(out, to.value(), fired.value(), effects.value());
+    }
+    return exit_ok;
+}
+
+int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
+    Arguments args;
+    if (auto e = parse_arguments(all, 1, {}, {}, policy_help, args)) return usage(err, *e);
+    if (args.help) {
+        out << policy_help;
+        return exit_ok;
+    }
+    if (args.positional.size() != 2) {
+        return usage(err, {"policy needs an action and its argument", policy_help});
+    }
+    const std::string& action = args.positional[0];
+    const std::string& argument = args.positional[1];
+    if (action == "show") {
+        auto policy = policies::by_name(argument);
+        if (!policy) {
+            return fail(err, "unknown preset \"" + argument
+                                 + "\"; the presets are ctm, callrail and smrtphone");
+        }
+        out << policy_to_json(policy.value());
+        return exit_ok;
+    }
+    if (action == "validate") {
+        std::string why;
+        const auto text = read_file(argument, &why);
+        if (!text) return fail(err, why);
+        PolicyDiagnostic diagnostic;
+        auto policy = policy_from_json(*text, &diagnostic);
+        if (!policy) {
+            return fail(
+                err,
+                argument + ": " + (diagnostic.field.empty() ? "" : diagnostic.field + ": ")
+                    + (diagnostic.problem.empty() ? policy.error().message() : diagnostic.problem));
+        }
+        out << "OK: " << argument << " is a valid policy (\"" << policy.value().name << "\")\n";
+        return exit_ok;
+    }
+    return usage(err, {"unknown policy action " + action + "; use show or validate", policy_help});
+}
+
+}  // namespace
+
+bool has_sqlite() noexcept {
+    return CALLTRACK_CLI_HAS_SQLITE != 0;
+}
+
+std::string default_database() {
+    return has_sqlite() ? "calltrack.db" : std::string(memory_database);
+}
+
+std::string policy_sidecar(const std::string& database) {
+    return database + ".policy.json";
+}
+
+result<Policy> load_policy_argument(const std::string& argument, std::string* why) {
+    std::string ignored;
+    if (why == nullptr) why = &ignored;
+    if (argument == "ctm" || argument == "callrail" || argument == "smrtphone") {
+        return policies::by_name(argument);
+    }
+    const auto text = read_file(argument, why);
+    if (!text) {
+        *why += " (--policy takes ctm, callrail, smrtphone or a policy file)";
+        return errc::policy_invalid_value;
+    }
+    PolicyDiagnostic diagnostic;
+    auto policy = policy_from_json(*text, &diagnostic);
+    if (!policy) {
+        *why = argument + ": " + (diagnostic.field.empty() ? "" : diagnostic.field + ": ")
+               + (diagnostic.problem.empty() ? policy.error().message() : diagnostic.problem);
+    }
+    return policy;
+}
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            const Environment& environment) {
+    if (args.empty()) {
+        err << main_help;
+        return exit_usage;
+    }
+    const std::string& sub = args.front();
+    if (sub == "--help" || sub == "-h" || sub == "help") {
+        out << main_help;
+        return exit_ok;
+    }
+    if (sub == "--version") {
+        out << "calltrack " << version_string() << (has_sqlite() ? " (SQLite store)" : "") << '\n';
+        return exit_ok;
+    }
+    if (sub == "run") return run_command(args, out, err, environment);
+    if (sub == "check") return judge_command(args, false, out, err);
+    if (sub == "preview") return judge_command(args, true, out, err);
+    if (sub == "advance") return advance_command(args, out, err);
+    if (sub == "policy") return policy_command(args, out, err);
+    return usage(err, {(sub.rfind('-', 0) == 0 ? "unknown option " : "unknown subcommand ") + sub,
+                       main_help});
+}
+
+}  // namespace calltrack::cli

@@ -1,0 +1,305 @@
+#include "report.hpp"
+
+#include <calltrack/json.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <utility>
+
+namespace calltrack::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// calltrack's own canonical JSON text, as a value to nest.
+Json nested(const std::string& text) {
+    return Json::parse(text);
+}
+
+Json events_json(const std::vector<Event>& events) {
+    Json list = Json::array();
+    for (const auto& e : events) list.push_back(nested(to_json(e)));
+    return list;
+}
+
+Json effects_json(const std::vector<HostEffect>& effects) {
+    Json list = Json::array();
+    for (const auto& e : effects) list.push_back(nested(to_json(e)));
+    return list;
+}
+
+Json refusals_json(const std::vector<Refusal>& refusals) {
+    Json list = Json::array();
+    for (const auto& r : refusals) {
+        Json j = Json::object();
+        j["code"] = std::string(to_string(static_cast<errc>(r.code.value())));
+        j["detail"] = r.detail;
+        list.push_back(std::move(j));
+    }
+    return list;
+}
+
+std::string dump(const Json& j) {
+    return j.dump(2, ' ', false, Json::error_handler_t::replace) + '\n';
+}
+
+std::string_view kind_name(StepReport::Kind k) {
+    switch (k) {
+        case StepReport::Kind::setup:
+            return "setup";
+        case StepReport::Kind::command:
+            return "command";
+        case StepReport::Kind::advance:
+            return "advance";
+    }
+    return "command";
+}
+
+std::string balance_text(const Balance& b) {
+    std::string out = "balance " + to_string(b.available) + " " + std::string(to_string(b.status));
+    if (b.status == BalanceStatus::refundable) {
+        out += b.refundable_until ? " until " + format_time(*b.refundable_until)
+                                  : " with no time limit";
+    }
+    return out;
+}
+
+void lines(std::ostream& out, std::string_view tag, const std::vector<Event>& events) {
+    for (const auto& e : events) out << "  " << tag << calltrack::describe(e) << '\n';
+}
+
+void lines(std::ostream& out, std::string_view tag, const std::vector<HostEffect>& effects) {
+    for (const auto& e : effects) out << "  " << tag << calltrack::describe(e) << '\n';
+}
+
+void print_step(std::ostream& out, const StepReport& r) {
+    out << r.label << "  " << format_time(r.at) << "  ";
+    if (r.kind == StepReport::Kind::advance) {
+        out << "advance";
+    } else {
+        out << r.actor << ": " << r.operation;
+    }
+    if (!r.note.empty()) out << "  -- " << r.note;
+    out << '\n';
+    if (!r.fired.empty() || !r.fired_effects.empty()) {
+        if (r.kind != StepReport::Kind::advance) out << "  deadlines due by now fire first:\n";
+        lines(out, "deadline  ", r.fired);
+        lines(out, "effect    ", r.fired_effects);
+    } else if (r.kind == StepReport::Kind::advance) {
+        out << "  no deadline due\n";
+    }
+    if (r.kind != StepReport::Kind::advance) {
+        if (r.outcome == StepReport::Outcome::refused) {
+            out << "  refused\n";
+            for (const auto& reason : r.refusals) out << "  reason    " << describe(reason) << '\n';
+        } else if (r.executed) {
+            out << "  ok\n";
+            lines(out, "event     ", r.events);
+            lines(out, "effect    ", r.effects);
+        } else {
+            out << "  allowed, but not executed (a refusal was expected); it would do:\n";
+            lines(out, "event     ", r.events);
+            lines(out, "effect    ", r.effects);
+        }
+    }
+    if (!r.unmet.empty()) {
+        out << "  EXPECTATION NOT MET: " << r.unmet << '\n';
+    } else if (r.expected != "ok") {
+        out << "  expected  " << r.expected << ": met\n";
+    }
+}
+
+}  // namespace
+
+std::string describe(const Refusal& refusal) {
+    std::string out(to_string(static_cast<errc>(refusal.code.value())));
+    if (!refusal.detail.empty()) out += ": " + refusal.detail;
+    return out;
+}
+
+std::string describe(const Agency& g) {
+    std::string out = "agency " + g.id.str() + ": " + std::string(to_string(g.status))
+                      + "; charges " + to_string(g.charges) + "; " + balance_text(g.balance);
+    if (g.status == AgencyStatus::canceled) {
+        out += g.reactivation_until ? "; reactivation until " + format_time(*g.reactivation_until)
+                                    : "; no reactivation window";
+    }
+    return out;
+}
+
+std::string describe(const AccountReport& report) {
+    const Account& a = report.account;
+    std::string out = "account " + a.id.str();
+    if (a.agency) out += " (sub-account of " + a.agency->str() + ")";
+    out += ": " + std::string(to_string(a.status)) + "; charges " + to_string(a.charges) + "; data "
+           + std::string(to_string(a.data));
+    if (a.data_purge_at) out += " at " + format_time(*a.data_purge_at);
+    if (a.data == DataStatus::purged && a.timeline.data_purged_at) {
+        out += " at " + format_time(*a.timeline.data_purged_at);
+    }
+    out += "; " + balance_text(a.balance);
+    if (a.status == AccountStatus::canceled) {
+        out += a.reactivation_until ? "; reactivation until " + format_time(*a.reactivation_until)
+                                    : "; no reactivation deadline";
+    }
+    if (a.status == AccountStatus::paused && a.pause_until) {
+        out += "; paused until " + format_time(*a.pause_until);
+    }
+    return out;
+}
+
+void print_timeline(std::ostream& out, const RunReport& report) {
+    out << "scenario " << report.source;
+    if (!report.title.empty()) out << ": " << report.title;
+    out << "\npolicy " << report.policy << ", store " << report.store << ", start "
+        << format_time(report.start) << "\n";
+    bool in_setup = false;
+    for (const auto& step : report.steps) {
+        const bool is_setup = step.kind == StepReport::Kind::setup;
+        if (is_setup != in_setup || !is_setup) out << '\n';
+        in_setup = is_setup;
+        print_step(out, step);
+    }
+    if (report.final_state) {
+        const auto& f = *report.final_state;
+        out << "\nfinal state at " << format_time(f.at) << '\n';
+        for (const auto& g : f.agencies) out << "  " << describe(g) << '\n';
+        for (const auto& a : f.accounts) {
+            out << "  " << describe(a) << '\n';
+            for (const auto& n : a.numbers) {
+                out << "    number " << n.id << " " << n.number << " -> "
+                    << n.forwarding_destination << ": " << to_string(n.status) << '\n';
+            }
+        }
+    }
+    out << '\n';
+    if (report.failure) {
+        const auto& f = *report.failure;
+        out << "FAILED";
+        if (!f.location.empty()) out << " at " << f.location;
+        if (!f.field.empty()) out << " (" << f.field << ")";
+        out << ": " << f.message << '\n';
+    } else {
+        std::size_t checked = 0;
+        for (const auto& s : report.steps) checked += s.kind != StepReport::Kind::setup ? 1 : 0;
+        out << "ok: " << checked << (checked == 1 ? " step" : " steps")
+            << ", every expectation met\n";
+    }
+}
+
+std::string report_to_json(const RunReport& report) {
+    Json j = Json::object();
+    j["scenario"] = report.source;
+    j["title"] = report.title;
+    j["policy"] = report.policy;
+    j["store"] = report.store;
+    j["start"] = format_time(report.start);
+    Json steps = Json::array();
+    for (const auto& r : report.steps) {
+        Json s = Json::object();
+        s["label"] = r.label;
+        s["field"] = r.field;
+        s["kind"] = std::string(kind_name(r.kind));
+        s["at"] = format_time(r.at);
+        if (r.kind != StepReport::Kind::advance) s["actor"] = r.actor;
+        s["operation"] = r.operation;
+        if (!r.note.empty()) s["note"] = r.note;
+        if (r.command) s["command"] = nested(to_json(*r.command));
+        if (r.kind != StepReport::Kind::advance) {
+            s["result"] = r.outcome == StepReport::Outcome::refused ? "refused" : "ok";
+            s["executed"] = r.executed;
+            s["reasons"] = refusals_json(r.refusals);
+        }
+        s["fired"] = events_json(r.fired);
+        s["fired_effects"] = effects_json(r.fired_effects);
+        s["events"] = events_json(r.events);
+        s["effects"] = effects_json(r.effects);
+        s["expected"] = r.expected;
+        s["met"] = r.unmet.empty();
+        if (!r.unmet.empty()) s["unmet"] = r.unmet;
+        steps.push_back(std::move(s));
+    }
+    j["steps"] = std::move(steps);
+    if (report.final_state) {
+        const auto& f = *report.final_state;
+        Json final_json = Json::object();
+        final_json["at"] = format_time(f.at);
+        Json agencies = Json::array();
+        for (const auto& g : f.agencies) agencies.push_back(nested(to_json(g)));
+        final_json["agencies"] = std::move(agencies);
+        Json accounts = Json::array();
+        for (const auto& a : f.accounts) {
+            Json account = nested(to_json(a.account));
+            Json numbers = Json::array();
+            for (const auto& n : a.numbers) numbers.push_back(nested(to_json(n)));
+            account["numbers"] = std::move(numbers);
+            accounts.push_back(std::move(account));
+        }
+        final_json["accounts"] = std::move(accounts);
+        j["final"] = std::move(final_json);
+    } else {
+        j["final"] = nullptr;
+    }
+    j["ok"] = report.ok();
+    if (report.failure) {
+        Json failure = Json::object();
+        failure["location"] = report.failure->location;
+        failure["field"] = report.failure->field;
+        failure["message"] = report.failure->message;
+        j["failure"] = std::move(failure);
+    } else {
+        j["failure"] = nullptr;
+    }
+    return dump(j);
+}
+
+void print_verdict(std::ostream& out, const Verdict& verdict) {
+    if (verdict.is_allowed()) {
+        out << "allowed\n";
+        return;
+    }
+    out << "refused\n";
+    for (const auto& r : verdict.refusals) out << "  reason    " << describe(r) << '\n';
+}
+
+std::string verdict_to_json(const Verdict& verdict) {
+    Json j = Json::object();
+    j["allowed"] = verdict.is_allowed();
+    j["reasons"] = refusals_json(verdict.refusals);
+    return dump(j);
+}
+
+void print_preview(std::ostream& out, const std::vector<Event>& events,
+                   const std::vector<HostEffect>& effects) {
+    out << "allowed; it would do:\n";
+    lines(out, "event     ", events);
+    lines(out, "effect    ", effects);
+}
+
+std::string preview_to_json(const std::vector<Event>& events,
+                            const std::vector<HostEffect>& effects) {
+    Json j = Json::object();
+    j["allowed"] = true;
+    j["events"] = events_json(events);
+    j["effects"] = effects_json(effects);
+    return dump(j);
+}
+
+void print_advance(std::ostream& out, Time to, const std::vector<Event>& events,
+                   const std::vector<HostEffect>& effects) {
+    out << "advanced to " << format_time(to) << '\n';
+    if (events.empty()) out << "  no deadline due\n";
+    lines(out, "deadline  ", events);
+    lines(out, "effect    ", effects);
+}
+
+std::string advance_to_json(Time to, const std::vector<Event>& events,
+                            const std::vector<HostEffect>& effects) {
+    Json j = Json::object();
+    j["to"] = format_time(to);
+    j["events"] = events_json(events);
+    j["effects"] = effects_json(effects);
+    return dump(j);
+}
+
+}  // namespace calltrack::cli

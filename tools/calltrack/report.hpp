@@ -1,0 +1,49 @@
+#pragma once
+
+// Printing what the runner and the one-shot subcommands did: a readable timeline for people, or
+// one JSON document for programs. Nothing here touches a store or a clock.
+
+#include "runner.hpp"
+
+#include <calltrack/decide.hpp>
+#include <calltrack/effect.hpp>
+#include <calltrack/event.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace calltrack::cli {
+
+/// The timeline (every setup entry and step: time, actor, operation, result, every reason,
+/// events, host effects), then the final state of every agency and account, then the verdict.
+void print_timeline(std::ostream& out, const RunReport& report);
+
+/// The same as one JSON document: {"scenario", "policy", "store", "start", "steps": [...],
+/// "final": {...}, "ok", "failure"}.
+std::string report_to_json(const RunReport& report);
+
+/// One agency or account on one line, as the final state prints it.
+std::string describe(const Agency& agency);
+std::string describe(const AccountReport& account);
+
+/// "code: detail".
+std::string describe(const Refusal& refusal);
+
+/// What `calltrack check` found.
+void print_verdict(std::ostream& out, const Verdict& verdict);
+std::string verdict_to_json(const Verdict& verdict);
+
+/// What `calltrack preview` found: the events and effects, or (refused) every reason.
+void print_preview(std::ostream& out, const std::vector<Event>& events,
+                   const std::vector<HostEffect>& effects);
+std::string preview_to_json(const std::vector<Event>& events,
+                            const std::vector<HostEffect>& effects);
+
+/// What `calltrack advance` fired.
+void print_advance(std::ostream& out, Time to, const std::vector<Event>& events,
+                   const std::vector<HostEffect>& effects);
+std::string advance_to_json(Time to, const std::vector<Event>& events,
+                            const std::vector<HostEffect>& effects);
+
+}  // namespace calltrack::cli
