@@ -221,6 +221,36 @@ TEST_CASE("scenario: expectations are read and checked for sense") {
     CHECK(d.field == "steps[0].expect.accounts.solo.status");
 }
 
+TEST_CASE("scenario: account and agency expectations read each status, and name a bad one") {
+    const Scenario s = parse(solo(R"(
+      {"advance": true, "expect": {
+        "accounts": {"solo": {"data": "purged", "balance": "forfeited"}},
+        "agencies": {"acme": {"status": "canceled", "balance": "refundable", "charges": []}}}})"));
+    const auto& expect = s.steps[0].expect;
+    const auto& account = expect.accounts.at(AccountId("solo"));
+    CHECK_FALSE(account.status);
+    CHECK(account.data == std::optional<std::string>("purged"));
+    CHECK(account.balance == std::optional<std::string>("forfeited"));
+    CHECK_FALSE(account.charges);
+    const auto& agency = expect.agencies.at(AgencyId("acme"));
+    CHECK(agency.status == std::optional<std::string>("canceled"));
+    CHECK(agency.balance == std::optional<std::string>("refundable"));
+    CHECK(agency.charges == std::optional<Charges>(Charges{}));
+
+    auto d = refusal(
+        solo(R"({"advance": true, "expect": {"agencies": {"acme": {"balance": "refunded"}}}})"));
+    CHECK(d.field == "steps[0].expect.agencies.acme.balance");
+    CHECK_THAT(d.problem, Catch::Contains("unknown balance status"));
+    d = refusal(solo(R"({"advance": true, "expect": {"accounts": {"solo": {"data": "gone"}}}})"));
+    CHECK(d.field == "steps[0].expect.accounts.solo.data");
+    d = refusal(
+        solo(R"({"advance": true, "expect": {"agencies": {"acme": {"charges": ["rent"]}}}})"));
+    CHECK(d.field == "steps[0].expect.agencies.acme.charges[0]");
+    d = refusal(solo(R"({"advance": true, "expect": {"agencies": {"acme": {"data": "kept"}}}})"),
+                errc::json_unknown_field);
+    CHECK(d.field == "steps[0].expect.agencies.acme.data");
+}
+
 TEST_CASE("scenario: the policy is a preset name, a policy document, or left to the command line") {
     CHECK(std::holds_alternative<std::monostate>(
         parse(R"({"start": "2024-03-01T09:00:00Z", "steps": []})").policy));

@@ -564,6 +564,27 @@ class Parser {
         return true;
     }
 
+    /// The optional key `key` of `object`: absent leaves `out` empty, present must be one of
+    /// `names`.
+    bool optional_name(const Json& object, const std::string& path, const char* key,
+                       const std::vector<std::string>& names, std::string_view what,
+                       std::optional<std::string>& out) {
+        if (!object.contains(key)) return true;
+        std::string s;
+        if (!name(object[key], join(path, key), names, what, s)) return false;
+        out = std::move(s);
+        return true;
+    }
+
+    bool optional_charges(const Json& object, const std::string& path,
+                          std::optional<Charges>& out) {
+        if (!object.contains("charges")) return true;
+        Charges c;
+        if (!charges(object["charges"], join(path, "charges"), c)) return false;
+        out = c;
+        return true;
+    }
+
     bool accounts(const Json& j, const std::string& path, Expectation& out) {
         if (!j.is_object()) return wrong_type(j, path, "an object of account id: expectation");
         for (const auto& item : j.items()) {
@@ -574,31 +595,11 @@ class Parser {
             if (!v.is_object()) return wrong_type(v, at, "an object");
             if (!only_keys(v, at, {"status", "data", "balance", "charges"})) return false;
             AccountExpectation e;
-            std::string s;
-            if (v.contains("status")) {
-                if (!name(v["status"], join(at, "status"), account_statuses(), "account status",
-                          s)) {
-                    return false;
-                }
-                e.status = s;
-            }
-            if (v.contains("data")) {
-                if (!name(v["data"], join(at, "data"), data_statuses(), "data status", s)) {
-                    return false;
-                }
-                e.data = s;
-            }
-            if (v.contains("balance")) {
-                if (!name(v["balance"], join(at, "balance"), balance_statuses(), "balance status",
-                          s)) {
-                    return false;
-                }
-                e.balance = s;
-            }
-            if (v.contains("charges")) {
-                Charges c;
-                if (!charges(v["charges"], join(at, "charges"), c)) return false;
-                e.charges = c;
+            if (!optional_name(v, at, "status", account_statuses(), "account status", e.status)
+                || !optional_name(v, at, "data", data_statuses(), "data status", e.data)
+                || !optional_name(v, at, "balance", balance_statuses(), "balance status", e.balance)
+                || !optional_charges(v, at, e.charges)) {
+                return false;
             }
             out.accounts[account] = e;
         }
@@ -615,24 +616,10 @@ class Parser {
             if (!v.is_object()) return wrong_type(v, at, "an object");
             if (!only_keys(v, at, {"status", "balance", "charges"})) return false;
             AgencyExpectation e;
-            std::string s;
-            if (v.contains("status")) {
-                if (!name(v["status"], join(at, "status"), agency_statuses(), "agency status", s)) {
-                    return false;
-                }
-                e.status = s;
-            }
-            if (v.contains("balance")) {
-                if (!name(v["balance"], join(at, "balance"), balance_statuses(), "balance status",
-                          s)) {
-                    return false;
-                }
-                e.balance = s;
-            }
-            if (v.contains("charges")) {
-                Charges c;
-                if (!charges(v["charges"], join(at, "charges"), c)) return false;
-                e.charges = c;
+            if (!optional_name(v, at, "status", agency_statuses(), "agency status", e.status)
+                || !optional_name(v, at, "balance", balance_statuses(), "balance status", e.balance)
+                || !optional_charges(v, at, e.charges)) {
+                return false;
             }
             out.agencies[agency] = e;
         }
