@@ -287,6 +287,15 @@ class Query {
         sqlite3_bind_text64(s_, i, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
         return *this;
     }
+    /// A text made for this use (a record's JSON): kept by the Query and bound without SQLite
+    /// copying it, which is safe because the destructor clears the bindings before the text goes.
+    Query& bind(int i, std::string&& text) {
+        if (is_kept_) return bind(i, std::string_view(text));
+        kept_ = std::move(text);
+        is_kept_ = true;
+        sqlite3_bind_text64(s_, i, kept_.c_str(), kept_.size(), SQLITE_STATIC, SQLITE_UTF8);
+        return *this;
+    }
     Query& bind(int i, std::int64_t v) {
         sqlite3_bind_int64(s_, i, v);
         return *this;
@@ -314,6 +323,8 @@ class Query {
 
   private:
     sqlite3_stmt* s_;
+    std::string kept_;  ///< destroyed after ~Query() has cleared the bindings
+    bool is_kept_ = false;
 };
 
 /// The idempotency receipt's events and effects, as one JSON object of canonical texts.
@@ -852,7 +863,9 @@ result<void> SqliteStore::check_versions(const CommitBatch& batch) {
                           + std::to_string(write.expected_version);
                 return false;
             }
-            staged[key] = current + 1;
+            // A batch that writes one record of a table (the usual case) has no earlier write to
+            // look up: the map is kept only when there is more than one.
+            if (writes.size() > 1) staged[key] = current + 1;
         }
         return true;
     };
