@@ -84,27 +84,65 @@ result<Time> parse_time(std::string_view text) {
     }
 }
 
+namespace {
+
+/// `value` as exactly `width` decimal digits, zero-padded, at `p`; returns the end.
+char* put_digits(char* p, long value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    return p + width;
+}
+
+}  // namespace
+
+// Digit by digit rather than through snprintf, which showed in profiles of the stores' writes:
+// the same text as "%04d-%02d-%02dT%02d:%02d:%02d[.%06ld]Z" for every time ptime can hold.
 std::string format_time(Time t) {
     if (t.is_not_a_date_time()) return "not-a-date-time";
     if (t.is_pos_infinity()) return "+infinity";
     if (t.is_neg_infinity()) return "-infinity";
     const auto date = t.date();
     const auto tod = t.time_of_day();
+    const auto ymd = date.year_month_day();
+    const long year = static_cast<long>(ymd.year);
+    const long micros = static_cast<long>(tod.fractional_seconds());
     char buffer[40];
-    const auto micros = tod.fractional_seconds();
-    if (micros == 0) {
-        std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                      static_cast<int>(date.year()), static_cast<int>(date.month()),
-                      static_cast<int>(date.day()), static_cast<int>(tod.hours()),
-                      static_cast<int>(tod.minutes()), static_cast<int>(tod.seconds()));
-    } else {
-        std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-                      static_cast<int>(date.year()), static_cast<int>(date.month()),
-                      static_cast<int>(date.day()), static_cast<int>(tod.hours()),
-                      static_cast<int>(tod.minutes()), static_cast<int>(tod.seconds()),
-                      static_cast<long>(micros));
+    if (year < 0 || year > 9999 || micros < 0 || micros > 999'999 || tod.hours() < 0
+        || tod.hours() > 23) {
+        // Not reachable with boost's Gregorian calendar (years 1400 to 9999) and microsecond
+        // resolution; kept so that the text never differs from the format's.
+        if (micros == 0) {
+            std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                          static_cast<int>(year), static_cast<int>(ymd.month),
+                          static_cast<int>(ymd.day), static_cast<int>(tod.hours()),
+                          static_cast<int>(tod.minutes()), static_cast<int>(tod.seconds()));
+        } else {
+            std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+                          static_cast<int>(year), static_cast<int>(ymd.month),
+                          static_cast<int>(ymd.day), static_cast<int>(tod.hours()),
+                          static_cast<int>(tod.minutes()), static_cast<int>(tod.seconds()), micros);
+        }
+        return buffer;
     }
-    return buffer;
+    char* p = put_digits(buffer, year, 4);
+    *p++ = '-';
+    p = put_digits(p, static_cast<long>(ymd.month), 2);
+    *p++ = '-';
+    p = put_digits(p, static_cast<long>(ymd.day), 2);
+    *p++ = 'T';
+    p = put_digits(p, static_cast<long>(tod.hours()), 2);
+    *p++ = ':';
+    p = put_digits(p, static_cast<long>(tod.minutes()), 2);
+    *p++ = ':';
+    p = put_digits(p, static_cast<long>(tod.seconds()), 2);
+    if (micros != 0) {
+        *p++ = '.';
+        p = put_digits(p, micros, 6);
+    }
+    *p++ = 'Z';
+    return std::string(buffer, p);
 }
 
 }  // namespace calltrack

@@ -12,7 +12,9 @@
 #include <map>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 // UPSERT (INSERT ... ON CONFLICT DO UPDATE) needs 3.24.
 static_assert(SQLITE_VERSION_NUMBER >= 3024000, "calltrack::sqlite needs SQLite 3.24 or newer");
@@ -285,6 +287,15 @@ class Query {
         sqlite3_bind_text64(s_, i, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
         return *this;
     }
+    /// A text made for this use (a record's JSON): kept by the Query and bound without SQLite
+    /// copying it, which is safe because the destructor clears the bindings before the text goes.
+    Query& bind(int i, std::string&& text) {
+        if (is_kept_) return bind(i, std::string_view(text));
+        kept_ = std::move(text);
+        is_kept_ = true;
+        sqlite3_bind_text64(s_, i, kept_.c_str(), kept_.size(), SQLITE_STATIC, SQLITE_UTF8);
+        return *this;
+    }
     Query& bind(int i, std::int64_t v) {
         sqlite3_bind_int64(s_, i, v);
         return *this;
@@ -312,6 +323,8 @@ class Query {
 
   private:
     sqlite3_stmt* s_;
+    std::string kept_;  ///< destroyed after ~Query() has cleared the bindings
+    bool is_kept_ = false;
 };
 
 /// The idempotency receipt's events and effects, as one JSON object of canonical texts.
@@ -356,8 +369,55 @@ struct SqliteStore::Statements {
     }
 };
 
+// The numbering while this connection holds the write lock. Between BEGIN IMMEDIATE and the
+// end of the transaction no other connection can write, so a value read once changes only
+// through this connection's own batches: a group reads each counter once instead of running a
+// max() per batch. Outside a group a commit uses a fresh set that lives as long as its
+// transaction. The group's set is cleared whenever its transaction ends, however it ends.
+struct SqliteStore::Counters {
+    std::optional<std::int64_t> last_sequence;         ///< max(events.sequence), once read
+    std::optional<std::int64_t> last_outbox_sequence;  ///< max(outbox.sequence), once read
+    /// max(events.stream_version) of each stream read or written so far.
+    std::unordered_map<std::string, std::int64_t> stream_versions;
+    /// meta.last_event_at as stored when it was first read in the group (the group does not
+    /// write it until it commits); the outer optional says whether it was read.
+    std::optional<std::optional<std::int64_t>> stored_last_event_at;
+    /// The latest event time of the group's released batches: written to meta.last_event_at
+    /// once, just before the group's COMMIT.
+    std::optional<std::int64_t> pending_last_event_at;
+};
+
+// What a batch changed in the counters, to put back if its savepoint is rolled back. A stream
+// version read from the file during the batch is the value from before the batch (the batch had
+// not written to that stream yet), so restoring it is as good as forgetting it.
+struct SqliteStore::CounterUndo {
+    std::optional<std::int64_t> last_sequence;
+    std::optional<std::int64_t> last_outbox_sequence;
+    /// Each stream version the batch raised, with its value before; the map's values stay put
+    /// when it rehashes, so the pointers stay valid.
+    std::vector<std::pair<std::int64_t*, std::int64_t>> stream_versions;
+
+    explicit CounterUndo(const Counters& c)
+        : last_sequence(c.last_sequence), last_outbox_sequence(c.last_outbox_sequence) {}
+
+    void restore(Counters& c) const {
+        c.last_sequence = last_sequence;
+        c.last_outbox_sequence = last_outbox_sequence;
+        for (auto it = stream_versions.rbegin(); it != stream_versions.rend(); ++it) {
+            *it->first = it->second;
+        }
+    }
+};
+
 SqliteStore::SqliteStore(sqlite3* db, SqliteOptions options)
-    : db_(db), options_(options), statements_(std::make_unique<Statements>()) {}
+    : db_(db),
+      options_(options),
+      statements_(std::make_unique<Statements>()),
+      group_counters_(std::make_unique<Counters>()) {}
+
+void SqliteStore::drop_group_counters() noexcept {
+    *group_counters_ = Counters{};
+}
 
 SqliteStore::~SqliteStore() {
     if (db_ == nullptr) return;
@@ -803,7 +863,9 @@ result<void> SqliteStore::check_versions(const CommitBatch& batch) {
                           + std::to_string(write.expected_version);
                 return false;
             }
-            staged[key] = current + 1;
+            // A batch that writes one record of a table (the usual case) has no earlier write to
+            // look up: the map is kept only when there is more than one.
+            if (writes.size() > 1) staged[key] = current + 1;
         }
         return true;
     };
@@ -832,7 +894,9 @@ result<void> SqliteStore::check_versions(const CommitBatch& batch) {
 
 // The writes, in the contract's order: records, events, deadline changes (removals first, so a
 // batch may move a deadline), outbox entries, the idempotency receipt.
-result<void> SqliteStore::write_batch(const CommitBatch& batch) {
+result<void> SqliteStore::write_batch(const CommitBatch& batch, Counters& counters,
+                                      CounterUndo& undo,
+                                      std::optional<std::int64_t>& latest_event_at) {
     const auto done = [this](Query& q, Sql which) -> result<void> {
         const int rc = q.step();
         if (rc != SQLITE_DONE) return fail(rc, sql_text[at(which)]);
@@ -872,39 +936,32 @@ result<void> SqliteStore::write_batch(const CommitBatch& batch) {
         if (auto r = done(q, Sql::write_grants); !r) return r;
     }
 
-    if (!batch.events.empty()) {
-        std::int64_t sequence = 0;
-        {
-            CALLTRACK_SQLITE_QUERY(q, Sql::last_sequence);
+    if (!batch.events.empty() && !counters.last_sequence) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::last_sequence);
+        const int rc = q.step();
+        if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_sequence)]);
+        counters.last_sequence = q.int64(0);
+    }
+    for (const AppendEvent& append : batch.events) {
+        auto version = counters.stream_versions.find(append.stream);
+        if (version == counters.stream_versions.end()) {
+            CALLTRACK_SQLITE_QUERY(q, Sql::last_stream_version);
+            q.bind(1, append.stream);
             const int rc = q.step();
-            if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_sequence)]);
-            sequence = q.int64(0);
+            if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_stream_version)]);
+            version = counters.stream_versions.emplace(append.stream, q.int64(0)).first;
         }
-        std::map<std::string, std::int64_t> stream_versions;
-        std::optional<std::int64_t> latest;
-        for (const AppendEvent& append : batch.events) {
-            auto version = stream_versions.find(append.stream);
-            if (version == stream_versions.end()) {
-                CALLTRACK_SQLITE_QUERY(q, Sql::last_stream_version);
-                q.bind(1, append.stream);
-                const int rc = q.step();
-                if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_stream_version)]);
-                version = stream_versions.emplace(append.stream, q.int64(0)).first;
-            }
-            const auto time = micros_of(event_time(append.event));
-            if (!time) {
-                last_error_ = "an event of stream " + in_quotes(append.stream) + " has no time";
-                return errc::invalid_time;
-            }
-            if (!latest || *latest < *time) latest = time;
-            CALLTRACK_SQLITE_QUERY(q, Sql::append_event);
-            q.bind(1, ++sequence).bind(2, append.stream).bind(3, ++version->second);
-            q.bind(4, to_json(append.event));
-            if (auto r = done(q, Sql::append_event); !r) return r;
+        const auto time = micros_of(event_time(append.event));
+        if (!time) {
+            last_error_ = "an event of stream " + in_quotes(append.stream) + " has no time";
+            return errc::invalid_time;
         }
-        CALLTRACK_SQLITE_QUERY(q, Sql::raise_last_event_at);
-        q.bind(1, *latest);
-        if (auto r = done(q, Sql::raise_last_event_at); !r) return r;
+        if (!latest_event_at || *latest_event_at < *time) latest_event_at = time;
+        undo.stream_versions.emplace_back(&version->second, version->second);
+        CALLTRACK_SQLITE_QUERY(q, Sql::append_event);
+        q.bind(1, ++*counters.last_sequence).bind(2, append.stream).bind(3, ++version->second);
+        q.bind(4, to_json(append.event));
+        if (auto r = done(q, Sql::append_event); !r) return r;
     }
 
     const auto bind_deadline = [this](Query& q, const Deadline& d) -> result<void> {
@@ -928,19 +985,16 @@ result<void> SqliteStore::write_batch(const CommitBatch& batch) {
         if (auto r = done(q, Sql::add_deadline); !r) return r;
     }
 
-    if (!batch.effects.empty()) {
-        std::int64_t sequence = 0;
-        {
-            CALLTRACK_SQLITE_QUERY(q, Sql::last_outbox_sequence);
-            const int rc = q.step();
-            if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_outbox_sequence)]);
-            sequence = q.int64(0);
-        }
-        for (const HostEffect& effect : batch.effects) {
-            CALLTRACK_SQLITE_QUERY(q, Sql::add_effect);
-            q.bind(1, ++sequence).bind(2, to_json(effect));
-            if (auto r = done(q, Sql::add_effect); !r) return r;
-        }
+    if (!batch.effects.empty() && !counters.last_outbox_sequence) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::last_outbox_sequence);
+        const int rc = q.step();
+        if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_outbox_sequence)]);
+        counters.last_outbox_sequence = q.int64(0);
+    }
+    for (const HostEffect& effect : batch.effects) {
+        CALLTRACK_SQLITE_QUERY(q, Sql::add_effect);
+        q.bind(1, ++*counters.last_outbox_sequence).bind(2, to_json(effect));
+        if (auto r = done(q, Sql::add_effect); !r) return r;
     }
 
     if (batch.idempotency) {
@@ -952,6 +1006,14 @@ result<void> SqliteStore::write_batch(const CommitBatch& batch) {
     return boost::outcome_v2::success();
 }
 
+result<void> SqliteStore::raise_last_event_at(std::int64_t micros) {
+    CALLTRACK_SQLITE_QUERY(q, Sql::raise_last_event_at);
+    q.bind(1, micros);
+    const int rc = q.step();
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::raise_last_event_at)]);
+    return boost::outcome_v2::success();
+}
+
 result<void> SqliteStore::commit(const CommitBatch& batch) {
     const Lock lock(mutex_);
     return commit_locked(batch);
@@ -960,7 +1022,8 @@ result<void> SqliteStore::commit(const CommitBatch& batch) {
 // Outside a group: one transaction. BEGIN IMMEDIATE takes the write lock before the versions are
 // read, so no other connection can commit between the check and the writes; a lock held longer
 // than busy_timeout is a concurrency_conflict, retryable like a stale version.
-// Inside a group: one savepoint, so a refused batch is undone alone.
+// Inside a group: one savepoint, so a refused batch is undone alone, and its changes to the
+// group's counters with it. The group writes meta.last_event_at once, when it commits.
 result<void> SqliteStore::commit_locked(const CommitBatch& batch) {
     if (batch.empty()) return boost::outcome_v2::success();
     const bool grouped = group_depth_ > 0;
@@ -971,18 +1034,33 @@ result<void> SqliteStore::commit_locked(const CommitBatch& batch) {
     if (auto begun = run(at(grouped ? Sql::savepoint : Sql::begin_immediate)); !begun) {
         return begun.error();
     }
+    Counters alone;
+    Counters& counters = grouped ? *group_counters_ : alone;
+    CounterUndo undo(counters);
+    std::optional<std::int64_t> latest_event_at;
     auto written = check_versions(batch);
-    if (written) written = write_batch(batch);
+    if (written) written = write_batch(batch, counters, undo, latest_event_at);
+    if (written && !grouped && latest_event_at) written = raise_last_event_at(*latest_event_at);
     if (written) {
         written = run(at(grouped ? Sql::release : Sql::commit));
-        if (written) return written;
+        if (written) {
+            if (grouped && latest_event_at) {
+                auto& pending = counters.pending_last_event_at;
+                pending = std::max(pending.value_or(*latest_event_at), *latest_event_at);
+            }
+            return written;
+        }
     }
 
+    undo.restore(counters);
     const auto error = written.error();
     const std::string reason = last_error_;
     if (sqlite3_get_autocommit(db_) != 0) {
         // SQLite has already rolled the whole transaction back (an I/O error, a full disk).
-        if (grouped) is_group_lost_ = true;
+        if (grouped) {
+            is_group_lost_ = true;
+            drop_group_counters();
+        }
     } else if (grouped) {
         (void)run(at(Sql::rollback_to));
         (void)run(at(Sql::release));
@@ -1004,6 +1082,7 @@ result<void> SqliteStore::begin_group() {
     if (auto begun = run(at(Sql::begin_immediate)); !begun) return begun.error();
     group_depth_ = 1;
     is_group_lost_ = false;
+    drop_group_counters();
     return boost::outcome_v2::success();
 }
 
@@ -1018,11 +1097,16 @@ result<void> SqliteStore::end_group_locked() {
         return errc::invalid_state;
     }
     if (--group_depth_ > 0) return boost::outcome_v2::success();
+    const std::optional<std::int64_t> latest_event_at = group_counters_->pending_last_event_at;
+    drop_group_counters();
     if (is_group_lost_) {
         is_group_lost_ = false;
         return errc::store_unavailable;
     }
-    if (auto committed = run(at(Sql::commit)); !committed) {
+    auto committed = latest_event_at ? raise_last_event_at(*latest_event_at)
+                                     : result<void>(boost::outcome_v2::success());
+    if (committed) committed = run(at(Sql::commit));
+    if (!committed) {
         const std::string reason = last_error_;
         if (sqlite3_get_autocommit(db_) == 0) (void)run(at(Sql::rollback));
         last_error_ = reason;
@@ -1044,6 +1128,7 @@ result<void> SqliteStore::rollback_group_locked() {
     }
     group_depth_ = 0;
     is_group_lost_ = false;
+    drop_group_counters();
     if (sqlite3_get_autocommit(db_) != 0) return boost::outcome_v2::success();
     return run(at(Sql::rollback));
 }
@@ -1154,13 +1239,32 @@ result<std::vector<StoredEvent>> SqliteStore::read_all(std::uint64_t after, std:
     return found;
 }
 
+// Inside a group the stored value is read once (no other connection can change it while the
+// group holds the write lock) and raised by the group's released batches, whose own write of it
+// waits for the group's COMMIT.
 result<std::optional<Time>> SqliteStore::last_event_time() {
     const Lock lock(mutex_);
-    CALLTRACK_SQLITE_QUERY(q, Sql::last_event_at);
-    const int rc = q.step();
-    if (rc == SQLITE_DONE) return std::optional<Time>();
-    if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_event_at)]);
-    return std::optional<Time>(time_of(q.int64(0)));
+    const bool grouped = group_depth_ > 0 && !is_group_lost_;
+    std::optional<std::int64_t> micros;
+    if (grouped && group_counters_->stored_last_event_at) {
+        micros = *group_counters_->stored_last_event_at;
+    } else {
+        CALLTRACK_SQLITE_QUERY(q, Sql::last_event_at);
+        const int rc = q.step();
+        if (rc == SQLITE_ROW) {
+            micros = q.int64(0);
+        } else if (rc != SQLITE_DONE) {
+            return fail(rc, sql_text[at(Sql::last_event_at)]);
+        }
+        if (grouped) group_counters_->stored_last_event_at = micros;
+    }
+    if (grouped) {
+        if (const auto pending = group_counters_->pending_last_event_at) {
+            micros = std::max(micros.value_or(*pending), *pending);
+        }
+    }
+    if (!micros) return std::optional<Time>();
+    return std::optional<Time>(time_of(*micros));
 }
 
 // --- outbox --------------------------------------------------------------------------------------

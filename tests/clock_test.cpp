@@ -3,6 +3,11 @@
 #include <rapidcheck.h>
 #include <catch2/catch.hpp>
 
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+
+#include <cstdio>
+#include <string>
+
 using calltrack::errc;
 using calltrack::ManualClock;
 using calltrack::parse_time;
@@ -53,6 +58,53 @@ TEST_CASE("times parse from and format to ISO 8601 UTC", "[clock]") {
         REQUIRE_FALSE(parsed);
         CHECK(parsed.error() == errc::invalid_time);
     }
+}
+
+namespace {
+
+/// format_time's text as it was written before it went digit by digit: through snprintf.
+std::string format_time_by_snprintf(calltrack::Time t) {
+    const auto date = t.date();
+    const auto tod = t.time_of_day();
+    char buffer[40];
+    const auto micros = tod.fractional_seconds();
+    if (micros == 0) {
+        std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                      static_cast<int>(date.year()), static_cast<int>(date.month()),
+                      static_cast<int>(date.day()), static_cast<int>(tod.hours()),
+                      static_cast<int>(tod.minutes()), static_cast<int>(tod.seconds()));
+    } else {
+        std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+                      static_cast<int>(date.year()), static_cast<int>(date.month()),
+                      static_cast<int>(date.day()), static_cast<int>(tod.hours()),
+                      static_cast<int>(tod.minutes()), static_cast<int>(tod.seconds()),
+                      static_cast<long>(micros));
+    }
+    return buffer;
+}
+
+}  // namespace
+
+TEST_CASE("format_time writes the same text as the snprintf format, to the ends of the calendar",
+          "[clock]") {
+    const calltrack::Time first(boost::gregorian::date(1400, 1, 1));
+    const calltrack::Time last(boost::gregorian::date(9999, 12, 31),
+                               microseconds(86'400'000'000LL - 1));
+    for (const calltrack::Time t :
+         {first, last, first + microseconds(1), at("2024-02-29T23:59:59Z"),
+          at("2020-10-01T00:00:00.000001Z")}) {
+        CHECK(calltrack::format_time(t) == format_time_by_snprintf(t));
+    }
+    CHECK(calltrack::format_time(last) == "9999-12-31T23:59:59.999999Z");
+    CHECK(calltrack::format_time(first) == "1400-01-01T00:00:00Z");
+    const bool ok = rc::check("format_time(t) == snprintf's text", [] {
+        const auto day = *rc::gen::inRange(0, 365 * 8000);
+        const auto micros = *rc::gen::inRange<std::int64_t>(0, 86'400'000'000LL);
+        const calltrack::Time t(boost::gregorian::date(1400, 1, 1) + boost::gregorian::days(day),
+                                microseconds(micros));
+        RC_ASSERT(calltrack::format_time(t) == format_time_by_snprintf(t));
+    });
+    CHECK(ok);
 }
 
 TEST_CASE("property: formatting a time and parsing it back gives the same time",

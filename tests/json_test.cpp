@@ -2,8 +2,10 @@
 
 #include <rapidcheck.h>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -463,6 +465,61 @@ TEST_CASE("the text is canonical: compact, in declaration order, equal values gi
     CHECK(to_json(reordered.value()) == to_json(a));
 }
 
+namespace {
+
+/// What nlohmann writes for the document `text` holds: compact, keys in the text's order. The
+/// writer puts its text together itself, so this is the check that it is byte for byte what
+/// nlohmann's dump of the same document gives (and gave, when the writer built the document).
+std::string nlohmann_dump(const std::string& text) {
+    using Json = nlohmann::ordered_json;
+    return Json::parse(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+TEST_CASE("the text is byte for byte nlohmann's compact dump of the same document", "[json]") {
+    std::vector<std::string> texts;
+    for (const Command& c : one_of_each_command()) texts.push_back(to_json(c));
+    for (const Event& e : one_of_each_event()) texts.push_back(to_json(e));
+    for (const EffectKind kind : all_effect_kinds) {
+        HostEffect e;
+        e.kind = kind;
+        e.at = at("2024-03-01T00:00:00.000250Z");
+        texts.push_back(to_json(e));
+        e.account = acme;
+        e.agency = agency;
+        e.number = n1;
+        e.phone_number = phone("+14045550101");
+        e.forwarding_destination = phone("+14045550199");
+        e.charges = Charges{Charge::usage, Charge::hold_fee};
+        e.amount = Money(std::numeric_limits<std::int64_t>::min(), currency("USD"));
+        e.carrier_level = true;
+        texts.push_back(to_json(e));
+    }
+    Account awkward = full_account();
+    // Every byte that needs escaping, a DEL, valid UTF-8 of every length and invalid UTF-8
+    // (replaced by U+FFFD the way nlohmann replaces it).
+    std::string every_control;
+    for (char c = 1; c < 0x20; ++c) every_control += c;
+    awkward.plan.name = every_control + "\"\\/\x7f caf\xc3\xa9 \xe6\x9d\xb1 \xf0\x9f\x8e\x89";
+    awkward.plan.add_ons = {"", "bad \xff byte", "cut \xe6\x9d", "\xc0\xaf overlong", "plain"};
+    awkward.balance.available = Money(std::numeric_limits<std::int64_t>::max(), currency("EUR"));
+    for (const Account& a : {full_account(), bare_account(), awkward}) texts.push_back(to_json(a));
+    texts.push_back(to_json(full_agency()));
+    texts.push_back(to_json(number_with(at("2024-03-01T00:00:00Z"))));
+    texts.push_back(to_json(number_with(std::nullopt)));
+    texts.push_back(to_json(std::vector<RoleGrant>{
+        RoleGrant{Role::administrator, Scope{acme}}, RoleGrant{Role::support, Scope{Platform{}}},
+        RoleGrant{Role::agency_administrator, Scope{agency}}}));
+    texts.push_back(to_json(std::vector<RoleGrant>{}));
+    for (const std::string& text : texts) {
+        INFO(text);
+        CHECK(text == nlohmann_dump(text));
+    }
+    CHECK(to_json(awkward).find("\"\\u0001\\u0002") != std::string::npos);
+    CHECK(to_json(awkward).find("bad \xef\xbf\xbd byte") != std::string::npos);
+}
+
 TEST_CASE("command_name is the operation name, and the discriminator", "[json]") {
     for (const Command& command : one_of_each_command()) {
         const std::string_view name = command_name(command);
@@ -589,6 +646,7 @@ TEST_CASE("property: accounts with generated values round-trip exactly", "[json]
         RC_ASSERT(back.has_value());
         RC_ASSERT(back.value() == a);
         RC_ASSERT(to_json(back.value()) == json);
+        RC_ASSERT(nlohmann_dump(json) == json);
     });
     CHECK(ok);
 }

@@ -27,6 +27,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace ct = calltrack;
@@ -389,6 +390,183 @@ TEST_CASE("SqliteStore group: rollback and an abandoned Group write nothing", "[
     }
     CHECK(store->load_account(ct::AccountId("a4")).value());
     CHECK(store->end_group().error() == errc::invalid_state);
+}
+
+namespace {
+
+/// Events on account:<id> at the given minutes (a minute below 0: an event with no time, which
+/// the store refuses after writing the events before it), and one effect.
+ct::CommitBatch events_on(const std::string& id, std::vector<int> minutes) {
+    ct::CommitBatch batch;
+    for (const int minute : minutes) {
+        batch.events.push_back(ct::AppendEvent{
+            "account:" + id, minute < 0 ? ct::events::AccountResumed{ct::AccountId(id), ct::Time()}
+                                        : resumed(id, minute)});
+    }
+    batch.effects.push_back(resume_swapping(id, minutes.empty() ? 0 : minutes.front()));
+    return batch;
+}
+
+/// (sequence, stream, stream version) of every event, in the global order.
+std::vector<std::tuple<std::uint64_t, std::string, ct::Version>> numbering(ct::SqliteStore& store) {
+    std::vector<std::tuple<std::uint64_t, std::string, ct::Version>> out;
+    // Held by name: value() of a temporary result would not outlive the loop's first line.
+    const auto events = store.read_all(0, 1000);
+    REQUIRE(events);
+    for (const auto& e : events.value()) out.emplace_back(e.sequence, e.stream, e.stream_version);
+    return out;
+}
+
+std::vector<std::uint64_t> outbox_numbering(ct::SqliteStore& store) {
+    std::vector<std::uint64_t> out;
+    const auto pending = store.pending_effects(1000);
+    REQUIRE(pending);
+    for (const auto& e : pending.value()) out.push_back(e.sequence);
+    return out;
+}
+
+using Numbered = std::vector<std::tuple<std::uint64_t, std::string, ct::Version>>;
+
+}  // namespace
+
+TEST_CASE("SqliteStore group: a batch refused halfway leaves the group's numbering as it was",
+          "[sqlite][group]") {
+    TempDir dir;
+    const std::string path = dir.file("calltrack.db");
+    auto store = open_store(path);
+    REQUIRE(store->commit(events_on("a", {1})));  // before the group: sequence 1, a at 1
+
+    REQUIRE(store->begin_group());
+    REQUIRE(store->commit(events_on("a", {2, 3})));
+    // The second event has no time: refused after the first event was written and numbered.
+    const auto refused = store->commit(events_on("b", {4, -1}));
+    CHECK(refused.error() == errc::invalid_time);
+    const auto refused_too = store->commit(events_on("a", {5, -1}));
+    CHECK(refused_too.error() == errc::invalid_time);
+    // A stale version refused before anything is written.
+    ct::CommitBatch stale = events_on("a", {6});
+    stale.accounts.push_back(ct::RecordWrite<ct::Account>{account("a"), 7});
+    CHECK(store->commit(stale).error() == errc::concurrency_conflict);
+    REQUIRE(store->commit(events_on("b", {7})));
+    REQUIRE(store->commit(events_on("a", {8})));
+
+    const Numbered expected{{1, "account:a", 1},
+                            {2, "account:a", 2},
+                            {3, "account:a", 3},
+                            {4, "account:b", 1},
+                            {5, "account:a", 4}};
+    CHECK(numbering(*store) == expected);
+    CHECK(outbox_numbering(*store) == std::vector<std::uint64_t>{1, 2, 3, 4});
+    CHECK(store->last_event_time().value() == at_minute(8));
+    REQUIRE(store->end_group());
+
+    auto reopened = open_store(path);
+    CHECK(numbering(*reopened) == expected);
+    CHECK(outbox_numbering(*reopened) == std::vector<std::uint64_t>{1, 2, 3, 4});
+    CHECK(reopened->last_event_time().value() == at_minute(8));
+    // And the next commit, alone, numbers on from the file.
+    REQUIRE(reopened->commit(events_on("b", {9})));
+    CHECK(numbering(*reopened).back() == std::make_tuple(std::uint64_t{6}, "account:b", 2));
+    CHECK(outbox_numbering(*reopened).back() == 5);
+}
+
+TEST_CASE("SqliteStore group: after a rollback the next group numbers from the file",
+          "[sqlite][group]") {
+    auto store = open_store(":memory:");
+    REQUIRE(store->commit(events_on("a", {1})));
+    REQUIRE(store->begin_group());
+    REQUIRE(store->commit(events_on("a", {2, 3})));
+    REQUIRE(store->commit(events_on("b", {4})));
+    CHECK(store->last_event_time().value() == at_minute(4));
+    REQUIRE(store->rollback_group());
+    CHECK(store->last_event_time().value() == at_minute(1));
+
+    {
+        auto group = store->group();
+        REQUIRE(group);
+        REQUIRE(store->commit(events_on("b", {5})));
+        REQUIRE(store->commit(events_on("a", {6})));
+        REQUIRE(group.value().commit());
+    }
+    CHECK(numbering(*store)
+          == Numbered{{1, "account:a", 1}, {2, "account:b", 1}, {3, "account:a", 2}});
+    CHECK(outbox_numbering(*store) == std::vector<std::uint64_t>{1, 2, 3});
+
+    // An abandoned Group rolls back too.
+    {
+        auto group = store->group();
+        REQUIRE(group);
+        REQUIRE(store->commit(events_on("a", {7})));
+    }
+    REQUIRE(store->commit(events_on("a", {8})));
+    CHECK(numbering(*store).back() == std::make_tuple(std::uint64_t{4}, "account:a", 3));
+    CHECK(outbox_numbering(*store).back() == 4);
+    CHECK(store->last_event_time().value() == at_minute(8));
+}
+
+TEST_CASE("SqliteStore group: another connection's commits between groups are seen by the next",
+          "[sqlite][group]") {
+    TempDir dir;
+    const std::string path = dir.file("calltrack.db");
+    auto store = open_store(path);
+    auto other = open_store(path);
+
+    REQUIRE(store->begin_group());
+    REQUIRE(store->commit(events_on("a", {1, 2})));
+    REQUIRE(store->end_group());
+
+    REQUIRE(other->commit(events_on("a", {3})));
+    REQUIRE(other->commit(events_on("c", {4})));
+
+    REQUIRE(store->begin_group());
+    CHECK(store->last_event_time().value() == at_minute(4));
+    REQUIRE(store->commit(events_on("a", {5})));
+    REQUIRE(store->commit(events_on("c", {6})));
+    REQUIRE(store->end_group());
+
+    const Numbered expected{{1, "account:a", 1}, {2, "account:a", 2}, {3, "account:a", 3},
+                            {4, "account:c", 1}, {5, "account:a", 4}, {6, "account:c", 2}};
+    CHECK(numbering(*store) == expected);
+    CHECK(numbering(*other) == expected);
+    CHECK(outbox_numbering(*other) == std::vector<std::uint64_t>{1, 2, 3, 4, 5});
+}
+
+TEST_CASE("SqliteStore group: last_event_time inside a group sees the group's events",
+          "[sqlite][group]") {
+    TempDir dir;
+    const std::string path = dir.file("calltrack.db");
+    auto store = open_store(path);
+    auto observer = open_store(path);
+    REQUIRE(store->commit(events_on("a", {5})));
+
+    REQUIRE(store->begin_group());
+    CHECK(store->last_event_time().value() == at_minute(5));
+    // An earlier event does not move it back.
+    REQUIRE(store->commit(events_on("b", {3})));
+    CHECK(store->last_event_time().value() == at_minute(5));
+    REQUIRE(store->commit(events_on("a", {10})));
+    CHECK(store->last_event_time().value() == at_minute(10));
+    // A refused batch does not move it.
+    CHECK(store->commit(events_on("a", {20, -1})).error() == errc::invalid_time);
+    CHECK(store->last_event_time().value() == at_minute(10));
+    // Nested: the inner end commits nothing yet.
+    REQUIRE(store->begin_group());
+    REQUIRE(store->commit(events_on("a", {12})));
+    REQUIRE(store->end_group());
+    CHECK(store->last_event_time().value() == at_minute(12));
+    CHECK(observer->last_event_time().value() == at_minute(5));
+    REQUIRE(store->end_group());
+
+    CHECK(store->last_event_time().value() == at_minute(12));
+    CHECK(observer->last_event_time().value() == at_minute(12));
+
+    // A group of batches without events leaves it alone.
+    ct::CommitBatch record_only;
+    record_only.accounts.push_back(ct::RecordWrite<ct::Account>{account("x"), 0});
+    REQUIRE(store->begin_group());
+    REQUIRE(store->commit(record_only));
+    REQUIRE(store->end_group());
+    CHECK(observer->last_event_time().value() == at_minute(12));
 }
 
 // --- two writers ---------------------------------------------------------------------------------

@@ -132,6 +132,11 @@ class SqliteStore final : public Store {
 
   private:
     struct Statements;
+    struct Counters;
+
+    /// Changes a batch made to the counters, kept until its savepoint is released so that a
+    /// refused batch can put them back.
+    struct CounterUndo;
 
     SqliteStore(sqlite3* db, SqliteOptions options);
 
@@ -140,7 +145,10 @@ class SqliteStore final : public Store {
     result<int> read_pragma_int(const char* sql);
     result<void> commit_locked(const CommitBatch& batch);
     result<void> check_versions(const CommitBatch& batch);
-    result<void> write_batch(const CommitBatch& batch);
+    result<void> write_batch(const CommitBatch& batch, Counters& counters, CounterUndo& undo,
+                             std::optional<std::int64_t>& latest_event_at);
+    result<void> raise_last_event_at(std::int64_t micros);
+    void drop_group_counters() noexcept;
     result<void> run(std::size_t which);
     result<void> end_group_locked();
     result<void> rollback_group_locked();
@@ -157,6 +165,8 @@ class SqliteStore final : public Store {
     sqlite3* db_ = nullptr;
     SqliteOptions options_;
     std::unique_ptr<Statements> statements_;
+    /// The next numbers while a group holds the write lock (see Counters in the .cpp).
+    std::unique_ptr<Counters> group_counters_;
     int group_depth_ = 0;
     bool is_group_lost_ = false;  ///< SQLite rolled the group's transaction back after an error
     std::string last_error_;
