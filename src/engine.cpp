@@ -377,34 +377,35 @@ StreamId stream_of(const Event& event, const State& after) {
 Engine::Engine(Policy policy, Clock& clock, Store& store, EngineOptions options)
     : policy_(std::move(policy)), clock_(clock), store_(store), options_(options) {}
 
-result<Time> Engine::read_clock() {
+result<Time> Engine::read_clock(std::optional<Time>* last_event) {
     const Time now = clock_.now();
     auto last = store_.last_event_time();
     if (!last) return last.error();
     if (last.value() && now < *last.value()) return errc::clock_went_backwards;
+    if (last_event != nullptr) *last_event = last.value();
     return now;
 }
 
 result<Verdict> Engine::check(const Actor& actor, const Command& command) {
-    auto now = read_clock();
+    // check and preview commit nothing, so the last event time read with the clock serves.
+    std::optional<Time> last;
+    auto now = read_clock(&last);
     if (!now) return now.error();
-    auto last = store_.last_event_time();
-    if (!last) return last.error();
-    auto snap = load_decidable(store_, command, policy_, now.value(), last.value());
+    auto snap = load_decidable(store_, command, policy_, now.value(), last);
     if (!snap) return snap.error();
     return calltrack::check(snap.value().state, command, actor, policy_, now.value());
 }
 
 result<Preview> Engine::preview(const Actor& actor, const Command& command) {
-    auto now = read_clock();
+    // check and preview commit nothing, so the last event time read with the clock serves.
+    std::optional<Time> last;
+    auto now = read_clock(&last);
     if (!now) return now.error();
-    auto last = store_.last_event_time();
-    if (!last) return last.error();
-    auto snap = load_decidable(store_, command, policy_, now.value(), last.value());
+    auto snap = load_decidable(store_, command, policy_, now.value(), last);
     if (!snap) return snap.error();
     auto events = decide(snap.value().state, command, actor, policy_, now.value());
     if (!events) return events.error();
-    State after = snap.value().state;
+    State& after = snap.value().state;  // decided already: applied in place, not copied
     calltrack::apply(after, events.value());
     Preview p;
     p.events = std::move(events.value());
@@ -444,7 +445,7 @@ result<Receipt> Engine::execute(const Actor& actor, const Command& command,
         calltrack::apply(after, events.value());
         CommitBatch batch = diff(snap, after);
         Receipt receipt;
-        receipt.events = events.value();
+        receipt.events = std::move(events.value());
         add_events(batch, receipt.events, after, &receipt.effects);
         if (idempotency_key) {
             batch.idempotency =
