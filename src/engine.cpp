@@ -182,6 +182,31 @@ class Loader {
     std::set<AgencyId> missing_agencies_;
 };
 
+/// A tracking or call switch. For the whole account, handle_switch and effects_of read the
+/// account alone, so its numbers stay in the store. With a number named, the account is loaded
+/// with its numbers as before, so a number that is not on the account is refused the same way.
+template <class Cmd>
+result<void> load_switch(Loader& load, const Cmd& c) {
+    return load.account(c.account, c.number.has_value());
+}
+
+/// due() reads numbers only to release the held ones when a pause maximum fires. Loads the
+/// numbers of every account whose pause maximum is in the snapshot and due by `now`, so a
+/// snapshot loaded without numbers fires exactly what it would with them.
+result<void> load_numbers_for_due(Loader& load, const State& state, Time now) {
+    constexpr std::string_view prefix = "account:";
+    std::vector<AccountId> accounts;
+    for (const auto& d : state.deadlines) {
+        if (now < d.at) break;
+        const std::string_view subject = d.subject;
+        if (d.kind == DeadlineKind::pause_maximum && subject.substr(0, prefix.size()) == prefix) {
+            accounts.emplace_back(std::string(subject.substr(prefix.size())));
+        }
+    }
+    for (const auto& id : accounts) CALLTRACK_TRY(load.account(id));
+    return boost::outcome_v2::success();
+}
+
 /// Loads everything `command` reads, for `actor`.
 result<void> load_for(Loader& load, const Command& command) {
     return std::visit(
@@ -222,6 +247,11 @@ result<void> load_for(Loader& load, const Command& command) {
                 return load.grants(c.target_approver);
             },
             [&](const commands::RecordSurvey& c) { return load.account(c.account, false); },
+            // The switches read the account, and the one number when a number is named.
+            [&](const commands::PauseTracking& c) { return load_switch(load, c); },
+            [&](const commands::ResumeTracking& c) { return load_switch(load, c); },
+            [&](const commands::StopCalls& c) { return load_switch(load, c); },
+            [&](const commands::ResumeCalls& c) { return load_switch(load, c); },
             // Every other command acts on one account and may read its numbers.
             [&](const auto& c) { return load.account(c.account); },
         },
@@ -301,6 +331,7 @@ result<Snapshot> load_decidable(Store& store, const Command& command, const Poli
     Snapshot snap;
     Loader load(store, snap);
     CALLTRACK_TRY(load_for(load, command));
+    CALLTRACK_TRY(load_numbers_for_due(load, snap.state, now));
     snap.state.last_event_at = last_event;
     // execute() fires due deadlines in the store before deciding; firing them here in memory
     // lets check() and preview() judge the same state. This snapshot is never committed.
@@ -346,34 +377,35 @@ StreamId stream_of(const Event& event, const State& after) {
 Engine::Engine(Policy policy, Clock& clock, Store& store, EngineOptions options)
     : policy_(std::move(policy)), clock_(clock), store_(store), options_(options) {}
 
-result<Time> Engine::read_clock() {
+result<Time> Engine::read_clock(std::optional<Time>* last_event) {
     const Time now = clock_.now();
     auto last = store_.last_event_time();
     if (!last) return last.error();
     if (last.value() && now < *last.value()) return errc::clock_went_backwards;
+    if (last_event != nullptr) *last_event = last.value();
     return now;
 }
 
 result<Verdict> Engine::check(const Actor& actor, const Command& command) {
-    auto now = read_clock();
+    // check and preview commit nothing, so the last event time read with the clock serves.
+    std::optional<Time> last;
+    auto now = read_clock(&last);
     if (!now) return now.error();
-    auto last = store_.last_event_time();
-    if (!last) return last.error();
-    auto snap = load_decidable(store_, command, policy_, now.value(), last.value());
+    auto snap = load_decidable(store_, command, policy_, now.value(), last);
     if (!snap) return snap.error();
     return calltrack::check(snap.value().state, command, actor, policy_, now.value());
 }
 
 result<Preview> Engine::preview(const Actor& actor, const Command& command) {
-    auto now = read_clock();
+    // check and preview commit nothing, so the last event time read with the clock serves.
+    std::optional<Time> last;
+    auto now = read_clock(&last);
     if (!now) return now.error();
-    auto last = store_.last_event_time();
-    if (!last) return last.error();
-    auto snap = load_decidable(store_, command, policy_, now.value(), last.value());
+    auto snap = load_decidable(store_, command, policy_, now.value(), last);
     if (!snap) return snap.error();
     auto events = decide(snap.value().state, command, actor, policy_, now.value());
     if (!events) return events.error();
-    State after = snap.value().state;
+    State& after = snap.value().state;  // decided already: applied in place, not copied
     calltrack::apply(after, events.value());
     Preview p;
     p.events = std::move(events.value());
@@ -413,7 +445,7 @@ result<Receipt> Engine::execute(const Actor& actor, const Command& command,
         calltrack::apply(after, events.value());
         CommitBatch batch = diff(snap, after);
         Receipt receipt;
-        receipt.events = events.value();
+        receipt.events = std::move(events.value());
         add_events(batch, receipt.events, after, &receipt.effects);
         if (idempotency_key) {
             batch.idempotency =
@@ -447,11 +479,13 @@ result<std::vector<Event>> Engine::fire_due(Time now) {
         for (const auto& d : pending.value()) {
             const std::string_view subject = d.subject;
             if (subject.rfind("account:", 0) == 0) {
-                CALLTRACK_TRY(load.account(AccountId(std::string(subject.substr(8)))));
+                CALLTRACK_TRY(load.account(AccountId(std::string(subject.substr(8))), false));
             } else if (subject.rfind("agency:", 0) == 0) {
                 CALLTRACK_TRY(load.agency(AgencyId(std::string(subject.substr(7)))));
             }
         }
+        // Only a pause maximum reads numbers; this also covers one due but past this batch.
+        CALLTRACK_TRY(load_numbers_for_due(load, snap.state, now));
         auto last = store_.last_event_time();
         if (!last) return last.error();
         snap.state.last_event_at = last.value();

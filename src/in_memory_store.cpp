@@ -36,6 +36,10 @@ std::optional<Versioned<T>> find_record(const std::map<Id, Versioned<T>>& record
 template <class Id, class T>
 bool writes_match(const std::map<Id, Versioned<T>>& records,
                   const std::vector<RecordWrite<T>>& writes) {
+    if (writes.size() == 1) {  // the common case: nothing staged to look up
+        const auto r = records.find(key_of(writes.front().value));
+        return writes.front().expected_version == (r == records.end() ? 0 : r->second.version);
+    }
     std::map<Id, Version> staged;
     for (const auto& write : writes) {
         const Id& id = key_of(write.value);
@@ -120,27 +124,46 @@ bool InMemoryStore::versions_match(const CommitBatch& batch) const {
            && writes_match(numbers_, batch.numbers) && writes_match(grants_, batch.grants);
 }
 
+// The indexes change only when an indexed field does: most writes (a pause, a billing change)
+// leave the agency of an account, and the account and phone number of a number, as they were.
 void InMemoryStore::write_account(const RecordWrite<Account>& write) {
     const Account& account = write.value;
-    if (const auto old = accounts_.find(account.id); old != accounts_.end()) {
-        if (const auto& agency = old->second.value.agency) {
-            erase_from_index(sub_accounts_by_agency_, *agency, account.id);
-        }
+    const auto old = accounts_.find(account.id);
+    if (old == accounts_.end()) {
+        if (account.agency) sub_accounts_by_agency_[*account.agency].insert(account.id);
+        accounts_.emplace(account.id, Versioned<Account>{account, write.expected_version + 1});
+        return;
     }
-    if (account.agency) sub_accounts_by_agency_[*account.agency].insert(account.id);
-    write_record(accounts_, write);
+    const auto& was = old->second.value.agency;
+    if (was != account.agency) {
+        if (was) erase_from_index(sub_accounts_by_agency_, *was, account.id);
+        if (account.agency) sub_accounts_by_agency_[*account.agency].insert(account.id);
+    }
+    old->second = Versioned<Account>{account, write.expected_version + 1};
 }
 
 void InMemoryStore::write_number(const RecordWrite<TrackingNumber>& write) {
     const TrackingNumber& number = write.value;
-    if (const auto old = numbers_.find(number.id); old != numbers_.end()) {
-        const TrackingNumber& before = old->second.value;
+    const bool is_on = is_on_account(number);
+    const auto old = numbers_.find(number.id);
+    if (old == numbers_.end()) {
+        numbers_by_account_[number.account].insert(number.id);
+        if (is_on) numbers_by_phone_[number.number].insert(number.id);
+        numbers_.emplace(number.id, Versioned<TrackingNumber>{number, write.expected_version + 1});
+        return;
+    }
+    const TrackingNumber& before = old->second.value;
+    if (before.account != number.account) {
         erase_from_index(numbers_by_account_, before.account, number.id);
+        numbers_by_account_[number.account].insert(number.id);
+    }
+    const bool was_on = is_on_account(before);
+    const bool same_phone = before.number == number.number;
+    if (was_on && !(is_on && same_phone)) {
         erase_from_index(numbers_by_phone_, before.number, number.id);
     }
-    numbers_by_account_[number.account].insert(number.id);
-    if (is_on_account(number)) numbers_by_phone_[number.number].insert(number.id);
-    write_record(numbers_, write);
+    if (is_on && !(was_on && same_phone)) numbers_by_phone_[number.number].insert(number.id);
+    old->second = Versioned<TrackingNumber>{number, write.expected_version + 1};
 }
 
 void InMemoryStore::append_event(const AppendEvent& append) {
@@ -193,12 +216,10 @@ result<void> InMemoryStore::commit(const CommitBatch& batch) {
 
 result<std::vector<Deadline>> InMemoryStore::due_deadlines(Time t, std::size_t limit) {
     const Lock lock(mutex_);
-    std::vector<Deadline> due;
-    for (auto it = deadlines_.begin(); it != deadlines_.end() && due.size() < limit; ++it) {
-        if (t < it->at) break;
-        due.push_back(*it);
-    }
-    return due;
+    // The end of the due range first, so the result is allocated once (none when nothing is due).
+    auto end = deadlines_.begin();
+    for (std::size_t n = 0; end != deadlines_.end() && n < limit && !(t < end->at); ++end) ++n;
+    return std::vector<Deadline>(deadlines_.begin(), end);
 }
 
 result<std::vector<Deadline>> InMemoryStore::deadlines_of(const std::string& subject) {

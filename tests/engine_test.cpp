@@ -253,6 +253,160 @@ TEST_CASE("execute fires what is due before deciding", "[engine]") {
     CHECK(engine.account(AccountId("solo")).value()->status == AccountStatus::closed);
 }
 
+namespace {
+
+/// CTM with CallRail's account pause (offered like a tracking pause), so one store can hold a
+/// paused account with held numbers and a pause maximum next to the tracking switches.
+Policy ctm_with_account_pause() {
+    Policy p = policies::ctm();
+    p.rule(Operation::pause_account) = p.rule(Operation::pause_tracking);
+    p.rule(Operation::resume_account) = p.rule(Operation::resume_tracking);
+    p.pause = policies::callrail().pause;
+    return p;
+}
+
+/// Every committed event folded from an empty state, with what is due by `now` applied, as the
+/// engine applies it in memory before judging.
+State whole_state(Store& store, const Policy& policy, Time now) {
+    // Held by name: value() on a temporary result hands back a reference into it.
+    const auto all = store.read_all(0, 1'000'000).value();
+    State s;
+    for (const auto& stored : all) calltrack::apply(s, stored.event);
+    calltrack::apply(s, due(s, policy, now));
+    return s;
+}
+
+/// Engine::check and Engine::preview, which load only part of the state, answer every switch
+/// as the pure core does on the whole state: whole account or one number, allowed or refused,
+/// the number on the account, on another account or unknown. One known difference: the engine
+/// loads the numbers of the named account only, so a number on another account is unknown to it
+/// ("no tracking number has the id") where the whole state knows it ("is not on account"); the
+/// code, errc::unknown_number, is the same.
+void require_switches_judged_as_on_whole_state(Engine& engine, Store& store, Time now) {
+    const State whole = whole_state(store, engine.policy(), now);
+    const auto codes = [](const std::vector<Refusal>& refusals) {
+        std::vector<boost::system::error_code> out;
+        for (const auto& r : refusals) out.push_back(r.code);
+        return out;
+    };
+    const std::vector<std::optional<NumberId>> numbers = {std::nullopt,   NumberId("d1"),
+                                                          NumberId("d2"), NumberId("p1"),
+                                                          NumberId("s1"), NumberId("nope")};
+    struct Switch {
+        Command command;
+        AccountId account;
+        std::optional<NumberId> number;
+    };
+    std::vector<Switch> switches;
+    for (const char* account : {"dental", "plumbing", "solo", "ghost"}) {
+        for (const auto& n : numbers) {
+            const AccountId id(account);
+            switches.push_back({commands::PauseTracking{id, n, clicked()}, id, n});
+            switches.push_back({commands::ResumeTracking{id, n, clicked()}, id, n});
+            switches.push_back({commands::StopCalls{id, n, clicked()}, id, n});
+            switches.push_back({commands::ResumeCalls{id, n, clicked()}, id, n});
+        }
+    }
+    std::size_t allowed = 0;
+    for (const Actor& actor : {alice, support}) {
+        for (const auto& [command, account, number] : switches) {
+            INFO(actor.user.str() << ": " << to_json(command));
+            const auto verdict = engine.check(actor, command);
+            REQUIRE(verdict);
+            const auto expected = calltrack::check(whole, command, actor, engine.policy(), now);
+            const auto* n = number ? whole.find_number(*number) : nullptr;
+            const bool elsewhere = n != nullptr && n->account != account;
+            if (elsewhere) {
+                CHECK(codes(verdict.value().refusals) == codes(expected.refusals));
+            } else {
+                CHECK(verdict.value().refusals == expected.refusals);
+            }
+
+            const auto preview = engine.preview(actor, command);
+            const auto decided = decide(whole, command, actor, engine.policy(), now);
+            REQUIRE(preview.has_value() == decided.has_value());
+            if (!decided) {
+                CHECK(preview.error() == decided.error());
+                continue;
+            }
+            ++allowed;
+            CHECK(preview.value().events == decided.value());
+            State after = whole;
+            calltrack::apply(after, decided.value());
+            std::vector<HostEffect> effects;
+            for (const auto& e : decided.value()) {
+                const auto more = effects_of(e, after);
+                effects.insert(effects.end(), more.begin(), more.end());
+            }
+            CHECK(preview.value().effects == effects);
+        }
+    }
+    CHECK(allowed > 0);
+}
+
+}  // namespace
+
+TEST_CASE("switches are judged on the store as on the whole state, numbers loaded or not",
+          "[engine]") {
+    InMemoryStore store;
+    ManualClock clock(at("2024-03-01T09:00:00Z"));
+    Engine engine(ctm_with_account_pause(), clock, store);
+    seed(engine);
+    REQUIRE(engine.execute(alice, commands::PauseAccount{AccountId("plumbing"), clicked()}));
+    REQUIRE(engine.execute(alice,
+                           commands::PauseTracking{AccountId("dental"), std::nullopt, clicked()}));
+    REQUIRE(
+        engine.execute(alice, commands::StopCalls{AccountId("dental"), NumberId("d2"), clicked()}));
+    CHECK(engine.numbers(AccountId("plumbing")).value().front().status == NumberStatus::held);
+
+    require_switches_judged_as_on_whole_state(engine, store, clock.now());
+
+    // The pause maximum is due but not fired: check and preview fire it in memory, releasing
+    // the held numbers, which they must load for it even when the command itself does not.
+    clock.advance(days(182)).value();
+    require_switches_judged_as_on_whole_state(engine, store, clock.now());
+
+    // Firing it in the store releases the held numbers too.
+    auto fired = engine.advance();
+    REQUIRE(fired);
+    CHECK(names(fired.value())
+          == std::vector<std::string>{"pause_maximum_reached", "number_released", "number_released",
+                                      "billing_changed"});
+    const auto released = engine.numbers(AccountId("plumbing")).value();
+    for (const auto& n : released) CHECK(n.status == NumberStatus::released);
+    require_switches_judged_as_on_whole_state(engine, store, clock.now());
+    require_replay_matches_store(store);
+}
+
+TEST_CASE("a whole-account switch commits as before and leaves the numbers unread", "[engine]") {
+    InMemoryStore store;
+    ManualClock clock(at("2024-03-01T09:00:00Z"));
+    Engine seeder(policies::ctm(), clock, store);
+    seed(seeder);
+    FaultInjectingStore counting(store);
+    Engine engine(policies::ctm(), clock, counting);
+
+    // last_event_time (twice), due_deadlines, load_account, deadlines_of for the account,
+    // load_agency, deadlines_of for the agency, commit: no load_numbers_of.
+    auto paused = engine.execute(
+        alice, commands::PauseTracking{AccountId("dental"), std::nullopt, clicked()});
+    REQUIRE(paused);
+    CHECK(counting.calls() == 8);
+    CHECK(names(paused.value().events) == std::vector<std::string>{"tracking_paused"});
+
+    // With a number named, the account's numbers are loaded too: one call more.
+    const auto before = counting.calls();
+    REQUIRE(engine.execute(
+        alice, commands::PauseTracking{AccountId("plumbing"), NumberId("p1"), clicked()}));
+    CHECK(counting.calls() - before == 9);
+
+    CHECK(engine.account(AccountId("dental")).value()->is_tracking_paused);
+    const auto dental = engine.numbers(AccountId("dental")).value();
+    for (const auto& n : dental) CHECK_FALSE(n.is_swap_paused);
+    CHECK(engine.numbers(AccountId("plumbing")).value().front().is_swap_paused);
+    require_replay_matches_store(store);
+}
+
 TEST_CASE("host effects leave through the outbox in order until acknowledged", "[engine]") {
     InMemoryStore store;
     ManualClock clock(at("2024-03-01T09:00:00Z"));

@@ -78,7 +78,8 @@ class Engine {
     result<void> acknowledge_effects(std::uint64_t up_to);
 
   private:
-    result<Time> read_clock();
+    /// clock.now(), refused if earlier than the last committed event (stored in *last_event).
+    result<Time> read_clock(std::optional<Time>* last_event = nullptr);
     result<std::vector<Event>> fire_due(Time now);
 
     Policy policy_;

@@ -18,6 +18,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace calltrack {
@@ -76,10 +77,12 @@ class InMemoryStore final : public Store {
     std::set<Deadline> deadlines_;
     std::map<std::string, std::set<Deadline>> deadlines_by_subject_;
 
-    /// The global log: the event with sequence s is events_[s - 1].
-    std::vector<StoredEvent> events_;
-    /// Each stream's events as indexes into events_: stream_version v is at [v - 1].
-    std::map<StreamId, std::vector<std::size_t>> streams_;
+    /// The global log: the event with sequence s is events_[s - 1]. A deque, so appending never
+    /// moves the events already stored.
+    std::deque<StoredEvent> events_;
+    /// Each stream's events as indexes into events_: stream_version v is at [v - 1]. Hashed:
+    /// streams are only ever looked up by name, never walked in order.
+    std::unordered_map<StreamId, std::vector<std::size_t>> streams_;
     std::optional<Time> last_event_time_;
 
     /// Unacknowledged entries, in sequence order.

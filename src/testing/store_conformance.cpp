@@ -753,6 +753,59 @@ void released_phone_is_found_under_its_new_number(Check& c) {
                    std::string("find_number_by_phone(") + p + ")");
 }
 
+void rewritten_records_stay_indexed_once(Check& c) {
+    const char* p = "+14045550001";
+    CommitBatch b;
+    b.accounts.push_back(write(account("x1", "g1"), 0));
+    b.numbers.push_back(write(number("n1", "x1", p), 0));
+    c.commit(b, "sub-account x1 of g1 with number n1");
+
+    // Neither the agency nor the account and phone number change: the indexes answer as before,
+    // with the new values.
+    Account renamed = account("x1", "g1");
+    renamed.plan.name = "renamed";
+    TrackingNumber forwarded = number("n1", "x1", p);
+    forwarded.forwarding_destination = phone("+14045550199");
+    CommitBatch again;
+    again.accounts.push_back(write(renamed, 1));
+    again.numbers.push_back(write(forwarded, 1));
+    c.commit(again, "x1 and n1 written again, indexed fields unchanged");
+    c.expect_equal(c.sub_accounts("g1"), {*at_version(renamed, 2)},
+                   "load_sub_accounts(g1) after x1 was written again");
+    c.expect_equal(c.numbers_of("x1"), {*at_version(forwarded, 2)},
+                   "load_numbers_of(x1) after n1 was written again");
+    c.expect_equal(c.by_phone(p), std::optional<NumberId>(NumberId("n1")),
+                   std::string("find_number_by_phone(") + p + ") after n1 was written again");
+}
+
+void number_moved_or_renumbered_is_indexed_anew(Check& c) {
+    const char* p1 = "+14045550001";
+    const char* p2 = "+14045550002";
+    CommitBatch b;
+    b.numbers.push_back(write(number("n1", "a1", p1), 0));
+    c.commit(b, "n1 on a1 as " + std::string(p1));
+
+    CommitBatch moved;
+    moved.numbers.push_back(write(number("n1", "a2", p2), 1));
+    c.commit(moved, "n1 moved to a2 as " + std::string(p2));
+    c.expect_equal(c.numbers_of("a1"), {}, "load_numbers_of(a1) after n1 moved to a2");
+    c.expect_equal(c.numbers_of("a2"), {*at_version(number("n1", "a2", p2), 2)},
+                   "load_numbers_of(a2) after n1 moved to a2");
+    c.expect_equal(c.by_phone(p1), std::optional<NumberId>(),
+                   std::string("find_number_by_phone(") + p1 + ") after n1 moved to " + p2);
+    c.expect_equal(c.by_phone(p2), std::optional<NumberId>(NumberId("n1")),
+                   std::string("find_number_by_phone(") + p2 + ") after n1 moved to " + p2);
+
+    // Released and renumbered in one write: off the phone index under either number.
+    CommitBatch released;
+    released.numbers.push_back(write(number("n1", "a2", p1, NumberStatus::released), 2));
+    c.commit(released, "n1 released as " + std::string(p1));
+    c.expect_equal(c.by_phone(p1), std::optional<NumberId>(),
+                   std::string("find_number_by_phone(") + p1 + ") after n1 was released");
+    c.expect_equal(c.by_phone(p2), std::optional<NumberId>(),
+                   std::string("find_number_by_phone(") + p2 + ") after n1 was released");
+}
+
 // --- events -------------------------------------------------------------------------------------
 
 void events_are_numbered_per_stream_and_globally(Check& c) {
@@ -1131,6 +1184,8 @@ const CheckDefinition all_checks[] = {
     {"phone_finds_numbers_on_an_account", phone_finds_numbers_on_an_account},
     {"phone_lookup_follows_the_number_status", phone_lookup_follows_the_number_status},
     {"released_phone_is_found_under_its_new_number", released_phone_is_found_under_its_new_number},
+    {"rewritten_records_stay_indexed_once", rewritten_records_stay_indexed_once},
+    {"number_moved_or_renumbered_is_indexed_anew", number_moved_or_renumbered_is_indexed_anew},
     {"events_are_numbered_per_stream_and_globally", events_are_numbered_per_stream_and_globally},
     {"stored_events_read_back_equal", stored_events_read_back_equal},
     {"read_stream_returns_versions_after", read_stream_returns_versions_after},
