@@ -764,6 +764,46 @@ TEST_CASE("the engine over SqliteStore, reopened halfway, stores what it stores 
     require_same_contents(memory, *store);
 }
 
+TEST_CASE("an engine advance sweep inside a group is one transaction: all of it or none",
+          "[sqlite][engine][group]") {
+    namespace t = ct::testing;
+    TempDir dir;
+    const std::string path = dir.file("calltrack.db");
+    ct::ManualClock clock(t::at("2024-03-01T09:00:00Z"));
+    auto store = open_store(path);
+    auto other = open_store(path);
+    ct::Engine engine(ct::policies::ctm(), clock, *store);
+    open_and_cancel(engine);
+    const auto stored_before = store->read_all(0, 1'000'000).value().size();
+    REQUIRE(clock.advance(t::days(91)));
+    REQUIRE_FALSE(store->due_deadlines(clock.now(), 1'000).value().empty());
+
+    {
+        auto abandoned = store->group();
+        REQUIRE(abandoned);
+        const auto fired = engine.advance();
+        REQUIRE(fired);
+        CHECK_FALSE(fired.value().empty());
+        // The sweep's own connection reads it; no other connection sees any of it yet.
+        CHECK(store->read_all(0, 1'000'000).value().size() > stored_before);
+        CHECK(other->read_all(0, 1'000'000).value().size() == stored_before);
+    }
+    // Abandoned without commit: the whole sweep is gone and its deadlines are still due.
+    CHECK(store->read_all(0, 1'000'000).value().size() == stored_before);
+    CHECK_FALSE(store->due_deadlines(clock.now(), 1'000).value().empty());
+    CHECK(engine.account(ct::AccountId("solo")).value()->status == ct::AccountStatus::canceled);
+
+    auto group = store->group();
+    REQUIRE(group);
+    const auto fired = engine.advance();
+    REQUIRE(fired);
+    REQUIRE(group.value().commit());
+    CHECK(other->read_all(0, 1'000'000).value().size() == stored_before + fired.value().size());
+    CHECK(other->due_deadlines(clock.now(), 1'000).value().empty());
+    CHECK(other->load_account(ct::AccountId("solo")).value()->value.status
+          == ct::AccountStatus::closed);
+}
+
 // --- crash safety --------------------------------------------------------------------------------
 
 namespace {

@@ -54,6 +54,16 @@ step("advance forwards" 0 "advanced to 2024-06-01T00:00:00Z" ""
   advance --db "${_db}" --to 2024-06-01T00:00:00Z)
 step("--fresh starts over" 0 "every expectation met" ""
   run "${SCENARIO}" --db "${_db}" --fresh)
+
+# advance commits its whole sweep: a later advance earlier than what it fired is refused.
+step("a run that leaves deadlines pending" 0 "every expectation met" ""
+  run "${PENDING}" --db "${_db}" --fresh)
+step("advance fires them" 0 "account_closed.*data_purged" ""
+  advance --db "${_db}" --to 2024-12-01T00:00:00Z)
+step("what advance fired is stored" 1 "" "earlier than the database's last event"
+  advance --db "${_db}" --to 2024-04-01T00:00:00Z)
+step("and not fired twice" 0 "no deadline due" ""
+  advance --db "${_db}" --to 2024-12-01T00:00:00Z)
 step("check needs an existing database" 1 "" "no database at"
   check --db "${_db}.missing" --actor sam --command [[{"command":"pause_tracking","account":"solo"}]])
 

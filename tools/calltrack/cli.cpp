@@ -198,6 +198,9 @@ struct OpenedStore {
     std::unique_ptr<Store> store;
     std::string description;
     std::optional<std::string> path;  ///< a database file; nullopt in memory
+#if CALLTRACK_CLI_HAS_SQLITE
+    SqliteStore* sqlite = nullptr;  ///< the same store, when it is a SQLite file
+#endif
 };
 
 bool is_memory(const std::string& database) {
@@ -227,7 +230,10 @@ std::optional<OpenedStore> open_database(const std::string& database, bool must_
         *why = reason.empty() ? database + ": " + opened.error().message() : reason;
         return std::nullopt;
     }
-    return OpenedStore{std::move(opened).value(), database + " (SQLite)", database};
+    SqliteStore* sqlite = opened.value().get();
+    OpenedStore result{std::move(opened).value(), database + " (SQLite)", database};
+    result.sqlite = sqlite;
+    return result;
 #else
     (void)must_exist;
     *why = "this calltrack was built without SQLite; use --db :memory:";
@@ -528,6 +534,17 @@ int advance_command(const std::vector<std::string>& all, std::ostream& out, std:
     }
     ManualClock clock(to.value());
     Engine engine(std::move(*policy), clock, store);
+#if CALLTRACK_CLI_HAS_SQLITE
+    // The whole sweep in one transaction: one disk flush however many deadlines fire, and a sweep
+    // that fails part-way leaves the database as it was (the group rolls back when it goes out of
+    // scope uncommitted).
+    std::optional<SqliteStore::Group> sweep;
+    if (opened->sqlite != nullptr) {
+        auto group = opened->sqlite->group();
+        if (!group) return fail(err, database + ": " + group.error().message());
+        sweep.emplace(std::move(group).value());
+    }
+#endif
     auto fired = engine.advance();
     if (!fired) {
         if (fired.error() == errc::clock_went_backwards) {
@@ -539,6 +556,13 @@ int advance_command(const std::vector<std::string>& all, std::ostream& out, std:
         }
         return fail(err, "advance failed: " + fired.error().message());
     }
+#if CALLTRACK_CLI_HAS_SQLITE
+    if (sweep) {
+        if (auto committed = sweep->commit(); !committed) {
+            return fail(err, database + ": " + committed.error().message());
+        }
+    }
+#endif
     auto effects = effects_after(store, outbox);
     if (!effects) return fail(err, database + ": " + effects.error().message());
     if (args.has("--json")) {
