@@ -42,11 +42,14 @@ namespace {
 class TempDir {
   public:
     TempDir() {
+        // The process id and a counter make the name unique among live runs; a directory left
+        // by a crashed run that had the same process id is cleared first.
         static std::atomic<int> counter{0};
-        std::random_device entropy;
         path_ = fs::temp_directory_path()
                 / ("calltrack-sqlite-" + std::to_string(static_cast<long>(::getpid())) + "-"
-                   + std::to_string(counter++) + "-" + std::to_string(entropy()));
+                   + std::to_string(counter++));
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
         fs::create_directories(path_);
     }
     TempDir(const TempDir&) = delete;
