@@ -210,6 +210,10 @@ Description describe(errc e) noexcept {
             return {"schema_too_new",
                     "the database was written by a newer calltrack; upgrade the library to "
                     "open it"};
+        case errc::store_not_found:
+            return {"store_not_found",
+                    "there is no calltrack database there, and none was created; create one "
+                    "first"};
     }
     return {"unknown", "unknown calltrack error"};
 }
@@ -260,6 +264,7 @@ condition condition_of(errc e) noexcept {
             return condition::retryable;
         case errc::store_corrupt:
         case errc::schema_too_new:
+        case errc::store_not_found:
             return condition::storage;
         default:
             return condition::refused;

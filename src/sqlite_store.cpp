@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <string_view>
@@ -499,15 +500,35 @@ result<int> SqliteStore::read_pragma_int(const char* sql) {
 
 result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path,
                                                        SqliteOptions options, std::string* why) {
-    sqlite3* db = nullptr;
-    const int rc =
-        sqlite3_open_v2(path.c_str(), &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK) {
-        if (why != nullptr) {
-            *why = "cannot open " + in_quotes(path) + ": "
-                   + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    const auto explain = [&](const std::string& sentence) {
+        if (why != nullptr) *why = sentence;
+    };
+    // SQLite would open a device or a FIFO and later write "-journal" and "-wal" files beside it
+    // (as root, /dev/null-journal); only a regular file, or a name not yet taken, can be ours.
+    if (path != ":memory:" && !path.empty()) {
+        std::error_code ec;
+        const auto status = std::filesystem::status(path, ec);
+        if (status.type() == std::filesystem::file_type::not_found) {
+            if (!options.create) {
+                explain("no calltrack database at " + in_quotes(path));
+                return errc::store_not_found;
+            }
+        } else if (ec) {
+            explain("cannot open " + in_quotes(path) + ": " + ec.message());
+            return errc::store_unavailable;
+        } else if (status.type() != std::filesystem::file_type::regular) {
+            explain(in_quotes(path)
+                    + " is not a regular file, so it cannot be a calltrack database");
+            return errc::store_corrupt;
         }
+    }
+    sqlite3* db = nullptr;
+    const int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
+    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        explain("cannot open " + in_quotes(path) + ": "
+                + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
         sqlite3_close_v2(db);
         return make_error_code(errc_of(rc));
     }
@@ -525,6 +546,15 @@ result<void> SqliteStore::initialise(const std::string& path, std::string* why) 
         options_.busy_timeout.count(), 0, std::numeric_limits<int>::max());
     sqlite3_busy_timeout(db_, static_cast<int>(timeout));
 
+    // A file opened read-only would fail at the first write; say so before anything is read,
+    // since even a read of a WAL file may create its -shm beside it.
+    if (sqlite3_db_readonly(db_, "main") == 1) {
+        explain(in_quotes(path)
+                + " is read-only for this process; calltrack writes to its database (and to the "
+                  "-wal and -shm files beside it), so give it and its folder write permission");
+        last_error_ = "read-only database";
+        return errc::store_unavailable;
+    }
     // The first read of the file's header tells a database from anything else.
     auto version = read_pragma_int("PRAGMA user_version");
     if (!version) {
@@ -542,6 +572,26 @@ result<void> SqliteStore::initialise(const std::string& path, std::string* why) 
         explain(in_quotes(path) + " is a SQLite database of another application (application_id "
                 + std::to_string(owner.value()) + "), not a calltrack store");
         return corrupt("application_id " + std::to_string(owner.value()));
+    }
+    if (owner.value() == 0) {
+        // Most SQLite files carry no application_id. Only one with nothing in it may become ours:
+        // any table, index or user_version means another program's data.
+        auto objects = read_pragma_int("SELECT count(*) FROM sqlite_master");
+        if (!objects) return objects.error();
+        if (objects.value() != 0 || version.value() != 0) {
+            explain(in_quotes(path)
+                    + " is a SQLite database of another application (it has tables of its own "
+                      "and no calltrack application_id), not a calltrack store; it was left "
+                      "unchanged");
+            return corrupt("application_id 0 with " + std::to_string(objects.value())
+                           + " schema objects");
+        }
+        if (!options_.create) {
+            explain(in_quotes(path) + " is empty: it holds no calltrack database, and none is "
+                                      "created without SqliteOptions::create");
+            last_error_ = "empty database";
+            return errc::store_not_found;
+        }
     }
     if (version.value() > schema_version) {
         explain(in_quotes(path) + " has schema version " + std::to_string(version.value())
@@ -619,6 +669,29 @@ result<void> SqliteStore::migrate() {
     const std::string mark = "PRAGMA application_id = " + std::to_string(application_id);
     if (auto done = execute(mark.c_str()); !done) return abandon(done.error());
     if (auto done = execute("COMMIT"); !done) return abandon(done.error());
+    return boost::outcome_v2::success();
+}
+
+result<void> SqliteStore::erase_all() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (group_depth_ > 0) {
+        last_error_ = "erase_all inside a group";
+        return errc::invalid_state;
+    }
+    if (auto begun = execute("BEGIN IMMEDIATE"); !begun) return begun.error();
+    // Every table of the schema; INTEGER PRIMARY KEY sequences start again at 1 once empty.
+    static constexpr const char* erase =
+        "DELETE FROM meta; DELETE FROM agencies; DELETE FROM accounts; DELETE FROM numbers; "
+        "DELETE FROM grants; DELETE FROM events; DELETE FROM deadlines; DELETE FROM outbox; "
+        "DELETE FROM idempotency;";
+    for (const char* sql : {erase, "COMMIT"}) {
+        if (auto done = execute(sql); !done) {
+            if (sqlite3_get_autocommit(db_) == 0) {
+                sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            }
+            return done.error();
+        }
+    }
     return boost::outcome_v2::success();
 }
 

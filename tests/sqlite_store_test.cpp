@@ -8,6 +8,7 @@
 #include <calltrack/testing/store_conformance.hpp>
 
 #include "lifecycle_fixture.hpp"
+#include "temp_dir.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -35,34 +36,9 @@ namespace fs = std::filesystem;
 using calltrack::errc;
 using calltrack::testing::ConformanceFailure;
 using calltrack::testing::run_store_conformance;
+using calltrack::testing::TempDir;
 
 namespace {
-
-/// A fresh directory under the system's temporary directory, removed with everything in it.
-class TempDir {
-  public:
-    TempDir() {
-        // The process id and a counter make the name unique among live runs; a directory left
-        // by a crashed run that had the same process id is cleared first.
-        static std::atomic<int> counter{0};
-        path_ = fs::temp_directory_path()
-                / ("calltrack-sqlite-" + std::to_string(static_cast<long>(::getpid())) + "-"
-                   + std::to_string(counter++));
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-        fs::create_directories(path_);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  private:
-    fs::path path_;
-};
 
 void report(const std::vector<ConformanceFailure>& failures) {
     for (const auto& f : failures) UNSCOPED_INFO(f.check << ": " << f.detail);

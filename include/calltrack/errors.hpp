@@ -99,6 +99,8 @@ enum class errc {
     store_unavailable,       ///< the store could not be reached or written. Retry: yes.
     store_corrupt,           ///< the stored data breaks an invariant. Retry: no; restore it.
     schema_too_new,          ///< the database was written by a newer calltrack. Retry: no.
+    store_not_found,         ///< no calltrack database there, and none may be created. Retry:
+                             ///< after creating one.
 };
 
 /// Broad families of errc, for callers that branch on kind rather than exact code.
@@ -128,7 +130,7 @@ std::string_view to_string(errc e) noexcept;
 
 /// Every enumerator, in declaration order (for tests and documentation).
 inline constexpr int errc_first = static_cast<int>(errc::phone_number_empty);
-inline constexpr int errc_last = static_cast<int>(errc::schema_too_new);
+inline constexpr int errc_last = static_cast<int>(errc::store_not_found);
 
 template <class T>
 using result = boost::outcome_v2::result<T, boost::system::error_code>;

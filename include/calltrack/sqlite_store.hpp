@@ -41,6 +41,10 @@ struct SqliteOptions {
     /// How long a writer waits for another connection's write lock before giving up with
     /// errc::concurrency_conflict.
     std::chrono::milliseconds busy_timeout{5000};
+    /// Whether open() may turn a missing or empty file into a calltrack database. With false, only
+    /// a file that already is one opens; anything else is errc::store_not_found and no file is
+    /// created.
+    bool create = true;
 };
 
 class SqliteStore final : public Store {
@@ -49,10 +53,13 @@ class SqliteStore final : public Store {
     /// migrated forward on open; newer ones are refused with errc::schema_too_new.
     static constexpr int schema_version = 1;
 
-    /// Opens (creating if needed) the database at `path`; ":memory:" gives a private, temporary
-    /// one. A file that is not a SQLite database is refused with errc::store_corrupt, one written
-    /// by a newer calltrack with errc::schema_too_new; `why`, when given, receives a sentence
-    /// naming the file and the cause.
+    /// Opens the database at `path`; ":memory:" gives a private, temporary one. Only a calltrack
+    /// database is opened, or (with SqliteOptions::create) a missing or empty file made into one:
+    /// another application's SQLite file, which is any file holding tables that calltrack did not
+    /// stamp as its own, is refused with errc::store_corrupt and left untouched, as is a file that
+    /// is not a SQLite database or not a regular file. A file this process may not write is
+    /// errc::store_unavailable, one written by a newer calltrack errc::schema_too_new. `why`, when
+    /// given, receives a sentence naming the file and the cause.
     static result<std::unique_ptr<SqliteStore>> open(const std::string& path,
                                                      SqliteOptions options = {},
                                                      std::string* why = nullptr);
@@ -125,6 +132,10 @@ class SqliteStore final : public Store {
 
     /// SQLite's `PRAGMA integrity_check`: "ok" for a sound file, otherwise the problems found.
     result<std::string> integrity_check();
+    /// Deletes every record, event, deadline, outbox entry and receipt in one write transaction,
+    /// leaving an empty calltrack database in the same file. The file is never deleted, so other
+    /// connections to it stay valid. Refused inside a group (errc::invalid_state).
+    result<void> erase_all();
     /// The schema version stored in the file (PRAGMA user_version).
     result<int> stored_schema_version();
     /// SQLite's words for the last failure on this connection, for logs.

@@ -71,7 +71,7 @@ one not met, naming the step, and exits 1.
 
   --policy PRESET|FILE.json  judge by this policy instead of the file's "policy"
   --db FILE                  the database (default: calltrack.db; :memory: for none)
-  --fresh                    delete the database file first (only a calltrack database)
+  --fresh                    empty the database first (only a calltrack database)
   --json                     print one JSON document instead of the timeline
 
 run starts from an empty database: it refuses a file that already holds events unless --fresh
@@ -224,10 +224,14 @@ std::optional<OpenedStore> open_database(const std::string& database, bool must_
     // still one atomic commit) without waiting for the disk on each of them.
     SqliteOptions options;
     options.synchronous = SqliteSynchronous::normal;
+    // Only `run` makes a file into a calltrack database; the other subcommands judge or advance
+    // one that exists, and must not stamp a stranger's empty file as theirs.
+    options.create = !must_exist;
     std::string reason;
     auto opened = SqliteStore::open(database, options, &reason);
     if (!opened) {
         *why = reason.empty() ? database + ": " + opened.error().message() : reason;
+        if (opened.error() == errc::store_not_found) *why += "; `calltrack run` creates one";
         return std::nullopt;
     }
     SqliteStore* sqlite = opened.value().get();
@@ -241,27 +245,27 @@ std::optional<OpenedStore> open_database(const std::string& database, bool must_
 #endif
 }
 
-/// Deletes a previous database file (with its WAL, shared-memory and policy files), but only one
-/// that opens as a calltrack database.
-bool delete_database(const std::string& database, std::string* why) {
+/// Empties a previous calltrack database for --fresh, in one transaction. The file is never
+/// deleted: another process may have it open, and removing it (or its -wal and -shm files) under
+/// that process would lose what it writes. A file that is not a calltrack database is left as it
+/// is.
+bool empty_database(const std::string& database, std::string* why) {
     std::error_code ec;
     if (!fs::exists(database, ec)) return true;
-    {
-        std::string reason;
-        auto opened = open_database(database, true, &reason);
-        if (!opened) {
-            *why = "not deleting " + database + ", which is not a calltrack database: " + reason;
-            return false;
-        }
+    std::string reason;
+    auto opened = open_database(database, true, &reason);
+    if (!opened) {
+        *why = "--fresh: not deleting or emptying " + database
+               + ", which is not a calltrack database: " + reason;
+        return false;
     }
-    for (const std::string& file :
-         {database, database + "-wal", database + "-shm", policy_sidecar(database)}) {
-        fs::remove(file, ec);
-        if (ec) {
-            *why = "cannot delete " + file + ": " + ec.message();
-            return false;
-        }
+#if CALLTRACK_CLI_HAS_SQLITE
+    if (auto erased = opened->sqlite->erase_all(); !erased) {
+        *why = "--fresh: cannot empty " + database + ": " + erased.error().message() + " ("
+               + opened->sqlite->last_error() + ")";
+        return false;
     }
+#endif
     return true;
 }
 
@@ -373,7 +377,7 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
     }
 
     const std::string database = args.value("--db").value_or(default_database());
-    if (args.has("--fresh") && !is_memory(database) && !delete_database(database, &why)) {
+    if (args.has("--fresh") && !is_memory(database) && !empty_database(database, &why)) {
         return fail(err, why);
     }
     auto opened = open_database(database, false, &why);
@@ -383,7 +387,7 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
     if (held.value() != 0) {
         return fail(err, database
                              + " already holds the events of an earlier run; run starts from an "
-                               "empty database: pass --fresh to delete it first, or --db another "
+                               "empty database: pass --fresh to empty it first, or --db another "
                                "file");
     }
     if (opened->path) {

@@ -277,13 +277,9 @@ class Run {
     /// Records every reason the command is refused. False when even that fails (the store).
     bool refused(const Actor& actor, const Command& cmd, const boost::system::error_code& error,
                  StepReport& r) {
-        if (error.category() == calltrack_category()) {
-            const auto e = static_cast<errc>(error.value());
-            if (e == errc::store_unavailable || e == errc::store_corrupt
-                || e == errc::schema_too_new || e == errc::concurrency_conflict) {
-                fail(r.label, r.field, "the store failed: " + error.message());
-                return false;
-            }
+        if (error == condition::storage || error == condition::retryable) {
+            fail(r.label, r.field, "the store failed: " + error.message());
+            return false;
         }
         r.outcome = StepReport::Outcome::refused;
         auto verdict = engine_.check(actor, cmd);
