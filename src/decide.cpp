@@ -1169,6 +1169,14 @@ bool Verdict::has(errc code) const noexcept {
                        [&](const Refusal& r) { return r.code == code; });
 }
 
+std::string describe(const Refusal& refusal) {
+    std::string out = refusal.code.category() == calltrack_category()
+                          ? std::string(to_string(static_cast<errc>(refusal.code.value())))
+                          : refusal.code.message();
+    if (!refusal.detail.empty()) out += ": " + refusal.detail;
+    return out;
+}
+
 Verdict check(const State& state, const Command& command, const Actor& actor, const Policy& policy,
               Time now) {
     Verdict verdict;

@@ -29,6 +29,9 @@ struct Refusal {
     friend bool operator!=(const Refusal& a, const Refusal& b) { return !(a == b); }
 };
 
+/// "window_closed: the 30 days reactivation window closed at ...": the code's name and the detail.
+std::string describe(const Refusal& refusal);
+
 /// check()'s answer: allowed when there are no refusals.
 struct Verdict {
     std::vector<Refusal> refusals;

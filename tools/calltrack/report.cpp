@@ -111,12 +111,6 @@ void print_step(std::ostream& out, const StepReport& r) {
 
 }  // namespace
 
-std::string describe(const Refusal& refusal) {
-    std::string out(to_string(static_cast<errc>(refusal.code.value())));
-    if (!refusal.detail.empty()) out += ": " + refusal.detail;
-    return out;
-}
-
 std::string describe(const Agency& g) {
     std::string out = "agency " + g.id.str() + ": " + std::string(to_string(g.status))
                       + "; charges " + to_string(g.charges) + "; " + balance_text(g.balance);

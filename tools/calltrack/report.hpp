@@ -27,9 +27,6 @@ std::string report_to_json(const RunReport& report);
 std::string describe(const Agency& agency);
 std::string describe(const AccountReport& account);
 
-/// "code: detail".
-std::string describe(const Refusal& refusal);
-
 /// What `calltrack check` found.
 void print_verdict(std::ostream& out, const Verdict& verdict);
 std::string verdict_to_json(const Verdict& verdict);
