@@ -1,6 +1,10 @@
 #pragma once
 
-// Everything calltrack offers, for hosts that prefer one include.
+// Everything the calltrack::calltrack target offers, for hosts that prefer one include: the
+// values, the pure core, policies, the engine, the Store interface and InMemoryStore, and the
+// JSON codecs. The components' headers are included on their own, with their targets:
+// <calltrack/sqlite_store.hpp> (calltrack::sqlite) and <calltrack/testing/...>
+// (test support).
 
 #include <calltrack/account.hpp>
 #include <calltrack/actor.hpp>
@@ -9,6 +13,8 @@
 #include <calltrack/clock.hpp>
 #include <calltrack/command.hpp>
 #include <calltrack/decide.hpp>
+#include <calltrack/effect.hpp>
+#include <calltrack/engine.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
 #include <calltrack/ids.hpp>
@@ -18,6 +24,7 @@
 #include <calltrack/phone_number.hpp>
 #include <calltrack/policy.hpp>
 #include <calltrack/state.hpp>
+#include <calltrack/store.hpp>
 #include <calltrack/tracking_number.hpp>
 #include <calltrack/version.hpp>
 #include <calltrack/window.hpp>
