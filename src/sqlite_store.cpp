@@ -2,6 +2,8 @@
 
 #include <calltrack/json.hpp>
 
+#include "detail/json_document.hpp"
+
 #include <sqlite3.h>
 #include <boost/date_time/gregorian/gregorian_types.hpp>
 #include <nlohmann/json.hpp>
@@ -1312,11 +1314,15 @@ result<std::optional<IdempotencyRecord>> SqliteStore::find_idempotency(const std
     record.key = key;
     record.fingerprint = q.text(0);
     const std::string text = q.text(1);
-    const auto receipt = nlohmann::json::parse(text, nullptr, false);
     const auto bad = [&](const std::string& what) -> result<std::optional<IdempotencyRecord>> {
         return corrupt("idempotency row " + in_quotes(key) + ": " + what);
     };
-    if (receipt.is_discarded() || !receipt.is_object()) return bad("not a JSON object");
+    nlohmann::json receipt;
+    if (const auto failure = detail::parse_document(text, receipt)) {
+        return bad((failure->field.empty() ? std::string() : failure->field + ": ")
+                   + failure->problem);
+    }
+    if (!receipt.is_object()) return bad("not a JSON object");
     const auto events = receipt.find("events");
     const auto effects = receipt.find("effects");
     if (events == receipt.end() || !events->is_array()) return bad("no \"events\" array");

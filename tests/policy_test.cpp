@@ -650,3 +650,22 @@ TEST_CASE("a contradictory document is refused by policy_from_json too", "[polic
     REQUIRE_FALSE(bare);
     CHECK(bare.error() == errc::policy_contradictory);
 }
+
+TEST_CASE("a number beyond a double is refused as an invalid value, naming the field",
+          "[policy][json]") {
+    const auto refused = refusal_of_json(
+        edit(policy_to_json(calltrack::policies::ctm()),
+             {"\"cancellation\"", "\"sub_account\"", "\"refund_window\""}, "90", "1e400"));
+    CHECK(refused.code == errc::policy_invalid_value);
+    CHECK(refused.diagnostic.field == "cancellation.sub_account.refund_window.days");
+    CHECK(refused.diagnostic.problem.rfind("1e400 is beyond the range", 0) == 0);
+
+    const auto big =
+        refusal_of_json(edit(policy_to_json(calltrack::policies::ctm()),
+                             {"\"cancellation\"", "\"sub_account\"", "\"refund_window\""}, "90",
+                             "12345678901234567890123"));
+    CHECK(big.code == errc::policy_invalid_value);
+    CHECK(big.diagnostic.field == "cancellation.sub_account.refund_window.days");
+    CHECK(big.diagnostic.problem.find("fractional") == std::string::npos);
+    CHECK(big.diagnostic.problem.find("a whole number beyond 64 bits") != std::string::npos);
+}

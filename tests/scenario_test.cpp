@@ -124,6 +124,19 @@ TEST_CASE("scenario: malformed JSON and a key given twice are refused as json_ma
     CHECK(d.location == "step 1");
 }
 
+TEST_CASE("scenario: a number beyond a double is refused, naming the step and the field") {
+    auto d = refusal(solo(
+        pause_web
+        + R"(, {"actor": "sam", "command": {"command": "adjust_balance", "owner": {"account": "solo"}, "amount": {"minor_units": 1e400, "currency": "USD"}}})"));
+    CHECK(d.field == "steps[1].command.amount.minor_units");
+    CHECK(d.location == "step 2");
+    CHECK_THAT(d.problem, Catch::Contains("1e400"));
+
+    d = refusal(R"({"start": "2024-03-01T09:00:00Z", "steps": [], "title": -1e999})");
+    CHECK(d.field == "title");
+    CHECK(d.location.empty());
+}
+
 TEST_CASE("scenario: a bad command names the step and the command's own field") {
     auto d = refusal(solo(
         pause_web

@@ -940,3 +940,49 @@ TEST_CASE("SqliteStore survives SIGKILL mid-commit: every batch whole, nothing c
     CHECK(last_version > 0);
     CHECK(kills_with_progress >= 5);
 }
+
+// --- damaged rows --------------------------------------------------------------------------------
+
+TEST_CASE("SqliteStore: a stored number beyond a double is store_corrupt, naming table and key",
+          "[sqlite][corrupt]") {
+    TempDir dir;
+    const std::string path = dir.file("calltrack.sqlite");
+    {
+        auto store = open_store(path);
+        REQUIRE(store->commit(open_account("acme", 1)));
+    }
+    raw_query(path,
+              "UPDATE accounts SET json = replace(json, '\"minor_units\":0', "
+              "'\"minor_units\":1e400') WHERE id = 'acme'");
+    raw_query(path,
+              "UPDATE events SET json = replace(json, '\"account\":\"acme\"', "
+              "'\"account\":1e400')");
+    raw_query(path,
+              "UPDATE outbox SET json = replace(json, '\"account\":\"acme\"', "
+              "'\"account\":-1e400')");
+    raw_query(path,
+              "UPDATE idempotency SET json = replace(json, '\"account\":\"acme\"', "
+              "'\"account\":1e400')");
+    auto store = open_store(path);
+
+    const auto loaded = store->load_account(ct::AccountId("acme"));
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error() == errc::store_corrupt);
+    CHECK(store->last_error().find("accounts row 'acme'") != std::string::npos);
+    CHECK(store->last_error().find("balance.available.minor_units") != std::string::npos);
+
+    const auto events = store->read_all(0, 10);
+    REQUIRE_FALSE(events);
+    CHECK(events.error() == errc::store_corrupt);
+    CHECK(store->last_error().find("events row '1'") != std::string::npos);
+
+    const auto effects = store->pending_effects(10);
+    REQUIRE_FALSE(effects);
+    CHECK(effects.error() == errc::store_corrupt);
+    CHECK(store->last_error().find("outbox row '1'") != std::string::npos);
+
+    const auto receipt = store->find_idempotency("open-acme");
+    REQUIRE_FALSE(receipt);
+    CHECK(receipt.error() == errc::store_corrupt);
+    CHECK(store->last_error().find("idempotency row 'open-acme'") != std::string::npos);
+}

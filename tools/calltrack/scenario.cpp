@@ -20,7 +20,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using calltrack::detail::describe_type;
-using calltrack::detail::DuplicateKeyFinder;
 using calltrack::detail::in_quotes;
 using calltrack::detail::indexed;
 using calltrack::detail::join;
@@ -709,19 +708,20 @@ const Expectation& Step::expectation_for(const std::string& policy_name) const {
 
 result<Scenario> parse_scenario(std::string_view json, ScenarioDiagnostic* diagnostic) {
     Parser parser(diagnostic);
-    DuplicateKeyFinder duplicates;
     Json document;
-    try {
-        document = Json::parse(json.begin(), json.end(), std::ref(duplicates));
-    } catch (const Json::parse_error& e) {
-        parser.refuse(
-            errc::json_malformed, "",
-            "not valid JSON: " + std::string(calltrack::detail::parse_error_position(e.what())));
-        return parser.error();
-    }
-    if (duplicates.duplicate()) {
-        parser.refuse(errc::json_malformed, *duplicates.duplicate(),
-                      "the key appears twice in one object; each key may appear once");
+    if (const auto failure = calltrack::detail::parse_document(json, document)) {
+        using Kind = calltrack::detail::ParseFailure::Kind;
+        switch (failure->kind) {
+            case Kind::not_json:
+                parser.refuse(errc::json_malformed, "", "not valid JSON: " + failure->problem);
+                break;
+            case Kind::number_out_of_range:
+                parser.refuse(errc::json_invalid_field, failure->field, failure->problem);
+                break;
+            case Kind::duplicate_key:
+                parser.refuse(errc::json_malformed, failure->field, failure->problem);
+                break;
+        }
         return parser.error();
     }
     Scenario scenario;
