@@ -137,6 +137,31 @@ TEST_CASE("scenario: a number beyond a double is refused, naming the step and th
     CHECK(d.location.empty());
 }
 
+TEST_CASE("scenario: a key that looks like a path is named as the key it is, not as a step") {
+    // The location used to be read back out of the path's text: a key "steps[1]" was blamed on
+    // step 2, and an index beyond 64 bits threw out of std::stoul.
+    for (const std::string key : {"steps[99999999999999999999]", "steps[1]", "setup[0]"}) {
+        INFO(key);
+        auto d = refusal(R"({"start": "2024-03-01T09:00:00Z", ")" + key + R"(": 1, "steps": []})",
+                         errc::json_unknown_field);
+        CHECK(d.field == key);
+        CHECK(d.location.empty());
+
+        d = refusal(R"({"start": "2024-03-01T09:00:00Z", ")" + key + R"(": 1, ")" + key
+                        + R"(": 2, "steps": []})",
+                    errc::json_malformed);
+        CHECK(d.field == key);
+        CHECK(d.location.empty());
+    }
+    // Inside a step, a key that looks like an index is still that step's.
+    auto d = refusal(solo(R"({"advance": true, "steps[7]": 1})"), errc::json_unknown_field);
+    CHECK(d.field == "steps[0].steps[7]");
+    CHECK(d.location == "step 1");
+    d = refusal(
+        R"({"start": "2024-03-01T09:00:00Z", "actors": {"steps[4]": [{"role": 1}]}, "steps": []})");
+    CHECK(d.location == "actor steps[4]");
+}
+
 TEST_CASE("scenario: a bad command names the step and the command's own field") {
     auto d = refusal(solo(
         pause_web
