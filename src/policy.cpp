@@ -255,6 +255,12 @@ result<void> check_window_days(PolicyDiagnostic* diagnostic, const std::string& 
         return refuse(diagnostic, errc::policy_invalid_value, join(field, "days"),
                       "window days must be 0 or more, got " + std::to_string(w.day_count()));
     }
+    if (w.kind() == Window::Kind::days && w.day_count() > Window::max_days) {
+        return refuse(diagnostic, errc::policy_invalid_value, join(field, "days"),
+                      "window days must be at most " + std::to_string(Window::max_days)
+                          + " (100 years; use \"unlimited\" for no end), got "
+                          + std::to_string(w.day_count()));
+    }
     return boost::outcome_v2::success();
 }
 
