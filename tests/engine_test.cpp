@@ -635,3 +635,122 @@ TEST_CASE("two engines in two threads on one account lose no update", "[engine]"
     INFO("host-level retries: " << host_retries.load());
     require_replay_matches_store(store);
 }
+
+// --- damaged stores (issue 9, finding 5) ---------------------------------------------------------
+
+namespace {
+
+/// A store whose deadline index holds `bad`, due at once, beside a seeded world.
+void plant_deadline(Store& store, Deadline bad) {
+    CommitBatch batch;
+    batch.deadlines_added.push_back(std::move(bad));
+    REQUIRE(store.commit(batch));
+}
+
+}  // namespace
+
+TEST_CASE("a due deadline calltrack never writes is store_corrupt, and advance never spins",
+          "[engine][corrupt]") {
+    const Time due_at = at("2024-03-01T08:00:00Z");
+    const std::vector<Deadline> damaged = {
+        // Its account has no record: the sweep used to read it again for ever.
+        {due_at, DeadlineKind::data_purge, "account:ghost"},
+        // Not an account's or an agency's: the same.
+        {due_at, DeadlineKind::refund_window_closes, "user:bob"},
+        // An id that does not parse: AccountId's constructor threw.
+        {due_at, DeadlineKind::data_purge, "account:"},
+        // A pause maximum on an agency: due() threw.
+        {due_at, DeadlineKind::pause_maximum, "agency:agency"},
+        // An agency's window on an account.
+        {due_at, DeadlineKind::agency_reactivation_window_closes, "account:solo"},
+    };
+    for (const auto& bad : damaged) {
+        INFO(bad.subject << " " << to_string(bad.kind));
+        InMemoryStore store;
+        ManualClock clock(at("2024-03-01T09:00:00Z"));
+        Engine engine(policies::ctm(), clock, store);
+        seed(engine);
+        plant_deadline(store, bad);
+        const auto before = event_count(store);
+
+        const auto swept = engine.advance();
+        CHECK_FALSE(swept);
+        CHECK(swept.error() == errc::store_corrupt);
+        CHECK_THAT(swept.problem(), Catch::Contains(bad.subject + ")"));
+        CHECK(swept.events().empty());
+        CHECK(event_count(store) == before);
+
+        const auto executed =
+            engine.execute(support, commands::AdjustBalance{AccountId("solo"), dollars(1)});
+        REQUIRE_FALSE(executed);
+        CHECK(executed.error() == errc::store_corrupt);
+    }
+}
+
+TEST_CASE("check and preview refuse a damaged deadline of what they load as store_corrupt",
+          "[engine][corrupt]") {
+    InMemoryStore store;
+    ManualClock clock(at("2024-03-01T09:00:00Z"));
+    Engine engine(policies::ctm(), clock, store);
+    seed(engine);
+    // Loaded with the agency, and due: due() used to throw on it.
+    plant_deadline(store,
+                   {at("2024-03-01T08:00:00Z"), DeadlineKind::pause_maximum, "agency:agency"});
+    const commands::ReactivateAgency command{AgencyId("agency"), {}};
+    const auto checked = engine.check(support, command);
+    REQUIRE_FALSE(checked);
+    CHECK(checked.error() == errc::store_corrupt);
+    const auto previewed = engine.preview(support, command);
+    REQUIRE_FALSE(previewed);
+    CHECK(previewed.error() == errc::store_corrupt);
+}
+
+// --- what a sweep committed (issue 9, finding 8) ------------------------------------------------
+
+TEST_CASE("advance says exactly what it committed, when a later batch fails too", "[engine]") {
+    // Every store call in turn fails from then on; whatever the sweep reports must be what the
+    // store gained, event for event and effect for effect.
+    bool saw_partial = false;
+    for (std::uint64_t healthy = 0; healthy < 60; ++healthy) {
+        INFO("calls forwarded before the failures: " << healthy);
+        InMemoryStore memory;
+        ManualClock clock(at("2024-03-01T09:00:00Z"));
+        Engine seeder(policies::ctm(), clock, memory);
+        seed(seeder);
+        const Actor sam = seeder.actor(UserId("sam")).value();
+        REQUIRE(seeder.execute(sam, commands::CancelAccount{AccountId("solo"), clicked()}));
+        REQUIRE(seeder.execute(alice, commands::CloseSubAccount{AccountId("dental"), clicked()}));
+        clock.advance(days(120)).value();
+        const auto events_before = event_count(memory);
+        const auto effects_before = memory.pending_effects(1'000'000).value().size();
+
+        FaultInjectingStore failing(memory);
+        EngineOptions one_at_a_time;
+        one_at_a_time.advance_batch = 1;
+        Engine engine(policies::ctm(), clock, failing, one_at_a_time);
+        failing.fail_every_call_after(healthy);
+        const Sweep swept = engine.advance();
+        failing.heal();
+
+        const auto all = memory.read_all(events_before, 1'000'000).value();
+        std::vector<Event> committed;
+        for (const auto& stored : all) committed.push_back(stored.event);
+        CHECK(swept.events() == committed);
+        const auto outbox = memory.pending_effects(1'000'000).value();
+        std::vector<HostEffect> queued;
+        for (std::size_t i = effects_before; i < outbox.size(); ++i) {
+            queued.push_back(outbox[i].effect);
+        }
+        CHECK(swept.effects() == queued);
+        if (!swept && !committed.empty()) {
+            saw_partial = true;
+            CHECK(swept.error() == errc::store_unavailable);
+            CHECK_THROWS(swept.value());
+        }
+        if (swept) {
+            CHECK(swept.value() == committed);
+            CHECK(engine.advance().events().empty());
+        }
+    }
+    CHECK(saw_partial);
+}

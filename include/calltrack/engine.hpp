@@ -15,9 +15,12 @@
 #include <calltrack/policy.hpp>
 #include <calltrack/store.hpp>
 
+#include <boost/system/system_error.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace calltrack {
@@ -36,6 +39,56 @@ struct Receipt {
     std::vector<HostEffect> effects;
     /// True when an idempotency key was seen before and this is the first call's receipt.
     bool is_replay = false;
+};
+
+/// What advance() committed. A sweep commits in batches (EngineOptions::advance_batch), so one
+/// that fails part-way has still committed the batches before the failure: events() and effects()
+/// are always exactly what was committed, and error() says why the sweep stopped short (empty when
+/// every due deadline fired). It reads as result<std::vector<Event>> does: true when complete, and
+/// value() the events then.
+class Sweep {
+  public:
+    Sweep() = default;
+    Sweep(std::vector<Event> events, std::vector<HostEffect> effects,
+          boost::system::error_code error = {}, std::string problem = {})
+        : events_(std::move(events)),
+          effects_(std::move(effects)),
+          error_(error),
+          problem_(std::move(problem)) {}
+
+    /// True when every deadline due fired.
+    explicit operator bool() const noexcept { return !error_; }
+    bool has_value() const noexcept { return !error_; }
+    bool has_error() const noexcept { return static_cast<bool>(error_); }
+    /// Why the sweep stopped short; what was committed before is in events() and effects().
+    boost::system::error_code error() const noexcept { return error_; }
+    /// For a person, when the engine found the damage itself: which deadline, and what is wrong
+    /// with it ("deadline (2024-03-01T00:00:00Z, data_purge, account:ghost): no account has the
+    /// id ghost"). Empty otherwise; a store may say more (SqliteStore::last_error()).
+    const std::string& problem() const noexcept { return problem_; }
+
+    /// The events committed, in the order they fired: all of them, or those before a failure.
+    const std::vector<Event>& events() const& noexcept { return events_; }
+    std::vector<Event>&& events() && noexcept { return std::move(events_); }
+    /// The host effects the committed events queued in the outbox, in order.
+    const std::vector<HostEffect>& effects() const& noexcept { return effects_; }
+
+    /// The events of a complete sweep; throws boost::system::system_error for one that stopped
+    /// short, as result::value() does (use events() to read what it committed).
+    const std::vector<Event>& value() const& {
+        if (error_) throw boost::system::system_error(error_);
+        return events_;
+    }
+    std::vector<Event>&& value() && {
+        if (error_) throw boost::system::system_error(error_);
+        return std::move(events_);
+    }
+
+  private:
+    std::vector<Event> events_;
+    std::vector<HostEffect> effects_;
+    boost::system::error_code error_;
+    std::string problem_;
 };
 
 /// What execute() would do now, without doing it.
@@ -60,8 +113,9 @@ class Engine {
     /// first, in their own commits.
     result<Receipt> execute(const Actor& actor, const Command& command,
                             std::optional<std::string> idempotency_key = std::nullopt);
-    /// Fires every deadline due at clock.now(), in deadline order; returns the events.
-    result<std::vector<Event>> advance();
+    /// Fires every deadline due at clock.now(), in deadline order, and says what it committed,
+    /// also when a later batch of the sweep fails.
+    Sweep advance();
 
     // --- queries ------------------------------------------------------------------------------
     result<std::optional<Agency>> agency(const AgencyId& id);
@@ -80,7 +134,7 @@ class Engine {
   private:
     /// clock.now(), refused if earlier than the last committed event (stored in *last_event).
     result<Time> read_clock(std::optional<Time>* last_event = nullptr);
-    result<std::vector<Event>> fire_due(Time now);
+    Sweep fire_due(Time now);
 
     Policy policy_;
     Clock& clock_;
