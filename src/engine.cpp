@@ -409,11 +409,16 @@ StreamId stream_of(const Event& event, const State& after) {
 Engine::Engine(Policy policy, Clock& clock, Store& store, EngineOptions options)
     : policy_(std::move(policy)), clock_(clock), store_(store), options_(options) {}
 
+// The store first, then the clock: an event another engine committed was timed by a reading
+// taken before its commit, so on a shared monotonic clock a reading taken after the commit was
+// seen is never earlier than the event. Read the other way round, a reading taken just before
+// another engine's commit looked like a clock going backwards.
 result<Time> Engine::read_clock(std::optional<Time>* last_event) {
-    const Time now = clock_.now();
     auto last = store_.last_event_time();
     if (!last) return last.error();
+    const Time now = clock_.now();
     if (last.value() && now < *last.value()) return errc::clock_went_backwards;
+    if (!latest_reading_.advance_to(now)) return errc::clock_went_backwards;
     if (last_event != nullptr) *last_event = last.value();
     return now;
 }
@@ -460,16 +465,18 @@ result<Receipt> Engine::execute(const Actor& actor, const Command& command,
                 return Receipt{seen.value()->events, seen.value()->effects, true};
             }
         }
-        auto now = read_clock();
+        std::optional<Time> last;
+        auto now = read_clock(&last);
         if (!now) return now.error();
         if (auto fired = fire_due(now.value()); !fired) return fired.error();
 
         Snapshot snap;
         Loader load(store_, snap);
         CALLTRACK_TRY(load_for(load, command));
-        auto last = store_.last_event_time();
-        if (!last) return last.error();
-        snap.state.last_event_at = last.value();
+        // The last event time read with the clock, not a later one: an event another engine
+        // commits after this reading is no sign of a clock going backwards. Deadlines fired just
+        // now are at or before the reading.
+        snap.state.last_event_at = last;
         auto events = decide(snap.state, command, actor, policy_, now.value());
         if (!events) return events.error();
 

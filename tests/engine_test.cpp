@@ -386,19 +386,20 @@ TEST_CASE("a whole-account switch commits as before and leaves the numbers unrea
     FaultInjectingStore counting(store);
     Engine engine(policies::ctm(), clock, counting);
 
-    // last_event_time (twice), due_deadlines, load_account, deadlines_of for the account,
+    // last_event_time (once: the one read with the clock is the one judged, see the clock rule
+    // in docs/concepts.md), due_deadlines, load_account, deadlines_of for the account,
     // load_agency, deadlines_of for the agency, commit: no load_numbers_of.
     auto paused = engine.execute(
         alice, commands::PauseTracking{AccountId("dental"), std::nullopt, clicked()});
     REQUIRE(paused);
-    CHECK(counting.calls() == 8);
+    CHECK(counting.calls() == 7);
     CHECK(names(paused.value().events) == std::vector<std::string>{"tracking_paused"});
 
     // With a number named, the account's numbers are loaded too: one call more.
     const auto before = counting.calls();
     REQUIRE(engine.execute(
         alice, commands::PauseTracking{AccountId("plumbing"), NumberId("p1"), clicked()}));
-    CHECK(counting.calls() - before == 9);
+    CHECK(counting.calls() - before == 8);
 
     CHECK(engine.account(AccountId("dental")).value()->is_tracking_paused);
     const auto dental = engine.numbers(AccountId("dental")).value();
@@ -753,4 +754,97 @@ TEST_CASE("advance says exactly what it committed, when a later batch fails too"
         }
     }
     CHECK(saw_partial);
+}
+
+// --- engines sharing a store (issue 9, finding 6) -----------------------------------------------
+
+namespace {
+
+/// A monotonic clock shared by threads: each reading is one microsecond after the one before,
+/// whichever thread takes it, as a host's real clock would be, but reproducibly.
+class TickingClock final : public Clock {
+  public:
+    explicit TickingClock(Time start) : start_(start) {}
+    Time now() const override {
+        return start_ + boost::posix_time::microseconds(ticks_.fetch_add(1) + 1);
+    }
+
+  private:
+    Time start_;
+    mutable std::atomic<long> ticks_{0};
+};
+
+/// A clock a test sets to any reading, backwards too.
+class SettableClock final : public Clock {
+  public:
+    explicit SettableClock(Time t) : now_(t) {}
+    Time now() const override { return now_; }
+    void set(Time t) { now_ = t; }
+
+  private:
+    Time now_;
+};
+
+}  // namespace
+
+TEST_CASE("engines sharing a store and a monotonic clock are never refused as clock_went_backwards",
+          "[engine][clock]") {
+    InMemoryStore store;
+    ManualClock seed_clock(at("2024-03-01T09:00:00Z"));
+    Engine seeder(policies::ctm(), seed_clock, store);
+    seed(seeder);
+    TickingClock clock(at("2024-03-01T09:00:01Z"));
+    constexpr int threads = 4;
+    constexpr int per_thread = 150;
+    std::atomic<int> backwards{0};
+    std::atomic<int> unexpected{0};
+    std::atomic<int> done{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&] {
+            Engine engine(policies::ctm(), clock, store);
+            for (int i = 0; i < per_thread; ++i) {
+                for (;;) {
+                    auto r = engine.execute(support,
+                                            commands::AdjustBalance{AccountId("solo"), dollars(1)});
+                    if (r) {
+                        ++done;
+                        break;
+                    }
+                    if (r.error() == errc::concurrency_conflict) continue;  // the host retries
+                    if (r.error() == errc::clock_went_backwards) {
+                        ++backwards;
+                    } else {
+                        ++unexpected;
+                    }
+                    break;
+                }
+            }
+        });
+    }
+    for (auto& w : workers) w.join();
+    CHECK(backwards.load() == 0);
+    CHECK(unexpected.load() == 0);
+    CHECK(done.load() == threads * per_thread);
+    require_replay_matches_store(store);
+}
+
+TEST_CASE("an engine whose own clock goes back is refused, even with nothing committed since",
+          "[engine][clock]") {
+    InMemoryStore store;
+    ManualClock seed_clock(at("2024-03-01T09:00:00Z"));
+    Engine seeder(policies::ctm(), seed_clock, store);
+    seed(seeder);
+    SettableClock clock(at("2024-03-01T10:00:00Z"));
+    Engine engine(policies::ctm(), clock, store);
+    const commands::AdjustBalance credit{AccountId("solo"), dollars(1)};
+    REQUIRE(engine.check(support, credit));
+    clock.set(at("2024-03-01T09:30:00Z"));  // still after every stored event
+    const auto refused = engine.check(support, credit);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error() == errc::clock_went_backwards);
+    CHECK(engine.execute(support, credit).error() == errc::clock_went_backwards);
+    CHECK(engine.advance().error() == errc::clock_went_backwards);
+    clock.set(at("2024-03-01T10:00:00Z"));
+    CHECK(engine.execute(support, credit));
 }

@@ -18,6 +18,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -97,6 +98,33 @@ struct Preview {
     std::vector<HostEffect> effects;
 };
 
+namespace detail {
+/// The latest clock reading an engine has used, shared by the threads that call it, so that the
+/// engine's own readings never go backwards. A copy starts from the same reading.
+class LatestReading {
+  public:
+    LatestReading() = default;
+    LatestReading(const LatestReading& other) : latest_(other.get()) {}
+    LatestReading& operator=(const LatestReading&) = delete;
+
+    /// Records `t`; false (recording nothing) when it is earlier than a reading already used.
+    bool advance_to(Time t) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (latest_ && t < *latest_) return false;
+        latest_ = t;
+        return true;
+    }
+    std::optional<Time> get() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return latest_;
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::optional<Time> latest_;
+};
+}  // namespace detail
+
 class Engine {
   public:
     Engine(Policy policy, Clock& clock, Store& store, EngineOptions options = {});
@@ -132,7 +160,9 @@ class Engine {
     result<void> acknowledge_effects(std::uint64_t up_to);
 
   private:
-    /// clock.now(), refused if earlier than the last committed event (stored in *last_event).
+    /// clock.now(), read after the store's last event time (stored in *last_event), and refused
+    /// as clock_went_backwards when it is earlier than that or than this engine's own last
+    /// reading. docs/concepts.md states the rule.
     result<Time> read_clock(std::optional<Time>* last_event = nullptr);
     Sweep fire_due(Time now);
 
@@ -140,6 +170,7 @@ class Engine {
     Clock& clock_;
     Store& store_;
     EngineOptions options_;
+    detail::LatestReading latest_reading_;
 };
 
 /// The stream an event is stored under: its account's, its agency's, or its user's.
