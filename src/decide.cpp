@@ -703,11 +703,13 @@ void handle_switch(Judge& j, Operation op, Switch which, bool turn_off, const Cm
     if (a == nullptr) return;
     const TrackingNumber* n = nullptr;
     if (c.number) {
-        n = j.number(*c.number);
-        if (n == nullptr) return;
-        if (n->account != a->id) {
+        // One answer whether the number is on no account or on another one: the engine loads
+        // only this account's numbers and cannot tell the two apart, and the refusal should not
+        // tell an actor that a number exists on an account it may not see.
+        n = j.state.find_number(*c.number);
+        if (n == nullptr || n->account != a->id) {
             j.refuse(errc::unknown_number,
-                     "tracking number " + n->id.str() + " is not on account " + a->id.str());
+                     "account " + a->id.str() + " has no tracking number " + c.number->str());
             return;
         }
     }

@@ -154,7 +154,39 @@ class Loader {
             return boost::outcome_v2::success();
         auto pending = store_.deadlines_of(subject);
         if (!pending) return pending.error();
-        for (auto& d : pending.value()) snap_.state.deadlines.insert(std::move(d));
+        for (auto& d : pending.value()) {
+            // due() trusts every deadline it is given; one calltrack never writes is damage.
+            if (d.subject != subject || !owner_of(d)) return errc::store_corrupt;
+            snap_.state.deadlines.insert(std::move(d));
+        }
+        return boost::outcome_v2::success();
+    }
+
+    /// The account or agency a due deadline belongs to, with its deadlines; store_corrupt when
+    /// the deadline is not one calltrack writes or its subject has no record, with `problem`
+    /// saying which.
+    result<void> subject(const Deadline& d, std::string& problem) {
+        const std::string which = "deadline (" + format_time(d.at) + ", "
+                                  + std::string(to_string(d.kind)) + ", " + d.subject + ")";
+        const auto owner = owner_of(d);
+        if (!owner) {
+            problem = which + ": not a deadline calltrack writes for that subject";
+            return errc::store_corrupt;
+        }
+        if (const auto* id = std::get_if<AccountId>(&*owner)) {
+            CALLTRACK_TRY(account(*id, false));
+            if (snap_.state.find_account(*id) == nullptr) {
+                problem = which + ": no account has the id " + id->str();
+                return errc::store_corrupt;
+            }
+        } else {
+            const auto& agency_id = std::get<AgencyId>(*owner);
+            CALLTRACK_TRY(agency(agency_id));
+            if (snap_.state.find_agency(agency_id) == nullptr) {
+                problem = which + ": no agency has the id " + agency_id.str();
+                return errc::store_corrupt;
+            }
+        }
         return boost::outcome_v2::success();
     }
 
@@ -377,11 +409,16 @@ StreamId stream_of(const Event& event, const State& after) {
 Engine::Engine(Policy policy, Clock& clock, Store& store, EngineOptions options)
     : policy_(std::move(policy)), clock_(clock), store_(store), options_(options) {}
 
+// The store first, then the clock: an event another engine committed was timed by a reading
+// taken before its commit, so on a shared monotonic clock a reading taken after the commit was
+// seen is never earlier than the event. Read the other way round, a reading taken just before
+// another engine's commit looked like a clock going backwards.
 result<Time> Engine::read_clock(std::optional<Time>* last_event) {
-    const Time now = clock_.now();
     auto last = store_.last_event_time();
     if (!last) return last.error();
+    const Time now = clock_.now();
     if (last.value() && now < *last.value()) return errc::clock_went_backwards;
+    if (!latest_reading_.advance_to(now)) return errc::clock_went_backwards;
     if (last_event != nullptr) *last_event = last.value();
     return now;
 }
@@ -428,16 +465,18 @@ result<Receipt> Engine::execute(const Actor& actor, const Command& command,
                 return Receipt{seen.value()->events, seen.value()->effects, true};
             }
         }
-        auto now = read_clock();
+        std::optional<Time> last;
+        auto now = read_clock(&last);
         if (!now) return now.error();
         if (auto fired = fire_due(now.value()); !fired) return fired.error();
 
         Snapshot snap;
         Loader load(store_, snap);
         CALLTRACK_TRY(load_for(load, command));
-        auto last = store_.last_event_time();
-        if (!last) return last.error();
-        snap.state.last_event_at = last.value();
+        // The last event time read with the clock, not a later one: an event another engine
+        // commits after this reading is no sign of a clock going backwards. Deadlines fired just
+        // now are at or before the reading.
+        snap.state.last_event_at = last;
         auto events = decide(snap.state, command, actor, policy_, now.value());
         if (!events) return events.error();
 
@@ -460,34 +499,50 @@ result<Receipt> Engine::execute(const Actor& actor, const Command& command,
     }
 }
 
-result<std::vector<Event>> Engine::advance() {
+Sweep Engine::advance() {
     auto now = read_clock();
-    if (!now) return now.error();
+    if (!now) return Sweep({}, {}, now.error());
     return fire_due(now.value());
 }
 
-result<std::vector<Event>> Engine::fire_due(Time now) {
+Sweep Engine::fire_due(Time now) {
     std::vector<Event> all;
+    std::vector<HostEffect> effects;
+    // What the committed batches did, whatever stops the sweep.
+    const auto stop = [&](boost::system::error_code error, std::string problem = {}) {
+        return Sweep(std::move(all), std::move(effects), error, std::move(problem));
+    };
     int conflicts = 0;
     for (;;) {
         auto pending = store_.due_deadlines(now, options_.advance_batch);
-        if (!pending) return pending.error();
-        if (pending.value().empty()) return all;
+        if (!pending) return stop(pending.error());
+        if (pending.value().empty()) return stop({});
 
         Snapshot snap;
         Loader load(store_, snap);
         for (const auto& d : pending.value()) {
-            const std::string_view subject = d.subject;
-            if (subject.rfind("account:", 0) == 0) {
-                CALLTRACK_TRY(load.account(AccountId(std::string(subject.substr(8))), false));
-            } else if (subject.rfind("agency:", 0) == 0) {
-                CALLTRACK_TRY(load.agency(AgencyId(std::string(subject.substr(7)))));
+            std::string problem;
+            if (auto loaded = load.subject(d, problem); !loaded) {
+                return stop(loaded.error(), std::move(problem));
             }
         }
+        // A due deadline missing from its subject's deadlines would neither fire nor be removed,
+        // and the sweep would read it again for ever: another writer fired it since (try again),
+        // or the store answers the two queries differently (damage).
+        const bool is_whole =
+            std::all_of(pending.value().begin(), pending.value().end(),
+                        [&](const Deadline& d) { return snap.state.deadlines.count(d) != 0; });
+        if (!is_whole) {
+            if (++conflicts <= options_.max_conflict_retries) continue;
+            return stop(errc::store_corrupt,
+                        "a due deadline is missing from its subject's deadlines, read after it");
+        }
         // Only a pause maximum reads numbers; this also covers one due but past this batch.
-        CALLTRACK_TRY(load_numbers_for_due(load, snap.state, now));
+        if (auto loaded = load_numbers_for_due(load, snap.state, now); !loaded) {
+            return stop(loaded.error());
+        }
         auto last = store_.last_event_time();
-        if (!last) return last.error();
+        if (!last) return stop(last.error());
         snap.state.last_event_at = last.value();
         auto fired = due(snap.state, policy_, now);
         State after = snap.state;
@@ -497,16 +552,18 @@ result<std::vector<Event>> Engine::fire_due(Time now) {
             it = after.deadlines.erase(it);
         }
         CommitBatch batch = diff(snap, after);
-        add_events(batch, fired, after, nullptr);
+        std::vector<HostEffect> fired_effects;
+        add_events(batch, fired, after, &fired_effects);
         auto committed = store_.commit(batch);
         if (!committed) {
             if (committed.error() == errc::concurrency_conflict
                 && ++conflicts <= options_.max_conflict_retries) {
                 continue;
             }
-            return committed.error();
+            return stop(committed.error());
         }
         all.insert(all.end(), fired.begin(), fired.end());
+        effects.insert(effects.end(), fired_effects.begin(), fired_effects.end());
     }
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -30,7 +31,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using detail::describe_type;
-using detail::DuplicateKeyFinder;
 using detail::in_quotes;
 using detail::indexed;
 using detail::join;
@@ -716,7 +716,15 @@ class Reader {
     }
 
     bool integer(const Json& j, const std::string& path, std::int64_t& out) {
-        if (!j.is_number_integer()) return wrong_type(j, path, "a whole number");
+        if (!j.is_number_integer()) {
+            if (j.is_number_float() && std::trunc(j.get<double>()) == j.get<double>()) {
+                // 1e3, 1.0 or a whole number beyond 64 bits: say which, and the range.
+                return refuse(errc::json_invalid_field, path,
+                              "expected a whole number that fits in 64 bits, got " + j.dump() + ", "
+                                  + describe_type(j));
+            }
+            return wrong_type(j, path, "a whole number");
+        }
         if (j.is_number_unsigned()) {
             const auto u = j.get<std::uint64_t>();
             if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
@@ -827,20 +835,23 @@ const std::array<std::string_view, std::variant_size_v<Event>>& event_names() {
     return names;
 }
 
-/// The document; nullopt after the reader refused it as json_malformed, naming where it breaks.
+/// The document; nullopt after the reader refused it, naming where it breaks: json_malformed for
+/// text that is not JSON or repeats a key, json_invalid_field for a number beyond a double.
 std::optional<Json> parse_document(std::string_view text, Reader& reader) {
-    DuplicateKeyFinder duplicates;
     Json document;
-    try {
-        document = Json::parse(text.begin(), text.end(), std::ref(duplicates));
-    } catch (const Json::parse_error& e) {
-        reader.refuse(errc::json_malformed, "",
-                      "not valid JSON: " + std::string(detail::parse_error_position(e.what())));
-        return std::nullopt;
-    }
-    if (duplicates.duplicate()) {
-        reader.refuse(errc::json_malformed, *duplicates.duplicate(),
-                      "the key appears twice in one object; each key may appear once");
+    if (const auto failure = detail::parse_document(text, document)) {
+        using Kind = detail::ParseFailure::Kind;
+        switch (failure->kind) {
+            case Kind::not_json:
+                reader.refuse(errc::json_malformed, "", "not valid JSON: " + failure->problem);
+                break;
+            case Kind::number_out_of_range:
+                reader.refuse(errc::json_invalid_field, failure->field, failure->problem);
+                break;
+            case Kind::duplicate_key:
+                reader.refuse(errc::json_malformed, failure->field, failure->problem);
+                break;
+        }
         return std::nullopt;
     }
     return document;

@@ -17,7 +17,6 @@
 namespace calltrack {
 
 using detail::describe_type;
-using detail::DuplicateKeyFinder;
 using detail::in_quotes;
 using detail::indexed;
 using detail::join;
@@ -255,6 +254,12 @@ result<void> check_window_days(PolicyDiagnostic* diagnostic, const std::string& 
     if (w.kind() == Window::Kind::days && w.day_count() < 0) {
         return refuse(diagnostic, errc::policy_invalid_value, join(field, "days"),
                       "window days must be 0 or more, got " + std::to_string(w.day_count()));
+    }
+    if (w.kind() == Window::Kind::days && w.day_count() > Window::max_days) {
+        return refuse(diagnostic, errc::policy_invalid_value, join(field, "days"),
+                      "window days must be at most " + std::to_string(Window::max_days)
+                          + " (100 years; use \"unlimited\" for no end), got "
+                          + std::to_string(w.day_count()));
     }
     return boost::outcome_v2::success();
 }
@@ -687,9 +692,14 @@ class Reader {
     /// A whole number that fits in [low, high].
     bool integer(const Json& j, const std::string& path, std::int64_t low, std::int64_t high,
                  std::int64_t& out) {
-        if (!j.is_number_integer()) return wrong_type(j, path, "a whole number");
         const auto range = "a whole number from " + std::to_string(low) + " to "
                            + std::to_string(high) + ", got " + j.dump();
+        if (!j.is_number_integer()) {
+            if (j.is_number())
+                return refuse(errc::policy_invalid_value, path,
+                              "expected " + range + ", " + describe_type(j));
+            return wrong_type(j, path, "a whole number");
+        }
         if (j.is_number_unsigned()) {
             const auto u = j.get<std::uint64_t>();
             if (u > static_cast<std::uint64_t>(high)) {
@@ -887,20 +897,22 @@ class Reader {
 }  // namespace
 
 result<Policy> policy_from_json(std::string_view json, PolicyDiagnostic* diagnostic) {
-    DuplicateKeyFinder duplicates;
     Json document;
-    try {
-        document = Json::parse(json.begin(), json.end(), std::ref(duplicates));
-    } catch (const Json::parse_error& e) {
-        return refuse(diagnostic, errc::policy_malformed, "",
-                      "the document is not valid JSON: "
-                          + std::string(detail::parse_error_position(e.what())))
-            .error();
-    }
-    if (duplicates.duplicate()) {
-        return refuse(diagnostic, errc::policy_malformed, *duplicates.duplicate(),
-                      "the key appears twice in one object; each key may appear once")
-            .error();
+    if (const auto failure = detail::parse_document(json, document)) {
+        using Kind = detail::ParseFailure::Kind;
+        switch (failure->kind) {
+            case Kind::not_json:
+                return refuse(diagnostic, errc::policy_malformed, "",
+                              "the document is not valid JSON: " + failure->problem)
+                    .error();
+            case Kind::number_out_of_range:
+                return refuse(diagnostic, errc::policy_invalid_value, failure->field,
+                              failure->problem)
+                    .error();
+            case Kind::duplicate_key:
+                return refuse(diagnostic, errc::policy_malformed, failure->field, failure->problem)
+                    .error();
+        }
     }
     Policy policy;
     Reader reader(diagnostic);

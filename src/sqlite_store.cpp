@@ -1,6 +1,9 @@
 #include <calltrack/sqlite_store.hpp>
 
 #include <calltrack/json.hpp>
+#include <calltrack/window.hpp>
+
+#include "detail/json_document.hpp"
 
 #include <sqlite3.h>
 #include <boost/date_time/gregorian/gregorian_types.hpp>
@@ -259,6 +262,15 @@ Time time_of(std::int64_t micros) {
     if (micros == max_micros) return Time(boost::posix_time::pos_infin);
     if (micros == min_micros) return Time(boost::posix_time::neg_infin);
     return epoch() + boost::posix_time::microseconds(micros);
+}
+
+/// Whether stored microseconds are a time calltrack can have written: inside the calendar
+/// (first_time() to last_time()) or one of the infinities. Anything else would be a ptime past the
+/// year 9999 that throws when it is formatted.
+bool is_stored_time(std::int64_t micros) {
+    static const std::int64_t first = *micros_of(first_time());
+    static const std::int64_t last = *micros_of(last_time());
+    return micros == max_micros || micros == min_micros || (first <= micros && micros <= last);
 }
 
 std::int64_t to_int64(std::uint64_t v) noexcept {
@@ -1231,10 +1243,20 @@ result<SqliteStore::Group> SqliteStore::group() {
 
 namespace {
 
+/// A deadlines row back into its Deadline; a row calltrack never writes is corruption, named by
+/// its key (at, kind, subject) in `error`.
 result<Deadline> deadline_of(std::int64_t micros, std::int64_t kind, std::string subject,
                              std::string& error) {
+    const auto key = [&] {
+        return "deadlines row (" + std::to_string(micros) + ", " + std::to_string(kind) + ", "
+               + in_quotes(subject) + ")";
+    };
     if (kind < 0 || kind > last_deadline_kind) {
-        error = "deadline of " + subject + " has unknown kind " + std::to_string(kind);
+        error = key() + ": unknown kind " + std::to_string(kind);
+        return errc::store_corrupt;
+    }
+    if (!is_stored_time(micros)) {
+        error = key() + ": the time is outside the calendar calltrack writes";
         return errc::store_corrupt;
     }
     return Deadline{time_of(micros), static_cast<DeadlineKind>(kind), std::move(subject)};
@@ -1337,6 +1359,11 @@ result<std::optional<Time>> SqliteStore::last_event_time() {
         }
     }
     if (!micros) return std::optional<Time>();
+    if (!is_stored_time(*micros)) {
+        last_error_ = "meta row 'last_event_at' holds " + std::to_string(*micros)
+                      + ", outside the calendar calltrack writes";
+        return errc::store_corrupt;
+    }
     return std::optional<Time>(time_of(*micros));
 }
 
@@ -1385,11 +1412,15 @@ result<std::optional<IdempotencyRecord>> SqliteStore::find_idempotency(const std
     record.key = key;
     record.fingerprint = q.text(0);
     const std::string text = q.text(1);
-    const auto receipt = nlohmann::json::parse(text, nullptr, false);
     const auto bad = [&](const std::string& what) -> result<std::optional<IdempotencyRecord>> {
         return corrupt("idempotency row " + in_quotes(key) + ": " + what);
     };
-    if (receipt.is_discarded() || !receipt.is_object()) return bad("not a JSON object");
+    nlohmann::json receipt;
+    if (const auto failure = detail::parse_document(text, receipt)) {
+        return bad((failure->field.empty() ? std::string() : failure->field + ": ")
+                   + failure->problem);
+    }
+    if (!receipt.is_object()) return bad("not a JSON object");
     const auto events = receipt.find("events");
     const auto effects = receipt.find("effects");
     if (events == receipt.end() || !events->is_array()) return bad("no \"events\" array");

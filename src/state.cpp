@@ -27,6 +27,25 @@ std::string deadline_subject(const AgencyId& id) {
     return "agency:" + id.str();
 }
 
+std::optional<std::variant<AccountId, AgencyId>> owner_of(const Deadline& d) {
+    constexpr std::string_view account_prefix = "account:";
+    constexpr std::string_view agency_prefix = "agency:";
+    const std::string_view subject = d.subject;
+    const bool may_be_agency = d.kind == DeadlineKind::agency_reactivation_window_closes
+                               || d.kind == DeadlineKind::refund_window_closes;
+    const bool may_be_account = d.kind != DeadlineKind::agency_reactivation_window_closes;
+    if (may_be_account && subject.substr(0, account_prefix.size()) == account_prefix) {
+        if (auto id = AccountId::parse(subject.substr(account_prefix.size()))) {
+            return std::variant<AccountId, AgencyId>(std::move(id).value());
+        }
+    } else if (may_be_agency && subject.substr(0, agency_prefix.size()) == agency_prefix) {
+        if (auto id = AgencyId::parse(subject.substr(agency_prefix.size()))) {
+            return std::variant<AccountId, AgencyId>(std::move(id).value());
+        }
+    }
+    return std::nullopt;
+}
+
 const Account* State::find_account(const AccountId& id) const {
     const auto it = accounts.find(id);
     return it == accounts.end() ? nullptr : &it->second;

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 using namespace calltrack;
 using namespace calltrack::testing;
 
@@ -180,4 +182,44 @@ TEST_CASE("an agency whose reactivation window ended is closed, and says so", "[
     const auto back = w.when(w.support, commands::ReactivateAgency{AgencyId("ag"), {}});
     REQUIRE_FALSE(back);
     CHECK(back.error() == errc::agency_closed);
+}
+
+TEST_CASE("a window's end saturates at the end of the calendar, never past it", "[core]") {
+    // Written without hundred_years, last and first, so that it also builds
+    // against the code before the fix, where it fails.
+    constexpr std::int32_t hundred_years = 36'525;
+    const auto last = at("9999-12-31T23:59:59.999999Z");
+    const auto first = at("1400-01-01T00:00:00Z");
+    const auto late = at("9999-06-01T00:00:00Z");
+    CHECK(*Window::days(hundred_years).end_from(late) == last);
+    CHECK(format_time(last) == "9999-12-31T23:59:59.999999Z");
+    CHECK(*Window::days(213).end_from(late) == at("9999-12-31T00:00:00Z"));
+    CHECK(*Window::days(214).end_from(late) == last);
+    // A Window built in code is not validated: the arithmetic must not overflow all the same.
+    const auto start = at("2024-01-01T00:00:00Z");
+    CHECK(*Window::days(std::numeric_limits<std::int32_t>::max()).end_from(start) == last);
+    CHECK(*Window::days(std::numeric_limits<std::int32_t>::min()).end_from(start) == first);
+    CHECK(Window::days(std::numeric_limits<std::int32_t>::max()).is_open(start, last - seconds(1)));
+}
+
+TEST_CASE("a cancel late in the calendar schedules deadlines it can write", "[core]") {
+    Policy p = policies::ctm();
+    constexpr std::int32_t hundred_years = 36'525;
+    const auto last = at("9999-12-31T23:59:59.999999Z");
+    p.standalone.data_retention = Window::days(hundred_years);
+    p.standalone.refund_window = Window::days(hundred_years);
+    p.standalone.reactivation_window = Window::days(hundred_years);
+    REQUIRE(validate(p));
+    World w(p, at("9999-06-01T00:00:00Z"));
+    w.account("acct").grant("ann", Role::administrator, AccountId("acct")).credit("acct", 100);
+
+    Confirmation click;
+    click.clicked = true;
+    const auto events = w.when(w.user("ann"), commands::CancelAccount{AccountId("acct"), click});
+    REQUIRE(events);
+    const auto* purge = find<events::DataPurgeScheduled>(events.value());
+    REQUIRE(purge != nullptr);
+    CHECK(purge->purge_at == last);
+    for (const auto& e : events.value()) CHECK_FALSE(describe(e).empty());
+    CHECK(w.advance_to(last).size() >= 2);
 }

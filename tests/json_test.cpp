@@ -848,3 +848,61 @@ TEST_CASE("the JSON errors are invalid input that retrying cannot fix", "[json][
     }
     CHECK(to_string(errc::json_unknown_field) == "json_unknown_field");
 }
+
+TEST_CASE("a number beyond a double is refused, naming its field, in every reader", "[json]") {
+    // nlohmann throws out_of_range on such a number, not parse_error: it used to abort.
+    const auto money = command_refusal(R"({"command":"adjust_balance","owner":{"agency":"a"},)"
+                                       R"("amount":{"minor_units":1e400,"currency":"USD"}})");
+    CHECK(money.first == errc::json_invalid_field);
+    CHECK(money.second.field == "amount.minor_units");
+    CHECK(money.second.problem.rfind("1e400 is beyond the range", 0) == 0);
+
+    const auto reason = command_refusal(
+        R"({"command":"cancel_account","account":"acme","confirmation":{"reasons":["a",-1e400]}})");
+    CHECK(reason.first == errc::json_invalid_field);
+    CHECK(reason.second.field == "confirmation.reasons[1]");
+
+    const auto top = command_refusal("1e400");
+    CHECK(top.first == errc::json_invalid_field);
+    CHECK(top.second.field.empty());
+
+    const auto event =
+        refusal([](std::string_view t, JsonDiagnostic* d) { return event_from_json(t, d); },
+                R"({"event":"account_resumed","account":1e999,"at":"x"})");
+    CHECK(event.first == errc::json_invalid_field);
+    CHECK(event.second.field == "account");
+
+    const auto effect =
+        refusal([](std::string_view t, JsonDiagnostic* d) { return effect_from_json(t, d); },
+                R"({"effect":"refund_balance","amount":{"minor_units":1e400}})");
+    CHECK(effect.second.field == "amount.minor_units");
+
+    const auto account =
+        refusal([](std::string_view t, JsonDiagnostic* d) { return account_from_json(t, d); },
+                R"({"id":"acme","balance":{"available":{"minor_units":2e308,"currency":"USD"}}})");
+    CHECK(account.first == errc::json_invalid_field);
+    CHECK(account.second.field == "balance.available.minor_units");
+
+    const auto grants =
+        refusal([](std::string_view t, JsonDiagnostic* d) { return grants_from_json(t, d); },
+                R"([{"role":"administrator","scope":"platform"},{"role":1e400}])");
+    CHECK(grants.second.field == "[1].role");
+}
+
+TEST_CASE("a whole number beyond 64 bits is called that, not a fractional number", "[json]") {
+    const auto big = command_refusal(R"({"command":"adjust_balance","owner":{"agency":"a"},)"
+                                     R"("amount":{"minor_units":12345678901234567890123,)"
+                                     R"("currency":"USD"}})");
+    CHECK(big.first == errc::json_invalid_field);
+    CHECK(big.second.field == "amount.minor_units");
+    CHECK(big.second.problem.find("fractional") == std::string::npos);
+    CHECK(big.second.problem.find("a whole number beyond 64 bits") != std::string::npos);
+
+    const auto id =
+        command_refusal(R"({"command":"cancel_account","account":12345678901234567890123})");
+    CHECK(id.second.problem == "expected an id string, got a whole number beyond 64 bits");
+
+    const auto exponent = command_refusal(R"({"command":"cancel_account","account":1e3})");
+    CHECK(exponent.second.problem
+          == "expected an id string, got a number written with a decimal point or an exponent");
+}

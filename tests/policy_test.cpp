@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -649,4 +650,53 @@ TEST_CASE("a contradictory document is refused by policy_from_json too", "[polic
         edit(good, {"\"cancellation\"", "\"standalone\""}, "\"retain\"", "\"purge_now\""));
     REQUIRE_FALSE(bare);
     CHECK(bare.error() == errc::policy_contradictory);
+}
+
+TEST_CASE("a number beyond a double is refused as an invalid value, naming the field",
+          "[policy][json]") {
+    const auto refused = refusal_of_json(
+        edit(policy_to_json(calltrack::policies::ctm()),
+             {"\"cancellation\"", "\"sub_account\"", "\"refund_window\""}, "90", "1e400"));
+    CHECK(refused.code == errc::policy_invalid_value);
+    CHECK(refused.diagnostic.field == "cancellation.sub_account.refund_window.days");
+    CHECK(refused.diagnostic.problem.rfind("1e400 is beyond the range", 0) == 0);
+
+    const auto big =
+        refusal_of_json(edit(policy_to_json(calltrack::policies::ctm()),
+                             {"\"cancellation\"", "\"sub_account\"", "\"refund_window\""}, "90",
+                             "12345678901234567890123"));
+    CHECK(big.code == errc::policy_invalid_value);
+    CHECK(big.diagnostic.field == "cancellation.sub_account.refund_window.days");
+    CHECK(big.diagnostic.problem.find("fractional") == std::string::npos);
+    CHECK(big.diagnostic.problem.find("a whole number beyond 64 bits") != std::string::npos);
+}
+
+TEST_CASE("window days beyond 100 years are refused, so no deadline leaves the calendar",
+          "[policy][validate]") {
+    constexpr std::int32_t hundred_years = 36'525;
+    // 3,000,000 days of data retention validated, and the first cancel then threw formatting a
+    // purge date after the year 9999; INT32_MAX days overflowed 64-bit microseconds.
+    for (const std::int32_t too_many :
+         {hundred_years + 1, 3'000'000, std::numeric_limits<std::int32_t>::max()}) {
+        INFO(too_many);
+        Policy p = calltrack::policies::ctm();
+        p.standalone.data_retention = Window::days(too_many);
+        const auto refused = refusal_of(p);
+        CHECK(refused.code == errc::policy_invalid_value);
+        CHECK(refused.diagnostic.field == "cancellation.standalone.data_retention.days");
+        CHECK(refused.diagnostic.problem
+              == "window days must be at most 36525 (100 years; use \"unlimited\" for no end), "
+                 "got "
+                     + std::to_string(too_many));
+
+        Policy pause = calltrack::policies::callrail();
+        pause.pause.maximum = Window::days(too_many);
+        CHECK(refusal_of(pause).diagnostic.field == "pause.maximum.days");
+    }
+    Policy most = calltrack::policies::ctm();
+    most.standalone.data_retention = Window::days(hundred_years);
+    most.standalone.refund_window = Window::days(hundred_years);
+    most.standalone.reactivation_window = Window::days(hundred_years);
+    most.standalone.number_restore_window = Window::days(hundred_years);
+    CHECK(validate(most));
 }

@@ -13,9 +13,14 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace calltrack;
 using namespace calltrack::cli;
@@ -122,6 +127,44 @@ TEST_CASE("scenario: malformed JSON and a key given twice are refused as json_ma
         errc::json_malformed);
     CHECK(d.field == "steps[0].at");
     CHECK(d.location == "step 1");
+}
+
+TEST_CASE("scenario: a number beyond a double is refused, naming the step and the field") {
+    auto d = refusal(solo(
+        pause_web
+        + R"(, {"actor": "sam", "command": {"command": "adjust_balance", "owner": {"account": "solo"}, "amount": {"minor_units": 1e400, "currency": "USD"}}})"));
+    CHECK(d.field == "steps[1].command.amount.minor_units");
+    CHECK(d.location == "step 2");
+    CHECK_THAT(d.problem, Catch::Contains("1e400"));
+
+    d = refusal(R"({"start": "2024-03-01T09:00:00Z", "steps": [], "title": -1e999})");
+    CHECK(d.field == "title");
+    CHECK(d.location.empty());
+}
+
+TEST_CASE("scenario: a key that looks like a path is named as the key it is, not as a step") {
+    // The location used to be read back out of the path's text: a key "steps[1]" was blamed on
+    // step 2, and an index beyond 64 bits threw out of std::stoul.
+    for (const std::string key : {"steps[99999999999999999999]", "steps[1]", "setup[0]"}) {
+        INFO(key);
+        auto d = refusal(R"({"start": "2024-03-01T09:00:00Z", ")" + key + R"(": 1, "steps": []})",
+                         errc::json_unknown_field);
+        CHECK(d.field == key);
+        CHECK(d.location.empty());
+
+        d = refusal(R"({"start": "2024-03-01T09:00:00Z", ")" + key + R"(": 1, ")" + key
+                        + R"(": 2, "steps": []})",
+                    errc::json_malformed);
+        CHECK(d.field == key);
+        CHECK(d.location.empty());
+    }
+    // Inside a step, a key that looks like an index is still that step's.
+    auto d = refusal(solo(R"({"advance": true, "steps[7]": 1})"), errc::json_unknown_field);
+    CHECK(d.field == "steps[0].steps[7]");
+    CHECK(d.location == "step 1");
+    d = refusal(
+        R"({"start": "2024-03-01T09:00:00Z", "actors": {"steps[4]": [{"role": 1}]}, "steps": []})");
+    CHECK(d.location == "actor steps[4]");
 }
 
 TEST_CASE("scenario: a bad command names the step and the command's own field") {
@@ -439,4 +482,60 @@ TEST_CASE("cli: help, usage errors and policies") {
     CHECK_FALSE(load_policy_argument("no/such/policy.json", &why));
     CHECK_THAT(why, Catch::Contains("no/such/policy.json"));
     CHECK(policy_sidecar("x.db") == "x.db.policy.json");
+}
+
+TEST_CASE("cli: two advances at once each print only the effects they committed") {
+    // The one that fired nothing used to print the other's effects, read from the outbox's growth.
+    namespace fs = std::filesystem;
+    static int round_counter = 0;
+    const fs::path dir = fs::temp_directory_path()
+                         / ("calltrack-advance-" + std::to_string(static_cast<long>(::getpid()))
+                            + "-" + std::to_string(round_counter++));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string scenario = (dir / "pending.json").string();
+    {
+        std::ofstream file(scenario);
+        file << solo(cancel_solo);
+    }
+    for (int round = 0; round < 10; ++round) {
+        INFO("round " << round);
+        const std::string db = (dir / ("round" + std::to_string(round) + ".db")).string();
+        std::ostringstream out;
+        std::ostringstream err;
+        REQUIRE(run_cli({"run", scenario, "--db", db}, out, err) == exit_ok);
+        std::string printed[2];
+        int status[2] = {-1, -1};
+        auto advance = [&](int i) {
+            std::ostringstream o;
+            std::ostringstream e;
+            status[i] =
+                run_cli({"advance", "--to", "2025-01-01T00:00:00Z", "--db", db, "--json"}, o, e);
+            printed[i] = o.str() + e.str();
+        };
+        std::thread first(advance, 0);
+        std::thread second(advance, 1);
+        first.join();
+        second.join();
+        std::size_t effects_printed = 0;
+        std::size_t events_printed = 0;
+        for (int i = 0; i < 2; ++i) {
+            INFO(printed[i]);
+            REQUIRE(status[i] == exit_ok);
+            const auto j = nlohmann::json::parse(printed[i]);
+            effects_printed += j["effects"].size();
+            events_printed += j["events"].size();
+            // Each prints its own effects with its own events: none without the other.
+            CHECK(j["effects"].empty() == j["events"].empty());
+        }
+        CHECK(events_printed != 0);
+        // Together they print every fired effect once: what one sweep committed.
+        std::ostringstream o;
+        std::ostringstream e;
+        REQUIRE(run_cli({"advance", "--to", "2025-01-01T00:00:00Z", "--db", db, "--json"}, o, e)
+                == exit_ok);
+        CHECK(nlohmann::json::parse(o.str())["effects"].empty());
+        CHECK(effects_printed != 0);
+    }
+    fs::remove_all(dir);
 }

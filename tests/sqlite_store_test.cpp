@@ -916,3 +916,105 @@ TEST_CASE("SqliteStore survives SIGKILL mid-commit: every batch whole, nothing c
     CHECK(last_version > 0);
     CHECK(kills_with_progress >= 5);
 }
+
+// --- damaged rows --------------------------------------------------------------------------------
+
+TEST_CASE("SqliteStore: a stored number beyond a double is store_corrupt, naming table and key",
+          "[sqlite][corrupt]") {
+    TempDir dir;
+    const std::string path = dir.file("calltrack.sqlite");
+    {
+        auto store = open_store(path);
+        REQUIRE(store->commit(open_account("acme", 1)));
+    }
+    raw_query(path,
+              "UPDATE accounts SET json = replace(json, '\"minor_units\":0', "
+              "'\"minor_units\":1e400') WHERE id = 'acme'");
+    raw_query(path,
+              "UPDATE events SET json = replace(json, '\"account\":\"acme\"', "
+              "'\"account\":1e400')");
+    raw_query(path,
+              "UPDATE outbox SET json = replace(json, '\"account\":\"acme\"', "
+              "'\"account\":-1e400')");
+    raw_query(path,
+              "UPDATE idempotency SET json = replace(json, '\"account\":\"acme\"', "
+              "'\"account\":1e400')");
+    auto store = open_store(path);
+
+    const auto loaded = store->load_account(ct::AccountId("acme"));
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error() == errc::store_corrupt);
+    CHECK(store->last_error().find("accounts row 'acme'") != std::string::npos);
+    CHECK(store->last_error().find("balance.available.minor_units") != std::string::npos);
+
+    const auto events = store->read_all(0, 10);
+    REQUIRE_FALSE(events);
+    CHECK(events.error() == errc::store_corrupt);
+    CHECK(store->last_error().find("events row '1'") != std::string::npos);
+
+    const auto effects = store->pending_effects(10);
+    REQUIRE_FALSE(effects);
+    CHECK(effects.error() == errc::store_corrupt);
+    CHECK(store->last_error().find("outbox row '1'") != std::string::npos);
+
+    const auto receipt = store->find_idempotency("open-acme");
+    REQUIRE_FALSE(receipt);
+    CHECK(receipt.error() == errc::store_corrupt);
+    CHECK(store->last_error().find("idempotency row 'open-acme'") != std::string::npos);
+}
+
+namespace {
+
+/// A SQLite database holding the engine's CTM world with a canceled account "solo", whose
+/// windows (restore, reactivation, data, refund) are pending.
+void canceled_world(const std::string& path, ct::ManualClock& clock) {
+    auto store = open_store(path);
+    ct::Engine engine(ct::policies::ctm(), clock, *store);
+    open_and_cancel(engine);
+}
+
+}  // namespace
+
+TEST_CASE("SqliteStore: damaged deadline and meta rows are store_corrupt, and advance never spins",
+          "[sqlite][corrupt]") {
+    struct Damage {
+        const char* what;
+        const char* sql;
+        const char* named;  ///< in last_error()
+    };
+    const Damage damages[] = {
+        // The engine finds these and says which deadline in Sweep::problem().
+        {"a deadline's account row deleted", "DELETE FROM accounts WHERE id = 'solo'",
+         "account:solo): no account has the id solo"},
+        {"a user's subject", "INSERT INTO deadlines VALUES (0, 5, 'user:bob')",
+         "refund_window_closes, user:bob): not a deadline calltrack writes"},
+        {"an invalid id", "INSERT INTO deadlines VALUES (0, 4, 'account:')",
+         "data_purge, account:): not a deadline calltrack writes"},
+        {"a pause maximum on an agency", "INSERT INTO deadlines VALUES (0, 0, 'agency:agency')",
+         "pause_maximum, agency:agency): not a deadline calltrack writes"},
+        // The store finds these and says which row in last_error().
+        {"a time before the calendar",
+         "UPDATE deadlines SET at = -300000000000000000 WHERE subject = 'account:solo'",
+         "outside the calendar"},
+        {"a far-future last_event_at",
+         "UPDATE meta SET value = 300000000000000000 WHERE key = 'last_event_at'",
+         "meta row 'last_event_at'"},
+    };
+    for (const auto& damage : damages) {
+        INFO(damage.what);
+        TempDir dir;
+        const std::string path = dir.file("calltrack.sqlite");
+        ct::ManualClock clock(at_minute(0));
+        canceled_world(path, clock);
+        raw_query(path, damage.sql);
+        auto store = open_store(path);
+        clock.advance(boost::posix_time::hours(24 * 400)).value();
+        ct::Engine engine(ct::policies::ctm(), clock, *store);
+        const auto swept = engine.advance();
+        CHECK_FALSE(swept);
+        CHECK(swept.error() == errc::store_corrupt);
+        const std::string said = swept.problem().empty() ? store->last_error() : swept.problem();
+        INFO(said);
+        CHECK(said.find(damage.named) != std::string::npos);
+    }
+}

@@ -15,9 +15,13 @@
 #include <calltrack/policy.hpp>
 #include <calltrack/store.hpp>
 
+#include <boost/system/system_error.hpp>
+
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace calltrack {
@@ -38,11 +42,88 @@ struct Receipt {
     bool is_replay = false;
 };
 
+/// What advance() committed. A sweep commits in batches (EngineOptions::advance_batch), so one
+/// that fails part-way has still committed the batches before the failure: events() and effects()
+/// are always exactly what was committed, and error() says why the sweep stopped short (empty when
+/// every due deadline fired). It reads as result<std::vector<Event>> does: true when complete, and
+/// value() the events then.
+class Sweep {
+  public:
+    Sweep() = default;
+    Sweep(std::vector<Event> events, std::vector<HostEffect> effects,
+          boost::system::error_code error = {}, std::string problem = {})
+        : events_(std::move(events)),
+          effects_(std::move(effects)),
+          error_(error),
+          problem_(std::move(problem)) {}
+
+    /// True when every deadline due fired.
+    explicit operator bool() const noexcept { return !error_; }
+    bool has_value() const noexcept { return !error_; }
+    bool has_error() const noexcept { return static_cast<bool>(error_); }
+    /// Why the sweep stopped short; what was committed before is in events() and effects().
+    boost::system::error_code error() const noexcept { return error_; }
+    /// For a person, when the engine found the damage itself: which deadline, and what is wrong
+    /// with it ("deadline (2024-03-01T00:00:00Z, data_purge, account:ghost): no account has the
+    /// id ghost"). Empty otherwise; a store may say more (SqliteStore::last_error()).
+    const std::string& problem() const noexcept { return problem_; }
+
+    /// The events committed, in the order they fired: all of them, or those before a failure.
+    const std::vector<Event>& events() const& noexcept { return events_; }
+    std::vector<Event>&& events() && noexcept { return std::move(events_); }
+    /// The host effects the committed events queued in the outbox, in order.
+    const std::vector<HostEffect>& effects() const& noexcept { return effects_; }
+
+    /// The events of a complete sweep; throws boost::system::system_error for one that stopped
+    /// short, as result::value() does (use events() to read what it committed).
+    const std::vector<Event>& value() const& {
+        if (error_) throw boost::system::system_error(error_);
+        return events_;
+    }
+    std::vector<Event>&& value() && {
+        if (error_) throw boost::system::system_error(error_);
+        return std::move(events_);
+    }
+
+  private:
+    std::vector<Event> events_;
+    std::vector<HostEffect> effects_;
+    boost::system::error_code error_;
+    std::string problem_;
+};
+
 /// What execute() would do now, without doing it.
 struct Preview {
     std::vector<Event> events;
     std::vector<HostEffect> effects;
 };
+
+namespace detail {
+/// The latest clock reading an engine has used, shared by the threads that call it, so that the
+/// engine's own readings never go backwards. A copy starts from the same reading.
+class LatestReading {
+  public:
+    LatestReading() = default;
+    LatestReading(const LatestReading& other) : latest_(other.get()) {}
+    LatestReading& operator=(const LatestReading&) = delete;
+
+    /// Records `t`; false (recording nothing) when it is earlier than a reading already used.
+    bool advance_to(Time t) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (latest_ && t < *latest_) return false;
+        latest_ = t;
+        return true;
+    }
+    std::optional<Time> get() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return latest_;
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::optional<Time> latest_;
+};
+}  // namespace detail
 
 class Engine {
   public:
@@ -60,8 +141,9 @@ class Engine {
     /// first, in their own commits.
     result<Receipt> execute(const Actor& actor, const Command& command,
                             std::optional<std::string> idempotency_key = std::nullopt);
-    /// Fires every deadline due at clock.now(), in deadline order; returns the events.
-    result<std::vector<Event>> advance();
+    /// Fires every deadline due at clock.now(), in deadline order, and says what it committed,
+    /// also when a later batch of the sweep fails.
+    Sweep advance();
 
     // --- queries ------------------------------------------------------------------------------
     result<std::optional<Agency>> agency(const AgencyId& id);
@@ -78,14 +160,17 @@ class Engine {
     result<void> acknowledge_effects(std::uint64_t up_to);
 
   private:
-    /// clock.now(), refused if earlier than the last committed event (stored in *last_event).
+    /// clock.now(), read after the store's last event time (stored in *last_event), and refused
+    /// as clock_went_backwards when it is earlier than that or than this engine's own last
+    /// reading. docs/concepts.md states the rule.
     result<Time> read_clock(std::optional<Time>* last_event = nullptr);
-    result<std::vector<Event>> fire_due(Time now);
+    Sweep fire_due(Time now);
 
     Policy policy_;
     Clock& clock_;
     Store& store_;
     EngineOptions options_;
+    detail::LatestReading latest_reading_;
 };
 
 /// The stream an event is stored under: its account's, its agency's, or its user's.

@@ -13,7 +13,10 @@
 // Ids are strings; phone numbers E.164 strings; times "2020-09-15T10:00:00Z"; money
 // {"minor_units":500,"currency":"USD"}; enums their to_string names; a set of charges an array of
 // charge names; a Scope {"account":"id"}, {"agency":"id"} or "platform"; a BalanceOwner
-// {"account":"id"} or {"agency":"id"}. An optional member that is empty is left out.
+// {"account":"id"} or {"agency":"id"}. An optional member that is empty is left out. The one
+// number is minor_units, a whole number in 64 bits (-2^63 to 2^63-1) written without a fraction
+// or exponent; a number beyond a double (1e400) is refused while the text is read, as
+// json_invalid_field naming its path.
 //
 // Writing is canonical: no whitespace, fixed key order, so equal values give byte-identical text.
 // Reading refuses unknown keys everywhere, so a misspelt key never passes silently. Commands are

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <variant>
 #include <vector>
 
 namespace calltrack {
@@ -51,6 +52,13 @@ struct Deadline {
 
 std::string deadline_subject(const AccountId& id);
 std::string deadline_subject(const AgencyId& id);
+
+/// The account or agency a deadline belongs to, read from its subject. Nullopt for a deadline
+/// calltrack never writes, which due() cannot fire: a subject other than "account:<id>" or
+/// "agency:<id>" with a valid id, or a kind its subject cannot have (only a refund window closes
+/// on either; an agency's reactivation window only on an agency, every other kind only on an
+/// account). Stores and the engine refuse such a deadline as errc::store_corrupt.
+std::optional<std::variant<AccountId, AgencyId>> owner_of(const Deadline& d);
 
 struct State {
     std::map<AgencyId, Agency> agencies;

@@ -17,7 +17,11 @@ class Window {
 
     static constexpr Window not_offered() noexcept { return Window(Kind::not_offered, 0); }
     static constexpr Window unlimited() noexcept { return Window(Kind::unlimited, 0); }
-    /// N whole days of exactly 24 hours; N must be at least 0 (policy validation refuses less).
+    /// The most days a window may hold (100 years); policy validation refuses more. A real rule
+    /// is weeks or months; a bound keeps every window's end inside the calendar.
+    static constexpr std::int32_t max_days = 36'525;
+
+    /// N whole days of exactly 24 hours; policy validation refuses N below 0 or above max_days.
     static constexpr Window days(std::int32_t n) noexcept { return Window(Kind::days, n); }
 
     constexpr Kind kind() const noexcept { return kind_; }
@@ -27,7 +31,9 @@ class Window {
     constexpr std::int32_t day_count() const noexcept { return days_; }
 
     /// When a window opened at `start` ends: start + N x 24h; nullopt when unlimited or not
-    /// offered. An operation is allowed while now < end; the deadline fires at end.
+    /// offered. An operation is allowed while now < end; the deadline fires at end. The sum
+    /// saturates at the ends of the calendar (last_time() and first_time()), so that it never
+    /// overflows and is always a time calltrack can write.
     std::optional<Time> end_from(Time start) const;
     /// Whether the window opened at `start` is still open at `now`.
     bool is_open(Time start, Time now) const;
@@ -42,6 +48,12 @@ class Window {
     Kind kind_;
     std::int32_t days_;
 };
+
+/// The last instant calltrack's times hold, 9999-12-31T23:59:59.999999Z: Boost.DateTime's
+/// Gregorian calendar ends with the year 9999.
+Time last_time();
+/// The first instant, 1400-01-01T00:00:00Z, where the same calendar starts.
+Time first_time();
 
 /// "60 days", "unlimited", "not offered".
 std::string to_string(Window w);

@@ -2,14 +2,17 @@
 
 // What every JSON reader in calltrack shares: the spelling of field paths in diagnostics
 // ("operations.cancel_account.confirmation", "reasons[2]"), the names of JSON types in "expected
-// ..., got ..." messages, and the refusal of a key that appears twice in one object. Internal: the
-// public headers never see nlohmann.
+// ..., got ..." messages, and the one parser (parse_document) that refuses a key appearing twice
+// in one object or a number beyond a double, naming where. Internal: the public headers never see
+// nlohmann.
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +43,14 @@ inline std::string in_quotes(std::string_view text) {
 /// "a string", "an array", ... for "expected X, got Y".
 template <class Json>
 std::string describe_type(const Json& j) {
-    if (j.is_number_float()) return "a fractional number";
+    if (j.is_number_float()) {
+        // nlohmann keeps a whole number beyond 64 bits as a double, so a double is not always
+        // written with a fraction.
+        const double v = j.template get<double>();
+        if (std::trunc(v) != v) return "a fractional number";
+        if (std::fabs(v) >= 9223372036854775808.0) return "a whole number beyond 64 bits";
+        return "a number written with a decimal point or an exponent";
+    }
     if (j.is_number()) return "a number";
     if (j.is_null()) return "null";
     if (j.is_boolean()) return "a boolean";
@@ -56,75 +66,184 @@ inline std::string_view parse_error_position(std::string_view what) {
     return prefix_end == std::string_view::npos ? what : what.substr(prefix_end + 2);
 }
 
-/// Refuses a key that appears twice in one object: nlohmann would silently keep one of them.
-/// Pass it (by std::ref) as the parser callback; `duplicate()` then names the first repeated key,
-/// as a path such as "operations.cancel_account.click" or "[1].role".
-class DuplicateKeyFinder {
-  public:
-    template <class Json>
-    bool operator()(int /*depth*/, nlohmann::json::parse_event_t event, Json& parsed) {
-        using event_t = nlohmann::json::parse_event_t;
-        switch (event) {
-            case event_t::object_start:
-                frames_.push_back(Frame{true, next_name(), {}, {}, 0});
-                break;
-            case event_t::array_start:
-                frames_.push_back(Frame{false, next_name(), {}, {}, 0});
-                break;
-            case event_t::object_end:
-            case event_t::array_end:
-                if (!frames_.empty()) frames_.pop_back();
-                break;
-            case event_t::key: {
-                if (frames_.empty() || !parsed.is_string()) break;
-                Frame& frame = frames_.back();
-                const auto& key = parsed.template get_ref<const std::string&>();
-                if (!duplicate_
-                    && std::find(frame.keys.begin(), frame.keys.end(), key) != frame.keys.end()) {
-                    duplicate_ = path() + (frames_.size() > 1 ? "." : "") + key;
-                }
-                frame.keys.push_back(key);
-                frame.last_key = key;
-                break;
-            }
-            case event_t::value:
-                // A scalar: it takes its place in an array all the same.
-                (void)next_name();
-                break;
+/// One step of a path: a key of an object, or an index of an array.
+struct PathPart {
+    std::string key;                   ///< the key, when the parent is an object
+    std::optional<std::size_t> index;  ///< the index, when the parent is an array
+};
+
+/// "a.b[2].c" for its parts.
+inline std::string to_path(const std::vector<PathPart>& parts) {
+    std::string p;
+    for (const auto& part : parts) {
+        if (part.index) {
+            p += '[' + std::to_string(*part.index) + ']';
+        } else {
+            if (!p.empty()) p += '.';
+            p += part.key;
         }
-        return true;
+    }
+    return p;
+}
+
+/// Why a text did not become a document: `field` is the path of the value at fault (empty for the
+/// text as a whole), `problem` what is wrong with it.
+struct ParseFailure {
+    enum class Kind {
+        not_json,             ///< the text breaks JSON's grammar
+        number_out_of_range,  ///< a number no double can hold, such as 1e400
+        duplicate_key,        ///< a key twice in one object
+    };
+    Kind kind;
+    std::string field;
+    std::vector<PathPart> parts;  ///< `field`, part by part
+    std::string problem;
+};
+
+/// The one way calltrack's readers parse a JSON text into `out`: nlohmann's grammar, every number
+/// within a double's range, and each key once per object. A failure is named by the path of the
+/// value at fault.
+///
+/// nlohmann's SAX parser feeds its own DOM builder, with this class following along to know
+/// where it is. Not nlohmann's callback parser: that one throws out_of_range on 1e400 (which
+/// escaped every reader), and after each object it scans the enclosing array for discarded
+/// values, which made a scenario of n steps cost n^2.
+template <class Json>
+class DocumentBuilder {
+  public:
+    using number_integer_t = typename Json::number_integer_t;
+    using number_unsigned_t = typename Json::number_unsigned_t;
+    using number_float_t = typename Json::number_float_t;
+    using string_t = typename Json::string_t;
+    using binary_t = typename Json::binary_t;
+
+    explicit DocumentBuilder(Json& out) : dom_(out, false) {}
+
+    std::optional<ParseFailure> parse(std::string_view text) {
+        Json::sax_parse(text.begin(), text.end(), this);
+        if (failure_) return failure_;
+        if (duplicate_) return duplicate_;
+        return std::nullopt;
     }
 
-    const std::optional<std::string>& duplicate() const noexcept { return duplicate_; }
+    // --- nlohmann's SAX interface ---------------------------------------------------------------
+    bool null() {
+        value();
+        return dom_.null();
+    }
+    bool boolean(bool v) {
+        value();
+        return dom_.boolean(v);
+    }
+    bool number_integer(number_integer_t v) {
+        value();
+        return dom_.number_integer(v);
+    }
+    bool number_unsigned(number_unsigned_t v) {
+        value();
+        return dom_.number_unsigned(v);
+    }
+    bool number_float(number_float_t v, const string_t& text) {
+        value();
+        return dom_.number_float(v, text);
+    }
+    bool string(string_t& v) {
+        value();
+        return dom_.string(v);
+    }
+    bool binary(binary_t& v) {
+        value();
+        return dom_.binary(v);
+    }
+    bool start_object(std::size_t size) {
+        frames_.push_back(Frame{true, next_part(), {}, {}, 0});
+        return dom_.start_object(size);
+    }
+    bool key(string_t& key) {
+        Frame& frame = frames_.back();
+        frame.last_key = key;
+        if (!frame.keys.insert(key).second && !duplicate_) {
+            const auto parts = current_parts();
+            duplicate_ = ParseFailure{ParseFailure::Kind::duplicate_key, to_path(parts), parts,
+                                      "the key appears twice in one object; each key may appear "
+                                      "once"};
+        }
+        return dom_.key(key);
+    }
+    bool end_object() {
+        frames_.pop_back();
+        return dom_.end_object();
+    }
+    bool start_array(std::size_t size) {
+        frames_.push_back(Frame{false, next_part(), {}, {}, 0});
+        return dom_.start_array(size);
+    }
+    bool end_array() {
+        frames_.pop_back();
+        return dom_.end_array();
+    }
+    template <class Exception>
+    bool parse_error(std::size_t /*position*/, const std::string& token, const Exception& e) {
+        // 406 is nlohmann's "number overflow": grammatical JSON, but no double holds it.
+        if (e.id == 406) {
+            const auto parts = current_parts();
+            failure_ = ParseFailure{ParseFailure::Kind::number_out_of_range, to_path(parts), parts,
+                                    token
+                                        + " is beyond the range of any number calltrack reads "
+                                          "(a double holds at most about 1.8e308)"};
+        } else {
+            failure_ = ParseFailure{
+                ParseFailure::Kind::not_json, "", {}, std::string(parse_error_position(e.what()))};
+        }
+        return false;
+    }
 
   private:
     struct Frame {
         bool is_object;
-        std::string name;  ///< the key or "[index]" this value sits under in its parent
-        std::vector<std::string> keys;
+        PathPart part;  ///< the key or index this value sits under in its parent
+        std::set<std::string> keys;
         std::string last_key;
         std::size_t elements;  ///< in an array: how many values it has so far
     };
 
-    /// The name of the value starting now, under the innermost object or array.
-    std::string next_name() {
+    /// A scalar takes its place in an array all the same.
+    void value() { (void)next_part(); }
+
+    /// Where the value starting now sits under the innermost object or array.
+    PathPart next_part() {
         if (frames_.empty()) return {};
         Frame& parent = frames_.back();
-        if (parent.is_object) return parent.last_key;
-        return '[' + std::to_string(parent.elements++) + ']';
+        if (parent.is_object) return PathPart{parent.last_key, std::nullopt};
+        return PathPart{{}, parent.elements++};
     }
 
-    std::string path() const {
-        std::string p;
-        for (std::size_t i = 1; i < frames_.size(); ++i) {
-            if (!p.empty() && frames_[i].name.rfind('[', 0) != 0) p += '.';
-            p += frames_[i].name;
+    /// The path of the value being read now: after the parser gave up on a value, the value it
+    /// gave up on.
+    std::vector<PathPart> current_parts() const {
+        std::vector<PathPart> parts;
+        for (std::size_t i = 1; i < frames_.size(); ++i) parts.push_back(frames_[i].part);
+        if (!frames_.empty()) {
+            const Frame& innermost = frames_.back();
+            if (innermost.is_object) {
+                parts.push_back(PathPart{innermost.last_key, std::nullopt});
+            } else {
+                parts.push_back(PathPart{{}, innermost.elements});
+            }
         }
-        return p;
+        return parts;
     }
 
+    nlohmann::detail::json_sax_dom_parser<Json> dom_;
     std::vector<Frame> frames_;
-    std::optional<std::string> duplicate_;
+    std::optional<ParseFailure> failure_;
+    std::optional<ParseFailure> duplicate_;
 };
+
+template <class Json>
+std::optional<ParseFailure> parse_document(std::string_view text, Json& out) {
+    DocumentBuilder<Json> builder(out);
+    return builder.parse(text);
+}
 
 }  // namespace calltrack::detail

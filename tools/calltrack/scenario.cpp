@@ -20,7 +20,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 using calltrack::detail::describe_type;
-using calltrack::detail::DuplicateKeyFinder;
 using calltrack::detail::in_quotes;
 using calltrack::detail::indexed;
 using calltrack::detail::join;
@@ -113,22 +112,17 @@ std::string suggest(std::string_view got, const Names& names) {
     return list;
 }
 
-/// "step 3" for "steps[2].command", "setup 1" for "setup[0]", "actor alice" for "actors.alice[0]".
-std::string location_of(const std::string& field) {
-    const auto entry = [&](std::string_view prefix, std::string_view word) -> std::string {
-        if (field.rfind(prefix, 0) != 0) return {};
-        const auto close = field.find(']', prefix.size());
-        if (close == std::string::npos) return {};
-        const auto index = field.substr(prefix.size(), close - prefix.size());
-        if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos) return {};
-        return std::string(word) + " " + std::to_string(std::stoul(index) + 1);
-    };
-    if (auto step = entry("steps[", "step"); !step.empty()) return step;
-    if (auto setup = entry("setup[", "setup"); !setup.empty()) return setup;
-    if (field.rfind("actors.", 0) == 0) {
-        const auto name = field.substr(7, field.find_first_of(".[", 7) - 7);
-        return "actor " + name;
+/// "step 3" for the parts of "steps[2].command", "setup 1" for "setup[0]", "actor alice" for
+/// "actors.alice[0]": the entry a path found while parsing lies in. Built from the parts, never
+/// from the path's text, where a key "steps[1]" would read as a step.
+std::string location_of(const std::vector<calltrack::detail::PathPart>& parts) {
+    if (parts.size() < 2 || parts[0].index) return {};
+    if (parts[0].key == "steps" && parts[1].index)
+        return "step " + std::to_string(*parts[1].index + 1);
+    if (parts[0].key == "setup" && parts[1].index) {
+        return "setup " + std::to_string(*parts[1].index + 1);
     }
+    if (parts[0].key == "actors" && !parts[1].index) return "actor " + parts[1].key;
     return {};
 }
 
@@ -139,12 +133,20 @@ class Parser {
 
     errc error() const noexcept { return error_; }
 
+    /// The entry the parser is reading now ("step 3", "setup 1", "actor alice"), named in every
+    /// refusal; empty outside the entries.
+    void locate(std::string location) { location_ = std::move(location); }
+
     bool refuse(errc code, const std::string& field, std::string problem) {
+        return refuse(code, field, location_, std::move(problem));
+    }
+    bool refuse(errc code, const std::string& field, const std::string& location,
+                std::string problem) {
         if (error_ == errc{}) {
             error_ = code;
             if (diagnostic_ != nullptr) {
                 diagnostic_->field = field;
-                diagnostic_->location = location_of(field);
+                diagnostic_->location = location;
                 diagnostic_->problem = std::move(problem);
             }
         }
@@ -307,6 +309,7 @@ class Parser {
         if (!j.is_object()) return wrong_type(j, "actors", "an object of actor name: [grants]");
         for (const auto& item : j.items()) {
             const std::string path = join("actors", item.key());
+            locate("actor " + item.key());
             ActorSpec actor;
             actor.name = item.key();
             actor.field = path;
@@ -327,6 +330,7 @@ class Parser {
             }
             out.push_back(std::move(actor));
         }
+        locate({});
         return true;
     }
 
@@ -382,9 +386,11 @@ class Parser {
         if (!j.is_array()) return wrong_type(j, "setup", "an array of commands");
         for (std::size_t i = 0; i < j.size(); ++i) {
             SetupEntry entry{"setup " + std::to_string(i + 1), indexed("setup", i), Command{}};
+            locate(entry.label);
             if (!command(j[i], entry.field, entry.command)) return false;
             out.push_back(std::move(entry));
         }
+        locate({});
         return true;
     }
 
@@ -408,6 +414,7 @@ class Parser {
             Step s;
             s.number = i + 1;
             s.field = indexed("steps", i);
+            locate("step " + std::to_string(s.number));
             if (!step(j[i], out, previous, s)) return false;
             if (s.at < previous) {
                 return invalid(join(s.field, "at"),
@@ -418,6 +425,7 @@ class Parser {
             previous_name = "step " + std::to_string(s.number);
             out.steps.push_back(std::move(s));
         }
+        locate({});
         return true;
     }
 
@@ -642,6 +650,7 @@ class Parser {
   private:
     ScenarioDiagnostic* diagnostic_;
     errc error_{};
+    std::string location_;
 };
 
 std::string join_names(const std::vector<std::string>& names) {
@@ -709,19 +718,22 @@ const Expectation& Step::expectation_for(const std::string& policy_name) const {
 
 result<Scenario> parse_scenario(std::string_view json, ScenarioDiagnostic* diagnostic) {
     Parser parser(diagnostic);
-    DuplicateKeyFinder duplicates;
     Json document;
-    try {
-        document = Json::parse(json.begin(), json.end(), std::ref(duplicates));
-    } catch (const Json::parse_error& e) {
-        parser.refuse(
-            errc::json_malformed, "",
-            "not valid JSON: " + std::string(calltrack::detail::parse_error_position(e.what())));
-        return parser.error();
-    }
-    if (duplicates.duplicate()) {
-        parser.refuse(errc::json_malformed, *duplicates.duplicate(),
-                      "the key appears twice in one object; each key may appear once");
+    if (const auto failure = calltrack::detail::parse_document(json, document)) {
+        using Kind = calltrack::detail::ParseFailure::Kind;
+        switch (failure->kind) {
+            case Kind::not_json:
+                parser.refuse(errc::json_malformed, "", "not valid JSON: " + failure->problem);
+                break;
+            case Kind::number_out_of_range:
+                parser.refuse(errc::json_invalid_field, failure->field, location_of(failure->parts),
+                              failure->problem);
+                break;
+            case Kind::duplicate_key:
+                parser.refuse(errc::json_malformed, failure->field, location_of(failure->parts),
+                              failure->problem);
+                break;
+        }
         return parser.error();
     }
     Scenario scenario;
