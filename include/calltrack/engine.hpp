@@ -12,6 +12,7 @@
 #include <calltrack/effect.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/policy.hpp>
 #include <calltrack/store.hpp>
 
@@ -44,7 +45,7 @@ struct Preview {
     std::vector<HostEffect> effects;
 };
 
-class Engine {
+class CALLTRACK_API Engine {
   public:
     Engine(Policy policy, Clock& clock, Store& store, EngineOptions options = {});
 
@@ -89,6 +90,6 @@ class Engine {
 };
 
 /// The stream an event is stored under: its account's, its agency's, or its user's.
-StreamId stream_of(const Event& event, const State& after);
+CALLTRACK_API StreamId stream_of(const Event& event, const State& after);
 
 }  // namespace calltrack

@@ -8,6 +8,7 @@
 #include <calltrack/actor.hpp>
 #include <calltrack/agency.hpp>
 #include <calltrack/clock.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/tracking_number.hpp>
 
@@ -31,7 +32,7 @@ enum class DeadlineKind : std::uint8_t {
     data_purge,                         ///< retained call history is purged
     refund_window_closes,               ///< an unclaimed balance is forfeited
 };
-std::string_view to_string(DeadlineKind k) noexcept;
+CALLTRACK_API std::string_view to_string(DeadlineKind k) noexcept;
 
 /// One pending time-driven change. `subject` is the id of the account or agency it belongs to
 /// ("account:<id>" or "agency:<id>"), which also breaks ties between equal times and kinds.
@@ -49,10 +50,10 @@ struct Deadline {
     friend bool operator!=(const Deadline& a, const Deadline& b) { return !(a == b); }
 };
 
-std::string deadline_subject(const AccountId& id);
-std::string deadline_subject(const AgencyId& id);
+CALLTRACK_API std::string deadline_subject(const AccountId& id);
+CALLTRACK_API std::string deadline_subject(const AgencyId& id);
 
-struct State {
+struct CALLTRACK_API State {
     std::map<AgencyId, Agency> agencies;
     std::map<AccountId, Account> accounts;
     std::map<NumberId, TrackingNumber> numbers;
@@ -81,6 +82,6 @@ struct State {
 };
 
 /// The Actor for a user, with the grants the state holds for it (none for an unknown user).
-Actor actor_of(const State& state, const UserId& user);
+CALLTRACK_API Actor actor_of(const State& state, const UserId& user);
 
 }  // namespace calltrack

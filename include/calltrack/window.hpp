@@ -4,6 +4,7 @@
 // never stand in for one another: "not offered" is not zero days, and "unlimited" is not a large N.
 
 #include <calltrack/clock.hpp>
+#include <calltrack/export.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -11,7 +12,7 @@
 
 namespace calltrack {
 
-class Window {
+class CALLTRACK_API Window {
   public:
     enum class Kind : std::uint8_t { not_offered, days, unlimited };
 
@@ -44,6 +45,6 @@ class Window {
 };
 
 /// "60 days", "unlimited", "not offered".
-std::string to_string(Window w);
+CALLTRACK_API std::string to_string(Window w);
 
 }  // namespace calltrack
