@@ -5,6 +5,7 @@
 
 #include <calltrack/billing.hpp>
 #include <calltrack/clock.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
 
@@ -23,12 +24,12 @@ enum class AccountStatus : std::uint8_t {
     canceled,  ///< reversible within the policy's reactivation window
     closed,    ///< final: nothing brings it back; data purged or purge due
 };
-std::string_view to_string(AccountStatus s) noexcept;
+CALLTRACK_API std::string_view to_string(AccountStatus s) noexcept;
 
 /// The answer to smrtPhone's cancellation survey; only `confirm` lets a cancel proceed.
 enum class SurveyOutcome : std::uint8_t { keep_account, book_meeting, confirm };
-std::string_view to_string(SurveyOutcome s) noexcept;
-result<SurveyOutcome> parse_survey_outcome(std::string_view text);
+CALLTRACK_API std::string_view to_string(SurveyOutcome s) noexcept;
+CALLTRACK_API result<SurveyOutcome> parse_survey_outcome(std::string_view text);
 
 struct Plan {
     std::string name;
@@ -45,7 +46,7 @@ enum class DataStatus : std::uint8_t {
     purge_scheduled,  ///< kept until `purge_at`, then purged
     purged,           ///< deleted for good
 };
-std::string_view to_string(DataStatus s) noexcept;
+CALLTRACK_API std::string_view to_string(DataStatus s) noexcept;
 
 /// What happens to the available balance after a cancel.
 enum class BalanceStatus : std::uint8_t {
@@ -54,7 +55,7 @@ enum class BalanceStatus : std::uint8_t {
     refund_requested,  ///< the owner asked for the refund in time
     forfeited,         ///< the window closed or the policy forfeits it; no refund
 };
-std::string_view to_string(BalanceStatus s) noexcept;
+CALLTRACK_API std::string_view to_string(BalanceStatus s) noexcept;
 
 /// The available balance of an account or an agency, and what a cancel did to it.
 struct Balance {

@@ -3,6 +3,7 @@
 // Who acts: a user and the roles granted to it, each grant scoped to one account, one agency, or
 // (for the vendor's own support staff) the whole platform.
 
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 
 #include <cstdint>
@@ -23,8 +24,8 @@ enum class Role : std::uint8_t {
 inline constexpr Role all_roles[] = {Role::agency_administrator, Role::administrator,
                                      Role::account_owner, Role::support};
 
-std::string_view to_string(Role r) noexcept;
-result<Role> parse_role(std::string_view text);
+CALLTRACK_API std::string_view to_string(Role r) noexcept;
+CALLTRACK_API result<Role> parse_role(std::string_view text);
 
 /// A set of roles without heap allocation.
 class RoleSet {
@@ -47,7 +48,7 @@ class RoleSet {
 };
 
 /// "administrator, account_owner" in declaration order; "none" when empty.
-std::string to_string(RoleSet roles);
+CALLTRACK_API std::string to_string(RoleSet roles);
 
 /// The platform scope: only the support role is granted on it.
 struct Platform {
@@ -59,7 +60,7 @@ struct Platform {
 /// Where a grant applies. A grant on an agency also applies to that agency's sub-accounts.
 using Scope = std::variant<AccountId, AgencyId, Platform>;
 
-std::string to_string(const Scope& scope);
+CALLTRACK_API std::string to_string(const Scope& scope);
 
 struct RoleGrant {
     Role role;

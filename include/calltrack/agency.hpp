@@ -4,6 +4,7 @@
 // not cancel it; only an agency cancel does, and that cascades to its active sub-accounts.
 
 #include <calltrack/account.hpp>
+#include <calltrack/export.hpp>
 
 #include <optional>
 #include <string>
@@ -17,7 +18,7 @@ enum class AgencyStatus : std::uint8_t {
     canceled,  ///< canceled with its sub-accounts; support may reactivate it inside the window
     closed,    ///< the reactivation window has ended: final
 };
-std::string_view to_string(AgencyStatus s) noexcept;
+CALLTRACK_API std::string_view to_string(AgencyStatus s) noexcept;
 
 struct Agency {
     AgencyId id;

@@ -4,6 +4,7 @@
 // paused tracking, stopped calls, paused accounts (hold fee) and agencies not canceled at agency
 // level keep being charged.
 
+#include <calltrack/export.hpp>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -20,7 +21,7 @@ enum class Charge : std::uint8_t {
 inline constexpr Charge all_charges[] = {Charge::subscription, Charge::number_renewals,
                                          Charge::usage, Charge::hold_fee};
 
-std::string_view to_string(Charge c) noexcept;
+CALLTRACK_API std::string_view to_string(Charge c) noexcept;
 
 /// A set of charges without heap allocation.
 class Charges {
@@ -43,6 +44,6 @@ class Charges {
 };
 
 /// "subscription, usage"; "nothing" when empty.
-std::string to_string(Charges charges);
+CALLTRACK_API std::string to_string(Charges charges);
 
 }  // namespace calltrack

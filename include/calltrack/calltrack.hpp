@@ -17,6 +17,7 @@
 #include <calltrack/engine.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/in_memory_store.hpp>
 #include <calltrack/json.hpp>

@@ -4,6 +4,7 @@
 // an argument. SystemClock is the only place in calltrack that reads the real time.
 
 #include <calltrack/errors.hpp>
+#include <calltrack/export.hpp>
 
 #include <boost/date_time/posix_time/posix_time_types.hpp>
 
@@ -17,7 +18,7 @@ using Time = boost::posix_time::ptime;
 using Duration = boost::posix_time::time_duration;
 
 /// The source of "now" for the engine. Implementations return UTC.
-class Clock {
+class CALLTRACK_API Clock {
   public:
     virtual ~Clock() = default;
     virtual Time now() const = 0;
@@ -29,14 +30,14 @@ class Clock {
 };
 
 /// The host's wall clock, in UTC.
-class SystemClock final : public Clock {
+class CALLTRACK_API SystemClock final : public Clock {
   public:
     Time now() const override;
 };
 
 /// A clock that moves only when told to: for tests, simulations and scenario replays. It never
 /// goes backwards; asking it to is refused with errc::clock_went_backwards and leaves it unchanged.
-class ManualClock final : public Clock {
+class CALLTRACK_API ManualClock final : public Clock {
   public:
     explicit ManualClock(Time start);
 
@@ -52,8 +53,8 @@ class ManualClock final : public Clock {
 };
 
 /// Parses "2020-09-15T10:00:00Z" (ISO 8601 in UTC, optional fractional seconds, 'Z' required).
-result<Time> parse_time(std::string_view text);
+CALLTRACK_API result<Time> parse_time(std::string_view text);
 /// Formats as "2020-09-15T10:00:00Z" (fractional seconds only when non-zero).
-std::string format_time(Time t);
+CALLTRACK_API std::string format_time(Time t);
 
 }  // namespace calltrack

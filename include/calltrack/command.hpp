@@ -6,6 +6,7 @@
 
 #include <calltrack/account.hpp>
 #include <calltrack/actor.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/phone_number.hpp>
@@ -21,7 +22,7 @@ namespace calltrack {
 
 /// Whose balance: an account's or an agency's.
 using BalanceOwner = std::variant<AccountId, AgencyId>;
-std::string to_string(const BalanceOwner& owner);
+CALLTRACK_API std::string to_string(const BalanceOwner& owner);
 
 /// What the person gave along with the command. The policy says which parts are required.
 struct Confirmation {
@@ -196,6 +197,6 @@ using Command =
                  commands::RecordSurvey>;
 
 /// The policy operation a command is judged as.
-Operation operation_of(const Command& command) noexcept;
+CALLTRACK_API Operation operation_of(const Command& command) noexcept;
 
 }  // namespace calltrack

@@ -10,6 +10,7 @@
 #include <calltrack/command.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/policy.hpp>
 #include <calltrack/state.hpp>
 
@@ -30,32 +31,32 @@ struct Refusal {
 };
 
 /// "window_closed: the 30 days reactivation window closed at ...": the code's name and the detail.
-std::string describe(const Refusal& refusal);
+CALLTRACK_API std::string describe(const Refusal& refusal);
 
 /// check()'s answer: allowed when there are no refusals.
-struct Verdict {
+struct CALLTRACK_API Verdict {
     std::vector<Refusal> refusals;
     bool is_allowed() const noexcept { return refusals.empty(); }
     /// Whether any refusal has this code.
     bool has(errc code) const noexcept;
 };
 
-Verdict check(const State& state, const Command& command, const Actor& actor, const Policy& policy,
-              Time now);
+CALLTRACK_API Verdict check(const State& state, const Command& command, const Actor& actor,
+                            const Policy& policy, Time now);
 
-result<std::vector<Event>> decide(const State& state, const Command& command, const Actor& actor,
-                                  const Policy& policy, Time now);
+CALLTRACK_API result<std::vector<Event>> decide(const State& state, const Command& command,
+                                                const Actor& actor, const Policy& policy, Time now);
 
 /// Applies one event. Events are facts already decided; one that does not fit the state (an
 /// unknown id) is a broken invariant and throws std::logic_error.
-State evolve(State state, const Event& event);
+CALLTRACK_API State evolve(State state, const Event& event);
 /// The same, in place.
-void apply(State& state, const Event& event);
+CALLTRACK_API void apply(State& state, const Event& event);
 /// Applies each event in order.
-void apply(State& state, const std::vector<Event>& events);
+CALLTRACK_API void apply(State& state, const std::vector<Event>& events);
 
 /// The events of every deadline at or before `now`, in deadline order (time, then kind, then
 /// subject). Applying them removes the deadlines they fire.
-std::vector<Event> due(const State& state, const Policy& policy, Time now);
+CALLTRACK_API std::vector<Event> due(const State& state, const Policy& policy, Time now);
 
 }  // namespace calltrack

@@ -7,6 +7,7 @@
 #include <calltrack/billing.hpp>
 #include <calltrack/clock.hpp>
 #include <calltrack/event.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/phone_number.hpp>
@@ -39,7 +40,7 @@ enum class EffectKind : std::uint8_t {
     forfeit_balance,       ///< write `amount` off; it will not be refunded
     port_out_number,       ///< hand the number over to the gaining carrier
 };
-std::string_view to_string(EffectKind k) noexcept;
+CALLTRACK_API std::string_view to_string(EffectKind k) noexcept;
 
 struct HostEffect {
     EffectKind kind = EffectKind::release_number;  ///< always set by effects_of()
@@ -63,10 +64,10 @@ struct HostEffect {
 };
 
 /// "release_number number=n1 phone=+14045550001 account=acme at=...".
-std::string describe(const HostEffect& effect);
+CALLTRACK_API std::string describe(const HostEffect& effect);
 
 /// The effects of an event, read against the state *after* the event was applied (for phone
 /// numbers and destinations). Provisioning and bookkeeping events have none.
-std::vector<HostEffect> effects_of(const Event& event, const State& after);
+CALLTRACK_API std::vector<HostEffect> effects_of(const Event& event, const State& after);
 
 }  // namespace calltrack

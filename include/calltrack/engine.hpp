@@ -12,6 +12,7 @@
 #include <calltrack/effect.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/policy.hpp>
 #include <calltrack/store.hpp>
 
@@ -125,7 +126,7 @@ class LatestReading {
 };
 }  // namespace detail
 
-class Engine {
+class CALLTRACK_API Engine {
   public:
     Engine(Policy policy, Clock& clock, Store& store, EngineOptions options = {});
 
@@ -174,6 +175,6 @@ class Engine {
 };
 
 /// The stream an event is stored under: its account's, its agency's, or its user's.
-StreamId stream_of(const Event& event, const State& after);
+CALLTRACK_API StreamId stream_of(const Event& event, const State& after);
 
 }  // namespace calltrack

@@ -5,6 +5,7 @@
 
 #include <boost/outcome/result.hpp>
 #include <boost/system/error_code.hpp>
+#include <calltrack/export.hpp>
 
 #include <string_view>
 #include <type_traits>
@@ -111,8 +112,8 @@ enum class condition {
     storage,            ///< persistence failed or found bad data
 };
 
-const boost::system::error_category& calltrack_category() noexcept;
-const boost::system::error_category& calltrack_condition_category() noexcept;
+CALLTRACK_API const boost::system::error_category& calltrack_category() noexcept;
+CALLTRACK_API const boost::system::error_category& calltrack_condition_category() noexcept;
 
 inline boost::system::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), calltrack_category()};
@@ -123,10 +124,10 @@ inline boost::system::error_condition make_error_condition(condition c) noexcept
 }
 
 /// True where repeating the same call later can succeed without changing it.
-bool is_retryable(const boost::system::error_code& ec) noexcept;
+CALLTRACK_API bool is_retryable(const boost::system::error_code& ec) noexcept;
 
 /// The enumerator's name, e.g. "window_closed", for logs and JSON.
-std::string_view to_string(errc e) noexcept;
+CALLTRACK_API std::string_view to_string(errc e) noexcept;
 
 /// Every enumerator, in declaration order (for tests and documentation).
 inline constexpr int errc_first = static_cast<int>(errc::phone_number_empty);

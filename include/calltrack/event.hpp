@@ -9,6 +9,7 @@
 #include <calltrack/billing.hpp>
 #include <calltrack/clock.hpp>
 #include <calltrack/command.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/phone_number.hpp>
@@ -29,7 +30,7 @@ enum class CancelKind : std::uint8_t {
     agency_cascade,     ///< part of cancel_agency
     close,              ///< CallRail close
 };
-std::string_view to_string(CancelKind k) noexcept;
+CALLTRACK_API std::string_view to_string(CancelKind k) noexcept;
 
 namespace events {
 
@@ -321,10 +322,10 @@ using Event =
                  events::PauseMaximumReached>;
 
 /// The event's name in snake case, e.g. "account_canceled".
-std::string_view event_name(const Event& event) noexcept;
+CALLTRACK_API std::string_view event_name(const Event& event) noexcept;
 /// When it happened.
-Time event_time(const Event& event) noexcept;
+CALLTRACK_API Time event_time(const Event& event) noexcept;
 /// One line for logs and timelines: "account_canceled account=acme at=2024-01-01T00:00:00Z".
-std::string describe(const Event& event);
+CALLTRACK_API std::string describe(const Event& event);
 
 }  // namespace calltrack

@@ -5,6 +5,7 @@
 // a defined order.
 
 #include <calltrack/errors.hpp>
+#include <calltrack/export.hpp>
 
 #include <cstddef>
 #include <functional>
@@ -17,8 +18,8 @@ namespace calltrack {
 
 namespace detail {
 /// True for 1..128 bytes of printable ASCII without spaces.
-bool is_valid_id_text(std::string_view text) noexcept;
-[[noreturn]] void throw_invalid_id(std::string_view text);
+CALLTRACK_API bool is_valid_id_text(std::string_view text) noexcept;
+[[noreturn]] CALLTRACK_API void throw_invalid_id(std::string_view text);
 }  // namespace detail
 
 template <class Tag>

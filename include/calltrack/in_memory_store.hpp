@@ -8,6 +8,7 @@
 // read_stream and read_all cost in proportion to what they return; commit costs in proportion to
 // the size of the batch. Reads return copies.
 
+#include <calltrack/export.hpp>
 #include <calltrack/store.hpp>
 
 #include <cstddef>
@@ -23,7 +24,7 @@
 
 namespace calltrack {
 
-class InMemoryStore final : public Store {
+class CALLTRACK_API InMemoryStore final : public Store {
   public:
     InMemoryStore() = default;
     InMemoryStore(const InMemoryStore&) = delete;

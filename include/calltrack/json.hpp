@@ -36,6 +36,7 @@
 #include <calltrack/effect.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/tracking_number.hpp>
 
 #include <string>
@@ -56,32 +57,37 @@ struct JsonDiagnostic {
 // errc::json_unknown_field (a key the type does not have) or errc::json_invalid_field (a missing
 // key, a value of the wrong type, or a bad value) and fills `diagnostic` when one is given.
 
-std::string to_json(const Command& command);
-result<Command> command_from_json(std::string_view json, JsonDiagnostic* diagnostic = nullptr);
+CALLTRACK_API std::string to_json(const Command& command);
+CALLTRACK_API result<Command> command_from_json(std::string_view json,
+                                                JsonDiagnostic* diagnostic = nullptr);
 
-std::string to_json(const Event& event);
-result<Event> event_from_json(std::string_view json, JsonDiagnostic* diagnostic = nullptr);
+CALLTRACK_API std::string to_json(const Event& event);
+CALLTRACK_API result<Event> event_from_json(std::string_view json,
+                                            JsonDiagnostic* diagnostic = nullptr);
 
-std::string to_json(const HostEffect& effect);
-result<HostEffect> effect_from_json(std::string_view json, JsonDiagnostic* diagnostic = nullptr);
+CALLTRACK_API std::string to_json(const HostEffect& effect);
+CALLTRACK_API result<HostEffect> effect_from_json(std::string_view json,
+                                                  JsonDiagnostic* diagnostic = nullptr);
 
-std::string to_json(const Account& account);
-result<Account> account_from_json(std::string_view json, JsonDiagnostic* diagnostic = nullptr);
+CALLTRACK_API std::string to_json(const Account& account);
+CALLTRACK_API result<Account> account_from_json(std::string_view json,
+                                                JsonDiagnostic* diagnostic = nullptr);
 
-std::string to_json(const Agency& agency);
-result<Agency> agency_from_json(std::string_view json, JsonDiagnostic* diagnostic = nullptr);
+CALLTRACK_API std::string to_json(const Agency& agency);
+CALLTRACK_API result<Agency> agency_from_json(std::string_view json,
+                                              JsonDiagnostic* diagnostic = nullptr);
 
-std::string to_json(const TrackingNumber& number);
-result<TrackingNumber> number_from_json(std::string_view json,
-                                        JsonDiagnostic* diagnostic = nullptr);
+CALLTRACK_API std::string to_json(const TrackingNumber& number);
+CALLTRACK_API result<TrackingNumber> number_from_json(std::string_view json,
+                                                      JsonDiagnostic* diagnostic = nullptr);
 
 /// A JSON array of {"role":"administrator","scope":{"account":"acme"}}.
-std::string to_json(const std::vector<RoleGrant>& grants);
-result<std::vector<RoleGrant>> grants_from_json(std::string_view json,
-                                                JsonDiagnostic* diagnostic = nullptr);
+CALLTRACK_API std::string to_json(const std::vector<RoleGrant>& grants);
+CALLTRACK_API result<std::vector<RoleGrant>> grants_from_json(std::string_view json,
+                                                              JsonDiagnostic* diagnostic = nullptr);
 
 /// The command's name as written in scenario files, e.g. "cancel_account"
 /// (== to_string(operation_of(command))).
-std::string_view command_name(const Command& command) noexcept;
+CALLTRACK_API std::string_view command_name(const Command& command) noexcept;
 
 }  // namespace calltrack

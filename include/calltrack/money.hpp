@@ -4,6 +4,7 @@
 // never mixed across currencies: arithmetic across two currencies is refused.
 
 #include <calltrack/errors.hpp>
+#include <calltrack/export.hpp>
 
 #include <array>
 #include <cstdint>
@@ -14,7 +15,7 @@
 namespace calltrack {
 
 /// An ISO 4217 alphabetic code such as "USD".
-class Currency {
+class CALLTRACK_API Currency {
   public:
     /// "XXX", ISO 4217's code for "no currency": what a default-constructed Money holds.
     Currency() noexcept : code_{'X', 'X', 'X'} {}
@@ -56,16 +57,16 @@ class Money {
 };
 
 /// a + b; currency_mismatch across currencies, amount_overflow past 64 bits.
-result<Money> add(const Money& a, const Money& b) noexcept;
+CALLTRACK_API result<Money> add(const Money& a, const Money& b) noexcept;
 /// a - b; currency_mismatch across currencies, amount_overflow past 64 bits.
-result<Money> subtract(const Money& a, const Money& b) noexcept;
+CALLTRACK_API result<Money> subtract(const Money& a, const Money& b) noexcept;
 /// amount × factor (a monthly fee over several months); amount_overflow past 64 bits.
-result<Money> multiply(const Money& amount, std::int64_t factor) noexcept;
+CALLTRACK_API result<Money> multiply(const Money& amount, std::int64_t factor) noexcept;
 /// -1, 0 or 1; currency_mismatch across currencies.
-result<int> compare(const Money& a, const Money& b) noexcept;
+CALLTRACK_API result<int> compare(const Money& a, const Money& b) noexcept;
 
 /// "5.00 USD", "-12.50 EUR", "500 JPY".
-std::string to_string(const Money& m);
+CALLTRACK_API std::string to_string(const Money& m);
 inline std::ostream& operator<<(std::ostream& os, const Money& m) {
     return os << to_string(m);
 }

@@ -4,6 +4,7 @@
 // and forwarding destinations are both PhoneNumbers.
 
 #include <calltrack/errors.hpp>
+#include <calltrack/export.hpp>
 
 #include <functional>
 #include <ostream>
@@ -12,7 +13,7 @@
 
 namespace calltrack {
 
-class PhoneNumber {
+class CALLTRACK_API PhoneNumber {
   public:
     /// Accepts E.164 with the separators people type: spaces, dashes, dots and parentheses, as in
     /// "+1 (404) 555-0123". Returns the errc that says what is wrong otherwise.

@@ -8,6 +8,7 @@
 #include <calltrack/billing.hpp>
 #include <calltrack/clock.hpp>
 #include <calltrack/errors.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/window.hpp>
 
@@ -57,8 +58,8 @@ enum class Operation : std::uint8_t {
 inline constexpr std::size_t operation_count =
     static_cast<std::size_t>(Operation::record_survey) + 1;
 
-std::string_view to_string(Operation op) noexcept;
-result<Operation> parse_operation(std::string_view text);
+CALLTRACK_API std::string_view to_string(Operation op) noexcept;
+CALLTRACK_API result<Operation> parse_operation(std::string_view text);
 
 /// What the person must give before the operation proceeds. Every part that is set is required.
 struct ConfirmationRule {
@@ -118,9 +119,9 @@ enum class Reactivation : std::uint8_t {
     support_only,  ///< only the vendor's support can reactivate, within the window
     impossible,    ///< never; a returning customer starts a new account
 };
-std::string_view to_string(DataOnCancel v) noexcept;
-std::string_view to_string(BalanceOnCancel v) noexcept;
-std::string_view to_string(Reactivation v) noexcept;
+CALLTRACK_API std::string_view to_string(DataOnCancel v) noexcept;
+CALLTRACK_API std::string_view to_string(BalanceOnCancel v) noexcept;
+CALLTRACK_API std::string_view to_string(Reactivation v) noexcept;
 
 /// What a cancel (or close) does to one kind of target, and what can undo it.
 struct CancellationRule {
@@ -157,7 +158,7 @@ enum class OnPauseMaximum : std::uint8_t {
     release_numbers,  ///< held numbers are released; the account stays paused and can resume
     close_account,    ///< held numbers are released and the account is closed for good
 };
-std::string_view to_string(OnPauseMaximum v) noexcept;
+CALLTRACK_API std::string_view to_string(OnPauseMaximum v) noexcept;
 
 /// Account pause (CallRail).
 struct PauseRule {
@@ -227,20 +228,23 @@ struct PolicyDiagnostic {
 /// Refuses a policy that cannot be applied: a negative window, a typed confirmation with an empty
 /// phrase, an offered operation allowed to no role, reactivation offered after the data is gone,
 /// and the like.
-result<void> validate(const Policy& policy, PolicyDiagnostic* diagnostic = nullptr);
+CALLTRACK_API result<void> validate(const Policy& policy, PolicyDiagnostic* diagnostic = nullptr);
 
 /// Parses and validates a policy document. Unknown keys are refused; every field is required, so
 /// a document never silently inherits a default.
-result<Policy> policy_from_json(std::string_view json, PolicyDiagnostic* diagnostic = nullptr);
+CALLTRACK_API result<Policy> policy_from_json(std::string_view json,
+                                              PolicyDiagnostic* diagnostic = nullptr);
 /// A document that policy_from_json reads back to an equal Policy.
-std::string policy_to_json(const Policy& policy);
+CALLTRACK_API std::string policy_to_json(const Policy& policy);
 
 namespace policies {
-Policy callrail();   ///< CallRail: account pause (withdrawn Oct 2020), close and reopen
-Policy ctm();        ///< CallTrackingMetrics: tracking pause, stop calls, cancels, agencies
-Policy smrtphone();  ///< smrtPhone: permanent cancel behind a survey and a typed CONFIRM
+CALLTRACK_API Policy
+callrail();                  ///< CallRail: account pause (withdrawn Oct 2020), close and reopen
+CALLTRACK_API Policy ctm();  ///< CallTrackingMetrics: tracking pause, stop calls, cancels, agencies
+CALLTRACK_API Policy
+smrtphone();  ///< smrtPhone: permanent cancel behind a survey and a typed CONFIRM
 /// The preset with that name ("callrail", "ctm", "smrtphone").
-result<Policy> by_name(std::string_view name);
+CALLTRACK_API result<Policy> by_name(std::string_view name);
 }  // namespace policies
 
 }  // namespace calltrack

@@ -13,6 +13,7 @@
 // No <sqlite3.h> here: the connection and statements are forward-declared, as SQLiteCpp does.
 
 #include <calltrack/errors.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/store.hpp>
 
 #include <chrono>
@@ -47,7 +48,7 @@ struct SqliteOptions {
     bool create = true;
 };
 
-class SqliteStore final : public Store {
+class CALLTRACK_SQLITE_API SqliteStore final : public Store {
   public:
     /// The schema version this library writes (PRAGMA user_version). Older databases are
     /// migrated forward on open; newer ones are refused with errc::schema_too_new.
@@ -112,7 +113,7 @@ class SqliteStore final : public Store {
 
     /// A group that rolls back unless commit() is called: `auto g = store.group();` ...
     /// `g.value().commit();`.
-    class Group {
+    class CALLTRACK_SQLITE_API Group {
       public:
         Group(Group&& other) noexcept;
         Group& operator=(Group&&) = delete;

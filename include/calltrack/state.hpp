@@ -8,6 +8,7 @@
 #include <calltrack/actor.hpp>
 #include <calltrack/agency.hpp>
 #include <calltrack/clock.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/tracking_number.hpp>
 
@@ -32,7 +33,7 @@ enum class DeadlineKind : std::uint8_t {
     data_purge,                         ///< retained call history is purged
     refund_window_closes,               ///< an unclaimed balance is forfeited
 };
-std::string_view to_string(DeadlineKind k) noexcept;
+CALLTRACK_API std::string_view to_string(DeadlineKind k) noexcept;
 
 /// One pending time-driven change. `subject` is the id of the account or agency it belongs to
 /// ("account:<id>" or "agency:<id>"), which also breaks ties between equal times and kinds.
@@ -50,17 +51,17 @@ struct Deadline {
     friend bool operator!=(const Deadline& a, const Deadline& b) { return !(a == b); }
 };
 
-std::string deadline_subject(const AccountId& id);
-std::string deadline_subject(const AgencyId& id);
+CALLTRACK_API std::string deadline_subject(const AccountId& id);
+CALLTRACK_API std::string deadline_subject(const AgencyId& id);
 
 /// The account or agency a deadline belongs to, read from its subject. Nullopt for a deadline
 /// calltrack never writes, which due() cannot fire: a subject other than "account:<id>" or
 /// "agency:<id>" with a valid id, or a kind its subject cannot have (only a refund window closes
 /// on either; an agency's reactivation window only on an agency, every other kind only on an
 /// account). Stores and the engine refuse such a deadline as errc::store_corrupt.
-std::optional<std::variant<AccountId, AgencyId>> owner_of(const Deadline& d);
+CALLTRACK_API std::optional<std::variant<AccountId, AgencyId>> owner_of(const Deadline& d);
 
-struct State {
+struct CALLTRACK_API State {
     std::map<AgencyId, Agency> agencies;
     std::map<AccountId, Account> accounts;
     std::map<NumberId, TrackingNumber> numbers;
@@ -89,6 +90,6 @@ struct State {
 };
 
 /// The Actor for a user, with the grants the state holds for it (none for an unknown user).
-Actor actor_of(const State& state, const UserId& user);
+CALLTRACK_API Actor actor_of(const State& state, const UserId& user);
 
 }  // namespace calltrack

@@ -24,6 +24,7 @@
 #include <calltrack/effect.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/phone_number.hpp>
 #include <calltrack/state.hpp>
@@ -128,7 +129,7 @@ struct CommitBatch {
     }
 };
 
-class Store {
+class CALLTRACK_API Store {
   public:
     virtual ~Store() = default;
 

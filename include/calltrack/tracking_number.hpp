@@ -4,6 +4,7 @@
 // website script swaps it, and where it is in its own lifecycle.
 
 #include <calltrack/clock.hpp>
+#include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/phone_number.hpp>
 
@@ -25,9 +26,9 @@ enum class NumberStatus : std::uint8_t {
     ported_out,        ///< moved to another carrier; gone from the account for good
 };
 
-std::string_view to_string(NumberSource s) noexcept;
-result<NumberSource> parse_number_source(std::string_view text);
-std::string_view to_string(NumberStatus s) noexcept;
+CALLTRACK_API std::string_view to_string(NumberSource s) noexcept;
+CALLTRACK_API result<NumberSource> parse_number_source(std::string_view text);
+CALLTRACK_API std::string_view to_string(NumberStatus s) noexcept;
 
 struct TrackingNumber {
     NumberId id;

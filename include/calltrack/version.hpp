@@ -5,6 +5,8 @@
 #define CALLTRACK_VERSION_MINOR 1
 #define CALLTRACK_VERSION_PATCH 0
 
+#include <calltrack/export.hpp>
+
 namespace calltrack {
 
 inline constexpr int version_major = CALLTRACK_VERSION_MAJOR;
@@ -12,6 +14,6 @@ inline constexpr int version_minor = CALLTRACK_VERSION_MINOR;
 inline constexpr int version_patch = CALLTRACK_VERSION_PATCH;
 
 /// "MAJOR.MINOR.PATCH" of the library that was linked, which may differ from the headers used.
-const char* version_string() noexcept;
+CALLTRACK_API const char* version_string() noexcept;
 
 }  // namespace calltrack

@@ -4,6 +4,7 @@
 // never stand in for one another: "not offered" is not zero days, and "unlimited" is not a large N.
 
 #include <calltrack/clock.hpp>
+#include <calltrack/export.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -11,7 +12,7 @@
 
 namespace calltrack {
 
-class Window {
+class CALLTRACK_API Window {
   public:
     enum class Kind : std::uint8_t { not_offered, days, unlimited };
 
@@ -51,11 +52,11 @@ class Window {
 
 /// The last instant calltrack's times hold, 9999-12-31T23:59:59.999999Z: Boost.DateTime's
 /// Gregorian calendar ends with the year 9999.
-Time last_time();
+CALLTRACK_API Time last_time();
 /// The first instant, 1400-01-01T00:00:00Z, where the same calendar starts.
-Time first_time();
+CALLTRACK_API Time first_time();
 
 /// "60 days", "unlimited", "not offered".
-std::string to_string(Window w);
+CALLTRACK_API std::string to_string(Window w);
 
 }  // namespace calltrack

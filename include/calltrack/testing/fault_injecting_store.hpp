@@ -12,6 +12,7 @@
 // Thread-safe: the counting and the schedule are guarded by a mutex (calls are forwarded outside
 // it), so it may wrap a store that several threads share.
 
+#include <calltrack/export.hpp>
 #include <calltrack/store.hpp>
 
 #include <cstddef>
@@ -24,7 +25,7 @@
 
 namespace calltrack::testing {
 
-class FaultInjectingStore final : public Store {
+class CALLTRACK_TESTING_API FaultInjectingStore final : public Store {
   public:
     /// Forwards to `inner`, which must outlive this wrapper.
     explicit FaultInjectingStore(Store& inner) : inner_(inner) {}

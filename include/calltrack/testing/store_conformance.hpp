@@ -12,6 +12,7 @@
 // other's leftovers. A check stops at the first failure that makes the rest of it meaningless (a
 // commit it relies on was refused); otherwise it reports every difference it finds.
 
+#include <calltrack/export.hpp>
 #include <calltrack/store.hpp>
 
 #include <functional>
@@ -29,10 +30,10 @@ struct ConformanceFailure {
 
 /// Runs every contract check against fresh empty stores made by `make_store`; returns the failures
 /// (empty: conforms). An exception thrown by the store is reported as a failure of that check.
-std::vector<ConformanceFailure> run_store_conformance(
+CALLTRACK_TESTING_API std::vector<ConformanceFailure> run_store_conformance(
     const std::function<std::unique_ptr<Store>()>& make_store);
 
 /// The names of the checks, in the order they run.
-std::vector<std::string> store_conformance_checks();
+CALLTRACK_TESTING_API std::vector<std::string> store_conformance_checks();
 
 }  // namespace calltrack::testing

@@ -1,10 +1,14 @@
 // A host program that only knows calltrack's public interface.
 #include <calltrack/calltrack.hpp>
 #include <calltrack/sqlite_store.hpp>
+#if CALLTRACK_CONSUMER_TESTING
+#include <calltrack/testing/store_conformance.hpp>
+#endif
 
 #include <unistd.h>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <system_error>
 
@@ -41,6 +45,19 @@ int check_sqlite_store() {
     return status;
 }
 
+#if CALLTRACK_CONSUMER_TESTING
+// calltrack::testing links: the conformance suite passes on the default store.
+int check_testing() {
+    const auto failures = calltrack::testing::run_store_conformance(
+        [] { return std::make_unique<calltrack::InMemoryStore>(); });
+    for (const auto& f : failures) std::cerr << f.check << ": " << f.detail << '\n';
+    if (!failures.empty()) return 5;
+    std::cout << "calltrack::testing linked; InMemoryStore passed "
+              << calltrack::testing::store_conformance_checks().size() << " conformance checks\n";
+    return 0;
+}
+#endif
+
 }  // namespace
 
 int main() {
@@ -50,5 +67,9 @@ int main() {
     if (refused || refused.error() != calltrack::errc::phone_number_missing_plus) return 2;
     std::cout << "calltrack " << calltrack::version_string() << " linked; parsed " << number.value()
               << '\n';
-    return check_sqlite_store();
+    if (const int status = check_sqlite_store(); status != 0) return status;
+#if CALLTRACK_CONSUMER_TESTING
+    if (const int status = check_testing(); status != 0) return status;
+#endif
+    return 0;
 }
