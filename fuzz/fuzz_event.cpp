@@ -1,0 +1,23 @@
+// The event reader on any text: never crashes; what it accepts writes back as canonical text that
+// reads back to the same value.
+#include "fuzz_support.hpp"
+
+#include <calltrack/json.hpp>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace calltrack;
+    JsonDiagnostic why;
+    auto value = event_from_json(fuzz::text_of(data, size), &why);
+    if (!value) {
+        fuzz::require(value.error().category() == calltrack_category(),
+                      "a refusal outside calltrack's category");
+        return 0;
+    }
+    const std::string text = to_json(value.value());
+    auto again = event_from_json(text, &why);
+    fuzz::require(static_cast<bool>(again),
+                  "to_json's text is refused: " + text + ": " + why.field + ": " + why.problem);
+    fuzz::require(again.value() == value.value() && to_json(again.value()) == text,
+                  "the event changed on a round trip: " + text);
+    return 0;
+}
