@@ -544,11 +544,26 @@ Sweep Engine::fire_due(Time now) {
         auto last = store_.last_event_time();
         if (!last) return stop(last.error());
         snap.state.last_event_at = last.value();
+        // A full batch may have left due deadlines of other subjects unread, and the subjects it
+        // loaded bring their later deadlines with them: fire only up to the last deadline read, so
+        // that a sweep in batches fires in deadline order, as due() does on the whole state.
+        const auto& read = pending.value();
+        const bool is_full = read.size() >= options_.advance_batch;
+        const auto is_in_batch = [&](const Deadline& d) {
+            return !(now < d.at) && (!is_full || !(read.back() < d));
+        };
+        std::set<Deadline> later;
+        if (is_full) {
+            auto& loaded = snap.state.deadlines;
+            later.insert(loaded.upper_bound(read.back()), loaded.end());
+            loaded.erase(loaded.upper_bound(read.back()), loaded.end());
+        }
         auto fired = due(snap.state, policy_, now);
+        snap.state.deadlines.merge(later);
         State after = snap.state;
         calltrack::apply(after, fired);
         // A deadline that fired but had nothing left to do (its subject moved on) is spent too.
-        for (auto it = after.deadlines.begin(); it != after.deadlines.end() && !(now < it->at);) {
+        for (auto it = after.deadlines.begin(); it != after.deadlines.end() && is_in_batch(*it);) {
             it = after.deadlines.erase(it);
         }
         CommitBatch batch = diff(snap, after);

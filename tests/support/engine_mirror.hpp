@@ -44,29 +44,6 @@ inline std::string describe_refusals(const std::vector<Refusal>& refusals) {
     return out;
 }
 
-/// Issue 9, finding 9: for a tracking number on another account the engine says "no tracking
-/// number has the id" where the core says "is not on account" (same code, unknown_number). While
-/// that finding is open, judge() counts this one difference instead of reporting it; the
-/// findings branch fixes it, and then this must become false (and the count stays 0).
-inline constexpr bool tolerate_finding_9 = true;
-
-/// The two refusal lists are equal, or differ only by finding 9's wording.
-inline bool same_refusals(const std::vector<Refusal>& core, const std::vector<Refusal>& engine,
-                          std::size_t& tolerated) {
-    if (core == engine) return true;
-    if (!tolerate_finding_9 || core.size() != engine.size()) return false;
-    for (std::size_t i = 0; i < core.size(); ++i) {
-        if (core[i] == engine[i]) continue;
-        const bool finding_9 = core[i].code == engine[i].code
-                               && core[i].code == make_error_code(errc::unknown_number)
-                               && core[i].detail.find(" is not on account ") != std::string::npos
-                               && engine[i].detail.rfind("no tracking number has the id ", 0) == 0;
-        if (!finding_9) return false;
-    }
-    ++tolerated;
-    return true;
-}
-
 class Mirror {
   public:
     /// The engine runs on its own ManualClock, set to each step's time.
@@ -77,8 +54,6 @@ class Mirror {
           engine_(policy_, clock_, store, options) {}
 
     const Policy& policy() const noexcept { return policy_; }
-    /// How many check() answers differed only by finding 9's wording (see tolerate_finding_9).
-    std::size_t tolerated_finding_9() const noexcept { return tolerated_finding_9_; }
     const State& state() const noexcept { return state_; }
     Engine& engine() noexcept { return engine_; }
     Time now() const noexcept { return clock_.now(); }
@@ -174,8 +149,7 @@ class Mirror {
         if (!engine_verdict) {
             diff << "check " << to_json(command) << ": engine failed "
                  << engine_verdict.error().message() << '\n';
-        } else if (!same_refusals(core.refusals, engine_verdict.value().refusals,
-                                  tolerated_finding_9_)) {
+        } else if (core.refusals != engine_verdict.value().refusals) {
             diff << "check " << to_json(command) << " by " << actor.user << ": core "
                  << describe_refusals(core.refusals) << ", engine "
                  << describe_refusals(engine_verdict.value().refusals) << '\n';
@@ -375,7 +349,6 @@ class Mirror {
     std::vector<Event> history_;
     std::vector<HostEffect> effects_;
     result<std::vector<Event>> last_ = std::vector<Event>{};
-    std::size_t tolerated_finding_9_ = 0;
 };
 
 }  // namespace calltrack::testing
