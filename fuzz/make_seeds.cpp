@@ -1,7 +1,7 @@
 // Writes the seed corpora in fuzz/corpus/<target>/ from real values: the presets' policies, the
 // commands of mirror_world's setup and script, the events and effects they cause, the records a
 // store then holds, and lines for fuzz_judge. Run by hand after a format change:
-//     ./build/fuzz/fuzz_make_seeds fuzz/corpus
+//     ./build/asan/fuzz/fuzz_make_seeds fuzz/corpus
 // (scenario seeds are copies of examples/scenarios; phone and time seeds are written here).
 #include "mirror_world.hpp"
 

@@ -798,7 +798,8 @@ class Reader {
     bool alternative_at(const Json& j, std::string_view discriminator, std::size_t index,
                         Variant& out, std::index_sequence<I...>) {
         bool ok = false;
-        ((index == I ? (ok = read_alternative<I>(j, discriminator, out), true) : false) || ...);
+        (void)((index == I ? (ok = read_alternative<I>(j, discriminator, out), true) : false)
+               || ...);
         return ok;
     }
     template <std::size_t I, class Variant>

@@ -95,7 +95,7 @@ struct CliRun {
     std::string err;
 };
 
-CliRun cli(const std::vector<std::string>& args) {
+CliRun run_cli(const std::vector<std::string>& args) {
     std::ostringstream out;
     std::ostringstream err;
     CliRun r;
@@ -139,7 +139,7 @@ void check_read_only_subcommands_refuse(const std::string& path, const std::stri
              {"preview", "--db", path, "--policy", "ctm", "--actor", "sam", "--command",
               pause_command},
              {"advance", "--db", path, "--policy", "ctm", "--to", "2024-06-01T00:00:00Z"}}) {
-        const auto r = cli(args);
+        const auto r = run_cli(args);
         CHECK(r.status == ct::cli::exit_failed);
         CHECK(r.err.find(expected) != std::string::npos);
     }
@@ -264,7 +264,7 @@ TEST_CASE("calltrack run --fresh refuses another application's SQLite file and k
     for (const bool fresh : {true, false}) {
         std::vector<std::string> args{"run", scenario, "--db", notes};
         if (fresh) args.push_back("--fresh");
-        const auto r = cli(args);
+        const auto r = run_cli(args);
         CHECK(r.status == ct::cli::exit_failed);
         CHECK(r.err.find("another application") != std::string::npos);
     }
@@ -299,7 +299,7 @@ TEST_CASE("calltrack run makes an empty file into a database; --fresh empties it
     const std::string scenario = write_scenario(dir);
     const std::string db = dir.file("calltrack.db");
     std::ofstream{db};
-    REQUIRE(cli({"run", scenario, "--db", db}).status == ct::cli::exit_ok);
+    REQUIRE(run_cli({"run", scenario, "--db", db}).status == ct::cli::exit_ok);
 
     // Another process's connection, open across the --fresh run.
     auto other = ct::SqliteStore::open(db);
@@ -311,7 +311,7 @@ TEST_CASE("calltrack run makes an empty file into a database; --fresh empties it
     struct stat file_before {};
     REQUIRE(::stat(db.c_str(), &file_before) == 0);
 
-    REQUIRE(cli({"run", scenario, "--db", db, "--fresh"}).status == ct::cli::exit_ok);
+    REQUIRE(run_cli({"run", scenario, "--db", db, "--fresh"}).status == ct::cli::exit_ok);
 
     struct stat file_after {};
     REQUIRE(::stat(db.c_str(), &file_after) == 0);

@@ -1,5 +1,7 @@
 #include <calltrack/json.hpp>
 
+#include "lifecycle_fixture.hpp"
+
 #include <rapidcheck.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -15,20 +17,12 @@
 #include <vector>
 
 using namespace calltrack;
+using namespace calltrack::testing;
 
 namespace {
 
-Time at(const char* iso) {
-    return parse_time(iso).value();
-}
-PhoneNumber phone(const char* text) {
-    return PhoneNumber::parse(text).value();
-}
 Currency currency(const char* code) {
     return Currency::parse(code).value();
-}
-Money dollars(std::int64_t cents) {
-    return Money(cents, currency("USD"));
 }
 
 const AccountId acme{"acme"};

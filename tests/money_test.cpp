@@ -1,5 +1,7 @@
 #include <calltrack/money.hpp>
 
+#include "lifecycle_fixture.hpp"
+
 #include <rapidcheck.h>
 #include <catch2/catch.hpp>
 
@@ -9,10 +11,9 @@ using calltrack::Currency;
 using calltrack::errc;
 using calltrack::Money;
 
+using calltrack::testing::usd;
+
 namespace {
-Currency usd() {
-    return Currency::parse("USD").value();
-}
 Currency eur() {
     return Currency::parse("EUR").value();
 }

@@ -643,7 +643,7 @@ const ct::Actor agency_admin{
 void open_and_cancel(ct::Engine& engine) {
     namespace t = ct::testing;
     namespace c = ct::commands;
-    const std::vector<ct::Command> steps = {
+    const std::vector<ct::Command> commands = {
         c::CreateAgency{ct::AgencyId("agency"), t::usd()},
         c::OpenAccount{ct::AccountId("dental"), ct::AgencyId("agency"), ct::Plan{"Pro", {}},
                        t::usd()},
@@ -663,7 +663,7 @@ void open_and_cancel(ct::Engine& engine) {
         c::GrantRole{ct::UserId("sam"),
                      ct::RoleGrant{ct::Role::administrator, ct::AccountId("solo")}},
     };
-    for (const auto& step : steps) REQUIRE(engine.execute(support_actor, step));
+    for (const auto& step : commands) REQUIRE(engine.execute(support_actor, step));
     REQUIRE(engine.execute(agency_admin,
                            c::CloseSubAccount{ct::AccountId("plumbing"), t::clicked()},
                            std::string("close-plumbing")));
