@@ -2,6 +2,7 @@
 
 #include <calltrack/in_memory_store.hpp>
 #include <calltrack/testing/fault_injecting_store.hpp>
+#include <calltrack/testing/forwarding_store.hpp>
 
 #include "lifecycle_fixture.hpp"
 
@@ -501,62 +502,18 @@ namespace {
 
 /// Forwards to a store, and runs a hook once just before the first commit: a competing writer
 /// that gets in between the engine's reads and its commit.
-class InterleavingStore final : public Store {
+class InterleavingStore final : public ForwardingStore {
   public:
     InterleavingStore(Store& inner, std::function<void()> hook)
-        : inner_(inner), hook_(std::move(hook)) {}
+        : ForwardingStore(inner), hook_(std::move(hook)) {}
     int commits = 0;
 
-    result<std::optional<Versioned<Agency>>> load_agency(const AgencyId& id) override {
-        return inner_.load_agency(id);
-    }
-    result<std::optional<Versioned<Account>>> load_account(const AccountId& id) override {
-        return inner_.load_account(id);
-    }
-    result<std::optional<Versioned<TrackingNumber>>> load_number(const NumberId& id) override {
-        return inner_.load_number(id);
-    }
-    result<std::optional<Versioned<UserGrants>>> load_grants(const UserId& user) override {
-        return inner_.load_grants(user);
-    }
-    result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(const AccountId& a) override {
-        return inner_.load_numbers_of(a);
-    }
-    result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& g) override {
-        return inner_.load_sub_accounts(g);
-    }
-    result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& p) override {
-        return inner_.find_number_by_phone(p);
-    }
     result<void> commit(const CommitBatch& batch) override {
         if (commits++ == 0 && hook_) hook_();
-        return inner_.commit(batch);
-    }
-    result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override {
-        return inner_.due_deadlines(t, limit);
-    }
-    result<std::vector<Deadline>> deadlines_of(const std::string& subject) override {
-        return inner_.deadlines_of(subject);
-    }
-    result<std::vector<StoredEvent>> read_stream(const StreamId& s, Version after) override {
-        return inner_.read_stream(s, after);
-    }
-    result<std::vector<StoredEvent>> read_all(std::uint64_t after, std::size_t limit) override {
-        return inner_.read_all(after, limit);
-    }
-    result<std::optional<Time>> last_event_time() override { return inner_.last_event_time(); }
-    result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) override {
-        return inner_.pending_effects(limit);
-    }
-    result<void> acknowledge_effects(std::uint64_t up_to) override {
-        return inner_.acknowledge_effects(up_to);
-    }
-    result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override {
-        return inner_.find_idempotency(key);
+        return ForwardingStore::commit(batch);
     }
 
   private:
-    Store& inner_;
     std::function<void()> hook_;
 };
 

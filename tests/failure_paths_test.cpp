@@ -11,6 +11,7 @@
 
 #include <calltrack/in_memory_store.hpp>
 #include <calltrack/testing/fault_injecting_store.hpp>
+#include <calltrack/testing/forwarding_store.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -27,38 +28,16 @@ namespace {
 
 /// Forwards every call; can make the next commit land and then report store_unavailable, as a
 /// database whose acknowledgement was lost would. Counts the events of each commit that landed.
-class LandingStore final : public Store {
+class LandingStore final : public ForwardingStore {
   public:
-    explicit LandingStore(Store& inner) : inner_(inner) {}
+    using ForwardingStore::ForwardingStore;
 
     void land_then_fail_next_commit() { armed_ = true; }
     /// The number of events in each commit that landed, in order.
     const std::vector<std::size_t>& commits() const { return commits_; }
 
-    result<std::optional<Versioned<Agency>>> load_agency(const AgencyId& id) override {
-        return inner_.load_agency(id);
-    }
-    result<std::optional<Versioned<Account>>> load_account(const AccountId& id) override {
-        return inner_.load_account(id);
-    }
-    result<std::optional<Versioned<TrackingNumber>>> load_number(const NumberId& id) override {
-        return inner_.load_number(id);
-    }
-    result<std::optional<Versioned<UserGrants>>> load_grants(const UserId& user) override {
-        return inner_.load_grants(user);
-    }
-    result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
-        const AccountId& account) override {
-        return inner_.load_numbers_of(account);
-    }
-    result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override {
-        return inner_.load_sub_accounts(agency);
-    }
-    result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override {
-        return inner_.find_number_by_phone(phone);
-    }
     result<void> commit(const CommitBatch& batch) override {
-        auto landed = inner_.commit(batch);
+        auto landed = ForwardingStore::commit(batch);
         if (!landed) return landed;
         commits_.push_back(batch.events.size());
         if (armed_) {
@@ -67,31 +46,8 @@ class LandingStore final : public Store {
         }
         return landed;
     }
-    result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override {
-        return inner_.due_deadlines(t, limit);
-    }
-    result<std::vector<Deadline>> deadlines_of(const std::string& subject) override {
-        return inner_.deadlines_of(subject);
-    }
-    result<std::vector<StoredEvent>> read_stream(const StreamId& stream, Version after) override {
-        return inner_.read_stream(stream, after);
-    }
-    result<std::vector<StoredEvent>> read_all(std::uint64_t after, std::size_t limit) override {
-        return inner_.read_all(after, limit);
-    }
-    result<std::optional<Time>> last_event_time() override { return inner_.last_event_time(); }
-    result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) override {
-        return inner_.pending_effects(limit);
-    }
-    result<void> acknowledge_effects(std::uint64_t up_to) override {
-        return inner_.acknowledge_effects(up_to);
-    }
-    result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override {
-        return inner_.find_idempotency(key);
-    }
 
   private:
-    Store& inner_;
     bool armed_ = false;
     std::vector<std::size_t> commits_;
 };

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <calltrack/testing/fault_injecting_store.hpp>
+#include <calltrack/testing/forwarding_store.hpp>
 #include <calltrack/testing/store_conformance.hpp>
 
 #include <algorithm>
@@ -58,76 +59,30 @@ enum class Flaw {
     acknowledges_everything,    ///< any acknowledgement empties the outbox
 };
 
-// InMemoryStore is final, so the flawed stores wrap one and bend the calls they break.
-class FlawedStore final : public ct::Store {
+// InMemoryStore is final, so the flawed stores wrap one and bend the calls they break. The
+// memory is a base before ForwardingStore, so that it exists when ForwardingStore refers to it.
+struct OwnsMemory {
+    ct::InMemoryStore memory;
+};
+class FlawedStore final : private OwnsMemory, public ct::testing::ForwardingStore {
   public:
-    explicit FlawedStore(Flaw flaw) : flaw_(flaw) {}
-
-    ct::result<std::optional<ct::Versioned<ct::Agency>>> load_agency(
-        const ct::AgencyId& id) override {
-        return inner_.load_agency(id);
-    }
-    ct::result<std::optional<ct::Versioned<ct::Account>>> load_account(
-        const ct::AccountId& id) override {
-        return inner_.load_account(id);
-    }
-    ct::result<std::optional<ct::Versioned<ct::TrackingNumber>>> load_number(
-        const ct::NumberId& id) override {
-        return inner_.load_number(id);
-    }
-    ct::result<std::optional<ct::Versioned<ct::UserGrants>>> load_grants(
-        const ct::UserId& user) override {
-        return inner_.load_grants(user);
-    }
-    ct::result<std::vector<ct::Versioned<ct::TrackingNumber>>> load_numbers_of(
-        const ct::AccountId& id) override {
-        return inner_.load_numbers_of(id);
-    }
-    ct::result<std::vector<ct::Versioned<ct::Account>>> load_sub_accounts(
-        const ct::AgencyId& id) override {
-        return inner_.load_sub_accounts(id);
-    }
-    ct::result<std::optional<ct::NumberId>> find_number_by_phone(
-        const ct::PhoneNumber& phone) override {
-        return inner_.find_number_by_phone(phone);
-    }
+    explicit FlawedStore(Flaw flaw) : ForwardingStore(memory), flaw_(flaw) {}
 
     ct::result<void> commit(const ct::CommitBatch& batch) override {
         if (flaw_ == Flaw::ignores_expected_versions)
-            return inner_.commit(with_current_versions(batch));
+            return memory.commit(with_current_versions(batch));
         if (flaw_ == Flaw::writes_part_of_a_batch) return commit_piecewise(batch);
-        return inner_.commit(batch);
+        return memory.commit(batch);
     }
 
     ct::result<std::vector<ct::Deadline>> due_deadlines(ct::Time t, std::size_t limit) override {
         if (flaw_ == Flaw::due_strictly_before_t) t -= boost::posix_time::microseconds(1);
-        return inner_.due_deadlines(t, limit);
-    }
-    ct::result<std::vector<ct::Deadline>> deadlines_of(const std::string& subject) override {
-        return inner_.deadlines_of(subject);
-    }
-    ct::result<std::vector<ct::StoredEvent>> read_stream(const ct::StreamId& stream,
-                                                         ct::Version after) override {
-        return inner_.read_stream(stream, after);
-    }
-    ct::result<std::vector<ct::StoredEvent>> read_all(std::uint64_t after,
-                                                      std::size_t limit) override {
-        return inner_.read_all(after, limit);
-    }
-    ct::result<std::optional<ct::Time>> last_event_time() override {
-        return inner_.last_event_time();
-    }
-    ct::result<std::vector<ct::OutboxEntry>> pending_effects(std::size_t limit) override {
-        return inner_.pending_effects(limit);
+        return memory.due_deadlines(t, limit);
     }
     ct::result<void> acknowledge_effects(std::uint64_t up_to) override {
         if (flaw_ == Flaw::acknowledges_everything)
             up_to = std::numeric_limits<std::uint64_t>::max();
-        return inner_.acknowledge_effects(up_to);
-    }
-    ct::result<std::optional<ct::IdempotencyRecord>> find_idempotency(
-        const std::string& key) override {
-        return inner_.find_idempotency(key);
+        return memory.acknowledge_effects(up_to);
     }
 
   private:
@@ -156,7 +111,7 @@ class FlawedStore final : public ct::Store {
         auto one = [&](auto&& fill) {
             ct::CommitBatch part;
             fill(part);
-            if (auto r = inner_.commit(part); !r) outcome = r;
+            if (auto r = memory.commit(part); !r) outcome = r;
         };
         for (const auto& w : batch.agencies) one([&](ct::CommitBatch& p) { p.agencies = {w}; });
         for (const auto& w : batch.accounts) one([&](ct::CommitBatch& p) { p.accounts = {w}; });
@@ -173,7 +128,6 @@ class FlawedStore final : public ct::Store {
     }
 
     Flaw flaw_;
-    ct::InMemoryStore inner_;
 };
 
 std::vector<ConformanceFailure> conformance_of(Flaw flaw) {
