@@ -22,6 +22,7 @@
 #include <calltrack/in_memory_store.hpp>
 #include <calltrack/json.hpp>
 #include <calltrack/money.hpp>
+#include <calltrack/operation.hpp>
 #include <calltrack/phone_number.hpp>
 #include <calltrack/policy.hpp>
 #include <calltrack/state.hpp>

@@ -9,8 +9,8 @@
 #include <calltrack/export.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
+#include <calltrack/operation.hpp>
 #include <calltrack/phone_number.hpp>
-#include <calltrack/policy.hpp>
 #include <calltrack/tracking_number.hpp>
 
 #include <optional>

@@ -10,6 +10,7 @@
 #include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
 #include <calltrack/money.hpp>
+#include <calltrack/operation.hpp>
 #include <calltrack/window.hpp>
 
 #include <array>
@@ -21,45 +22,6 @@
 #include <vector>
 
 namespace calltrack {
-
-/// Every operation the core decides, in vendors' words.
-enum class Operation : std::uint8_t {
-    // provisioning: how a host builds its world through the same path and the same events
-    create_agency,
-    open_account,
-    add_tracking_number,
-    change_forwarding,
-    set_plan,
-    adjust_balance,
-    grant_role,
-    revoke_role,
-    // the lifecycle
-    pause_tracking,        ///< CTM: stop the script swapping numbers; charges and calls go on
-    resume_tracking,       ///< CTM
-    stop_calls,            ///< CTM: numbers stay but receive no calls; swapping stops too
-    resume_calls,          ///< CTM
-    pause_account,         ///< CallRail: hold numbers for a monthly fee (withdrawn Oct 2020)
-    resume_account,        ///< CallRail: numbers, plan and swapping come back
-    cancel_account,        ///< CTM standalone cancel; smrtPhone cancel
-    close_sub_account,     ///< CTM
-    cancel_agency,         ///< CTM: cascades to every active sub-account
-    close_account,         ///< CallRail close (formerly "suspend")
-    reopen_account,        ///< CallRail: log in and enter billing details
-    reactivate_account,    ///< CTM: a canceled account or sub-account
-    reactivate_agency,     ///< CTM: support only
-    restore_number,        ///< CTM: a released number, after reactivation
-    request_refund,        ///< CTM: the available balance, on request
-    start_port_out,        ///< smrtPhone: move a number to another carrier
-    complete_port_out,     ///< smrtPhone
-    abandon_port_out,      ///< smrtPhone
-    transfer_sub_account,  ///< CTM: to another agency, approved on both sides
-    record_survey,         ///< smrtPhone: the cancellation survey's outcome
-};
-inline constexpr std::size_t operation_count =
-    static_cast<std::size_t>(Operation::record_survey) + 1;
-
-CALLTRACK_API std::string_view to_string(Operation op) noexcept;
-CALLTRACK_API result<Operation> parse_operation(std::string_view text);
 
 /// What the person must give before the operation proceeds. Every part that is set is required.
 struct ConfirmationRule {

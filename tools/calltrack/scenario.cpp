@@ -6,7 +6,7 @@
 #include <calltrack/json.hpp>
 #include <calltrack/tracking_number.hpp>
 
-#include "detail/json_document.hpp"
+#include <calltrack/detail/json_document.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 #include <calltrack/json.hpp>
 
-#include "detail/json_document.hpp"
+#include <calltrack/detail/json_document.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 #include <calltrack/json.hpp>
 #include <calltrack/window.hpp>
 
-#include "detail/json_document.hpp"
+#include <calltrack/detail/json_document.hpp>
 
 #include <sqlite3.h>
 #include <boost/date_time/gregorian/gregorian_types.hpp>

@@ -1,6 +1,7 @@
 #include <calltrack/policy.hpp>
 
-#include "detail/json_document.hpp"
+#include <calltrack/detail/json_document.hpp>
+#include <calltrack/detail/model_names.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -25,91 +26,9 @@ using detail::join;
 
 namespace {
 
-constexpr Operation all_operations[] = {
-    Operation::create_agency,     Operation::open_account,       Operation::add_tracking_number,
-    Operation::change_forwarding, Operation::set_plan,           Operation::adjust_balance,
-    Operation::grant_role,        Operation::revoke_role,        Operation::pause_tracking,
-    Operation::resume_tracking,   Operation::stop_calls,         Operation::resume_calls,
-    Operation::pause_account,     Operation::resume_account,     Operation::cancel_account,
-    Operation::close_sub_account, Operation::cancel_agency,      Operation::close_account,
-    Operation::reopen_account,    Operation::reactivate_account, Operation::reactivate_agency,
-    Operation::restore_number,    Operation::request_refund,     Operation::start_port_out,
-    Operation::complete_port_out, Operation::abandon_port_out,   Operation::transfer_sub_account,
-    Operation::record_survey,
-};
-static_assert(std::size(all_operations) == operation_count,
-              "every Operation must be listed in all_operations");
+constexpr auto all_operations = detail::values_of(detail::operation_names);
 
 }  // namespace
-
-std::string_view to_string(Operation op) noexcept {
-    switch (op) {
-        case Operation::create_agency:
-            return "create_agency";
-        case Operation::open_account:
-            return "open_account";
-        case Operation::add_tracking_number:
-            return "add_tracking_number";
-        case Operation::change_forwarding:
-            return "change_forwarding";
-        case Operation::set_plan:
-            return "set_plan";
-        case Operation::adjust_balance:
-            return "adjust_balance";
-        case Operation::grant_role:
-            return "grant_role";
-        case Operation::revoke_role:
-            return "revoke_role";
-        case Operation::pause_tracking:
-            return "pause_tracking";
-        case Operation::resume_tracking:
-            return "resume_tracking";
-        case Operation::stop_calls:
-            return "stop_calls";
-        case Operation::resume_calls:
-            return "resume_calls";
-        case Operation::pause_account:
-            return "pause_account";
-        case Operation::resume_account:
-            return "resume_account";
-        case Operation::cancel_account:
-            return "cancel_account";
-        case Operation::close_sub_account:
-            return "close_sub_account";
-        case Operation::cancel_agency:
-            return "cancel_agency";
-        case Operation::close_account:
-            return "close_account";
-        case Operation::reopen_account:
-            return "reopen_account";
-        case Operation::reactivate_account:
-            return "reactivate_account";
-        case Operation::reactivate_agency:
-            return "reactivate_agency";
-        case Operation::restore_number:
-            return "restore_number";
-        case Operation::request_refund:
-            return "request_refund";
-        case Operation::start_port_out:
-            return "start_port_out";
-        case Operation::complete_port_out:
-            return "complete_port_out";
-        case Operation::abandon_port_out:
-            return "abandon_port_out";
-        case Operation::transfer_sub_account:
-            return "transfer_sub_account";
-        case Operation::record_survey:
-            return "record_survey";
-    }
-    return "unknown";
-}
-
-result<Operation> parse_operation(std::string_view text) {
-    for (const Operation op : all_operations) {
-        if (to_string(op) == text) return op;
-    }
-    return errc::invalid_operation;
-}
 
 std::string_view to_string(DataOnCancel v) noexcept {
     switch (v) {
