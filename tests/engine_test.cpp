@@ -1,6 +1,7 @@
 #include <calltrack/engine.hpp>
 
 #include <calltrack/in_memory_store.hpp>
+#include <calltrack/json.hpp>
 #include <calltrack/testing/fault_injecting_store.hpp>
 #include <calltrack/testing/forwarding_store.hpp>
 
