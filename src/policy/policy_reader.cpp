@@ -1,0 +1,420 @@
+// policy_from_json(): reads a policy document, refusing unknown and missing keys and values of
+// the wrong type, each refusal naming the field at fault, then validates what it read. Apart from
+// the writer because reading is where a document can be wrong and writing cannot fail; the two
+// agree through the key tables in policy_json.hpp, which validate() names fields by too.
+
+#include <calltrack/policy.hpp>
+
+#include "policy_json.hpp"
+
+#include <calltrack/detail/json_document.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace calltrack {
+
+using detail::describe_type;
+using detail::in_quotes;
+using detail::indexed;
+using detail::join;
+using policy_detail::all_operations;
+using policy_detail::cancellation_fields;
+using policy_detail::charges_fields;
+using policy_detail::refuse;
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr DataOnCancel all_data_on_cancel[] = {DataOnCancel::retain, DataOnCancel::purge_now};
+constexpr BalanceOnCancel all_balance_on_cancel[] = {BalanceOnCancel::refundable,
+                                                     BalanceOnCancel::forfeit};
+constexpr Reactivation all_reactivations[] = {Reactivation::self_service,
+                                              Reactivation::support_only, Reactivation::impossible};
+constexpr OnPauseMaximum all_on_pause_maximum[] = {OnPauseMaximum::release_numbers,
+                                                   OnPauseMaximum::close_account};
+
+// Reading. Every reader returns false after recording what is wrong and where; the first
+// refusal is the one reported.
+
+class Reader {
+  public:
+    explicit Reader(PolicyDiagnostic* diagnostic) : diagnostic_(diagnostic) {}
+
+    errc error() const noexcept { return error_; }
+
+    bool refuse(errc code, const std::string& field, std::string problem) {
+        if (error_ == errc{}) {
+            error_ = code;
+            (void)policy_detail::refuse(diagnostic_, code, field, std::move(problem));
+        }
+        return false;
+    }
+
+    bool wrong_type(const Json& j, const std::string& field, std::string_view expected) {
+        return refuse(errc::policy_invalid_value, field,
+                      "expected " + std::string(expected) + ", got " + describe_type(j));
+    }
+
+    /// `j` must be an object with exactly `keys`: unknown keys are refused first, then missing
+    /// ones.
+    template <class Keys>
+    bool object(const Json& j, const std::string& path, const Keys& keys) {
+        if (!j.is_object()) return wrong_type(j, path, "an object");
+        for (const auto& item : j.items()) {
+            if (std::find(std::begin(keys), std::end(keys), item.key()) == std::end(keys)) {
+                std::string expected;
+                for (const auto& k : keys) {
+                    if (!expected.empty()) expected += ", ";
+                    expected += k;
+                }
+                return refuse(
+                    errc::policy_unknown_key, join(path, item.key()),
+                    "unknown key " + in_quotes(item.key()) + "; expected one of " + expected);
+            }
+        }
+        for (const auto& k : keys) {
+            if (!j.contains(k)) {
+                return refuse(errc::policy_invalid_value, join(path, k),
+                              "missing key " + in_quotes(k) + "; every policy key is required");
+            }
+        }
+        return true;
+    }
+    bool object(const Json& j, const std::string& path, std::initializer_list<std::string> keys) {
+        return object<std::initializer_list<std::string>>(j, path, keys);
+    }
+
+    bool boolean(const Json& j, const std::string& path, bool& out) {
+        if (!j.is_boolean()) return wrong_type(j, path, "true or false");
+        out = j.get<bool>();
+        return true;
+    }
+
+    bool text(const Json& j, const std::string& path, std::string& out) {
+        if (!j.is_string()) return wrong_type(j, path, "a string");
+        out = j.get<std::string>();
+        return true;
+    }
+
+    bool optional_text(const Json& j, const std::string& path, std::optional<std::string>& out) {
+        if (j.is_null()) {
+            out.reset();
+            return true;
+        }
+        if (!j.is_string()) return wrong_type(j, path, "a string or null");
+        out = j.get<std::string>();
+        return true;
+    }
+
+    bool optional_time(const Json& j, const std::string& path, std::optional<Time>& out) {
+        if (j.is_null()) {
+            out.reset();
+            return true;
+        }
+        if (!j.is_string()) {
+            return wrong_type(j, path, "a UTC time such as \"2020-10-01T00:00:00Z\" or null");
+        }
+        const auto& s = j.get_ref<const std::string&>();
+        auto parsed = parse_time(s);
+        if (!parsed) {
+            return refuse(errc::policy_invalid_value, path,
+                          "expected a UTC time such as \"2020-10-01T00:00:00Z\" or null, got "
+                              + in_quotes(s));
+        }
+        out = parsed.value();
+        return true;
+    }
+
+    bool strings(const Json& j, const std::string& path, std::vector<std::string>& out) {
+        if (!j.is_array()) return wrong_type(j, path, "an array of strings");
+        out.clear();
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            std::string s;
+            if (!text(j[i], indexed(path, i), s)) return false;
+            out.push_back(std::move(s));
+        }
+        return true;
+    }
+
+    /// One of `values`, written as its to_string name.
+    template <class T, std::size_t N>
+    bool name(const Json& j, const std::string& path, const T (&values)[N], T& out) {
+        std::string expected;
+        for (const T v : values) {
+            if (!expected.empty()) expected += ", ";
+            expected += in_quotes(to_string(v));
+        }
+        if (!j.is_string()) return wrong_type(j, path, "one of " + expected);
+        const auto& s = j.get_ref<const std::string&>();
+        for (const T v : values) {
+            if (to_string(v) == s) {
+                out = v;
+                return true;
+            }
+        }
+        return refuse(errc::policy_invalid_value, path,
+                      "unknown value " + in_quotes(s) + "; expected one of " + expected);
+    }
+
+    /// A set of names from `values`, each at most once.
+    template <class Set, class T, std::size_t N>
+    bool name_set(const Json& j, const std::string& path, const T (&values)[N], Set& out) {
+        if (!j.is_array()) return wrong_type(j, path, "an array of names");
+        out = Set{};
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            T v{};
+            if (!name(j[i], indexed(path, i), values, v)) return false;
+            if (out.contains(v)) {
+                return refuse(errc::policy_invalid_value, indexed(path, i),
+                              in_quotes(to_string(v)) + " is listed twice");
+            }
+            out.insert(v);
+        }
+        return true;
+    }
+
+    /// A whole number that fits in [low, high].
+    bool integer(const Json& j, const std::string& path, std::int64_t low, std::int64_t high,
+                 std::int64_t& out) {
+        const auto range = "a whole number from " + std::to_string(low) + " to "
+                           + std::to_string(high) + ", got " + j.dump();
+        if (!j.is_number_integer()) {
+            if (j.is_number())
+                return refuse(errc::policy_invalid_value, path,
+                              "expected " + range + ", " + describe_type(j));
+            return wrong_type(j, path, "a whole number");
+        }
+        if (j.is_number_unsigned()) {
+            const auto u = j.get<std::uint64_t>();
+            if (u > static_cast<std::uint64_t>(high)) {
+                return refuse(errc::policy_invalid_value, path, "expected " + range);
+            }
+            out = static_cast<std::int64_t>(u);
+        } else {
+            out = j.get<std::int64_t>();
+        }
+        if (out < low || out > high) {
+            return refuse(errc::policy_invalid_value, path, "expected " + range);
+        }
+        return true;
+    }
+
+    bool window(const Json& j, const std::string& path, Window& out) {
+        constexpr std::string_view expected = "\"not_offered\", \"unlimited\" or {\"days\": N}";
+        if (j.is_string()) {
+            const auto& s = j.get_ref<const std::string&>();
+            if (s == "not_offered") {
+                out = Window::not_offered();
+                return true;
+            }
+            if (s == "unlimited") {
+                out = Window::unlimited();
+                return true;
+            }
+            return refuse(errc::policy_invalid_value, path,
+                          "expected " + std::string(expected) + ", got " + in_quotes(s));
+        }
+        if (!j.is_object()) return wrong_type(j, path, expected);
+        if (!object(j, path, {"days"})) return false;
+        std::int64_t days = 0;
+        // Negative days are read here and refused by validate(), which names the same field.
+        if (!integer(j["days"], join(path, "days"), std::numeric_limits<std::int32_t>::min(),
+                     std::numeric_limits<std::int32_t>::max(), days)) {
+            return false;
+        }
+        out = Window::days(static_cast<std::int32_t>(days));
+        return true;
+    }
+
+    bool confirmation(const Json& j, const std::string& path, ConfirmationRule& out) {
+        if (!object(j, path,
+                    {"click", "typed_phrase", "acknowledgements", "terms", "survey_confirmed",
+                     "reason", "billing_details"})) {
+            return false;
+        }
+        return boolean(j["click"], join(path, "click"), out.click)
+               && optional_text(j["typed_phrase"], join(path, "typed_phrase"), out.typed_phrase)
+               && strings(j["acknowledgements"], join(path, "acknowledgements"),
+                          out.acknowledgements)
+               && boolean(j["terms"], join(path, "terms"), out.terms)
+               && boolean(j["survey_confirmed"], join(path, "survey_confirmed"),
+                          out.survey_confirmed)
+               && boolean(j["reason"], join(path, "reason"), out.reason)
+               && boolean(j["billing_details"], join(path, "billing_details"), out.billing_details);
+    }
+
+    bool operation(const Json& j, const std::string& path, OperationRule& out) {
+        if (!object(j, path,
+                    {"offered", "offered_from", "offered_until", "roles", "confirmation"})) {
+            return false;
+        }
+        if (!boolean(j["offered"], join(path, "offered"), out.offered)
+            || !optional_time(j["offered_from"], join(path, "offered_from"), out.offered_from)
+            || !optional_time(j["offered_until"], join(path, "offered_until"), out.offered_until)) {
+            return false;
+        }
+        const Json& roles = j["roles"];
+        const std::string roles_path = join(path, "roles");
+        if (!object(roles, roles_path, {"account", "sub_account", "agency"})) return false;
+        return name_set(roles["account"], join(roles_path, "account"), all_roles, out.account_roles)
+               && name_set(roles["sub_account"], join(roles_path, "sub_account"), all_roles,
+                           out.sub_account_roles)
+               && name_set(roles["agency"], join(roles_path, "agency"), all_roles, out.agency_roles)
+               && confirmation(j["confirmation"], join(path, "confirmation"), out.confirmation);
+    }
+
+    bool operations(const Json& j, const std::string& path, Policy& out) {
+        std::vector<std::string> keys;
+        for (const Operation op : all_operations) keys.emplace_back(to_string(op));
+        if (!object(j, path, keys)) return false;
+        for (const Operation op : all_operations) {
+            const std::string key(to_string(op));
+            if (!operation(j[key], join(path, key), out.rule(op))) return false;
+        }
+        return true;
+    }
+
+    bool cancellation(const Json& j, const std::string& path, CancellationRule& out) {
+        if (!object(j, path,
+                    {"data", "data_retention", "balance", "refund_window", "reactivation",
+                     "reactivation_window", "number_restore_window",
+                     "support_restores_after_window", "final_usage_invoice"})) {
+            return false;
+        }
+        return name(j["data"], join(path, "data"), all_data_on_cancel, out.data)
+               && window(j["data_retention"], join(path, "data_retention"), out.data_retention)
+               && name(j["balance"], join(path, "balance"), all_balance_on_cancel, out.balance)
+               && window(j["refund_window"], join(path, "refund_window"), out.refund_window)
+               && name(j["reactivation"], join(path, "reactivation"), all_reactivations,
+                       out.reactivation)
+               && window(j["reactivation_window"], join(path, "reactivation_window"),
+                         out.reactivation_window)
+               && window(j["number_restore_window"], join(path, "number_restore_window"),
+                         out.number_restore_window)
+               && boolean(j["support_restores_after_window"],
+                          join(path, "support_restores_after_window"),
+                          out.support_restores_after_window)
+               && boolean(j["final_usage_invoice"], join(path, "final_usage_invoice"),
+                          out.final_usage_invoice);
+    }
+
+    bool money(const Json& j, const std::string& path, std::optional<Money>& out) {
+        if (j.is_null()) {
+            out.reset();
+            return true;
+        }
+        if (!j.is_object()) {
+            return wrong_type(j, path, "{\"minor_units\": N, \"currency\": \"USD\"} or null");
+        }
+        if (!object(j, path, {"minor_units", "currency"})) return false;
+        std::int64_t minor = 0;
+        std::string code;
+        if (!integer(j["minor_units"], join(path, "minor_units"),
+                     std::numeric_limits<std::int64_t>::min(),
+                     std::numeric_limits<std::int64_t>::max(), minor)
+            || !text(j["currency"], join(path, "currency"), code)) {
+            return false;
+        }
+        auto currency = Currency::parse(code);
+        if (!currency) {
+            return refuse(errc::policy_invalid_value, join(path, "currency"),
+                          "expected an ISO 4217 code of three upper-case letters such as "
+                          "\"USD\", got "
+                              + in_quotes(code));
+        }
+        out = Money(minor, currency.value());
+        return true;
+    }
+
+    bool pause(const Json& j, const std::string& path, PauseRule& out) {
+        if (!object(j, path,
+                    {"number_limit", "maximum", "monthly_hold_fee", "suspends_report_access",
+                     "on_maximum"})) {
+            return false;
+        }
+        std::int64_t limit = 0;
+        constexpr auto most = static_cast<std::int64_t>(std::min<std::uint64_t>(
+            std::numeric_limits<std::size_t>::max(), std::numeric_limits<std::int64_t>::max()));
+        if (!integer(j["number_limit"], join(path, "number_limit"), 0, most, limit)) return false;
+        out.number_limit = static_cast<std::size_t>(limit);
+        return window(j["maximum"], join(path, "maximum"), out.maximum)
+               && money(j["monthly_hold_fee"], join(path, "monthly_hold_fee"), out.monthly_hold_fee)
+               && boolean(j["suspends_report_access"], join(path, "suspends_report_access"),
+                          out.suspends_report_access)
+               && name(j["on_maximum"], join(path, "on_maximum"), all_on_pause_maximum,
+                       out.on_maximum);
+    }
+
+    bool charges(const Json& j, const std::string& path, ChargeRule& out) {
+        std::vector<std::string> keys;
+        for (const auto& field : charges_fields) keys.emplace_back(field.key);
+        if (!object(j, path, keys)) return false;
+        for (const auto& [key, member] : charges_fields) {
+            if (!name_set(j[key], join(path, key), all_charges, out.*member)) return false;
+        }
+        return true;
+    }
+
+    bool policy(const Json& j, Policy& out) {
+        if (!object(j, "", {"name", "operations", "cancellation", "pause", "charges"})) {
+            return false;
+        }
+        if (!text(j["name"], "name", out.name) || !operations(j["operations"], "operations", out)) {
+            return false;
+        }
+        const Json& cancel = j["cancellation"];
+        std::vector<std::string> keys;
+        for (const auto& field : cancellation_fields) keys.emplace_back(field.key);
+        if (!object(cancel, "cancellation", keys)) return false;
+        for (const auto& [key, member] : cancellation_fields) {
+            if (!cancellation(cancel[key], join("cancellation", key), out.*member)) return false;
+        }
+        return pause(j["pause"], "pause", out.pause)
+               && charges(j["charges"], "charges", out.charges);
+    }
+
+  private:
+    PolicyDiagnostic* diagnostic_;
+    errc error_{};
+};
+
+}  // namespace
+
+result<Policy> policy_from_json(std::string_view json, PolicyDiagnostic* diagnostic) {
+    Json document;
+    if (const auto failure = detail::parse_document(json, document)) {
+        using Kind = detail::ParseFailure::Kind;
+        switch (failure->kind) {
+            case Kind::not_json:
+                return refuse(diagnostic, errc::policy_malformed, "",
+                              "the document is not valid JSON: " + failure->problem)
+                    .error();
+            case Kind::number_out_of_range:
+                return refuse(diagnostic, errc::policy_invalid_value, failure->field,
+                              failure->problem)
+                    .error();
+            case Kind::duplicate_key:
+                return refuse(diagnostic, errc::policy_malformed, failure->field, failure->problem)
+                    .error();
+        }
+    }
+    Policy policy;
+    Reader reader(diagnostic);
+    if (!reader.policy(document, policy)) return reader.error();
+    if (auto valid = validate(policy, diagnostic); !valid) return valid.error();
+    return policy;
+}
+
+}  // namespace calltrack
