@@ -19,11 +19,23 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-// UPSERT (INSERT ... ON CONFLICT DO UPDATE) needs 3.24.
-static_assert(SQLITE_VERSION_NUMBER >= 3024000, "calltrack::sqlite needs SQLite 3.24 or newer");
+#include "connection.hpp"
 
 namespace calltrack {
+
+using sqlite_detail::at;
+using sqlite_detail::errc_of;
+using sqlite_detail::in_quotes;
+using sqlite_detail::is_stored_time;
+using sqlite_detail::limit_of;
+using sqlite_detail::Lock;
+using sqlite_detail::max_micros;
+using sqlite_detail::micros_of;
+using sqlite_detail::Query;
+using sqlite_detail::Sql;
+using sqlite_detail::sql_text;
+using sqlite_detail::time_of;
+using sqlite_detail::to_int64;
 
 namespace {
 
@@ -112,234 +124,6 @@ CREATE TABLE idempotency (
 static_assert(migrations[std::size(migrations) - 1].to == SqliteStore::schema_version,
               "SqliteStore::schema_version must name the last migration");
 
-// --- the statements, prepared once per connection --------------------------------------------
-
-enum class Sql : std::size_t {
-    begin_immediate,
-    commit,
-    rollback,
-    savepoint,
-    release,
-    rollback_to,
-
-    load_agency,
-    load_account,
-    load_number,
-    load_grants,
-    load_numbers_of,
-    load_sub_accounts,
-    find_number_by_phone,
-
-    agency_version,
-    account_version,
-    number_version,
-    grants_version,
-    idempotency_exists,
-
-    write_agency,
-    write_account,
-    write_number,
-    write_grants,
-    last_sequence,
-    last_stream_version,
-    append_event,
-    raise_last_event_at,
-    remove_deadline,
-    add_deadline,
-    last_outbox_sequence,
-    add_effect,
-    add_idempotency,
-
-    due_deadlines,
-    deadlines_of,
-    read_stream,
-    read_all,
-    last_event_at,
-    pending_effects,
-    acknowledge_effects,
-    find_idempotency,
-
-    count
-};
-
-constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> sql_text = {
-    "BEGIN IMMEDIATE",
-    "COMMIT",
-    "ROLLBACK",
-    "SAVEPOINT calltrack_batch",
-    "RELEASE calltrack_batch",
-    "ROLLBACK TO calltrack_batch",
-
-    "SELECT version, json FROM agencies WHERE id = ?1",
-    "SELECT version, json FROM accounts WHERE id = ?1",
-    "SELECT version, json FROM numbers WHERE id = ?1",
-    "SELECT version, json FROM grants WHERE user = ?1",
-    "SELECT version, json FROM numbers WHERE account = ?1 ORDER BY id",
-    "SELECT version, json FROM accounts WHERE agency = ?1 ORDER BY id",
-    "SELECT id FROM numbers WHERE phone = ?1 AND on_account = 1 ORDER BY id LIMIT 1",
-
-    "SELECT version FROM agencies WHERE id = ?1",
-    "SELECT version FROM accounts WHERE id = ?1",
-    "SELECT version FROM numbers WHERE id = ?1",
-    "SELECT version FROM grants WHERE user = ?1",
-    "SELECT 1 FROM idempotency WHERE key = ?1",
-
-    "INSERT INTO agencies (id, version, json) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json",
-    "INSERT INTO accounts (id, version, agency, json) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, agency = excluded.agency, "
-    "json = excluded.json",
-    "INSERT INTO numbers (id, version, account, phone, on_account, json) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-    "ON CONFLICT (id) DO UPDATE SET version = excluded.version, account = excluded.account, "
-    "phone = excluded.phone, on_account = excluded.on_account, json = excluded.json",
-    "INSERT INTO grants (user, version, json) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT (user) DO UPDATE SET version = excluded.version, json = excluded.json",
-    "SELECT coalesce(max(sequence), 0) FROM events",
-    "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream = ?1",
-    "INSERT INTO events (sequence, stream, stream_version, json) VALUES (?1, ?2, ?3, ?4)",
-    "INSERT INTO meta (key, value) VALUES ('last_event_at', ?1) "
-    "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
-    "DELETE FROM deadlines WHERE at = ?1 AND kind = ?2 AND subject = ?3",
-    "INSERT OR IGNORE INTO deadlines (at, kind, subject) VALUES (?1, ?2, ?3)",
-    "SELECT coalesce(max(sequence), 0) FROM outbox",
-    "INSERT INTO outbox (sequence, json) VALUES (?1, ?2)",
-    "INSERT INTO idempotency (key, fingerprint, json) VALUES (?1, ?2, ?3)",
-
-    "SELECT at, kind, subject FROM deadlines WHERE at <= ?1 ORDER BY at, kind, subject LIMIT ?2",
-    "SELECT at, kind FROM deadlines WHERE subject = ?1 ORDER BY at, kind",
-    "SELECT sequence, stream_version, json FROM events "
-    "WHERE stream = ?1 AND stream_version > ?2 ORDER BY stream_version",
-    "SELECT sequence, stream, stream_version, json FROM events "
-    "WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
-    "SELECT value FROM meta WHERE key = 'last_event_at'",
-    "SELECT sequence, json FROM outbox WHERE acknowledged = 0 ORDER BY sequence LIMIT ?1",
-    "UPDATE outbox SET acknowledged = 1 WHERE acknowledged = 0 AND sequence <= ?1",
-    "SELECT fingerprint, json FROM idempotency WHERE key = ?1",
-};
-
-// --- values to columns and back --------------------------------------------------------------
-
-/// What a failed SQLite call means to the caller.
-errc errc_of(int code) noexcept {
-    switch (code & 0xff) {
-        case SQLITE_BUSY:
-        case SQLITE_LOCKED:
-            // Another connection held the lock longer than busy_timeout: retryable.
-            return errc::concurrency_conflict;
-        case SQLITE_CORRUPT:
-        case SQLITE_NOTADB:
-        case SQLITE_CONSTRAINT:
-        case SQLITE_MISMATCH:
-        case SQLITE_FORMAT:
-        case SQLITE_SCHEMA:
-            return errc::store_corrupt;
-        default:
-            // SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_NOMEM, ...
-            return errc::store_unavailable;
-    }
-}
-
-const Time& epoch() {
-    static const Time t(boost::gregorian::date(1970, 1, 1));
-    return t;
-}
-
-constexpr std::int64_t max_micros = std::numeric_limits<std::int64_t>::max();
-constexpr std::int64_t min_micros = std::numeric_limits<std::int64_t>::min();
-
-// Times are integer microseconds since 1970-01-01T00:00:00Z, so that integer order is time order
-// (the deadlines' primary key sorts exactly as Deadline's operator<). The infinities take the
-// ends of the range; "not a date time" has no place in the order and is not stored.
-std::optional<std::int64_t> micros_of(Time t) {
-    if (t.is_pos_infinity()) return max_micros;
-    if (t.is_neg_infinity()) return min_micros;
-    if (t.is_special()) return std::nullopt;
-    return (t - epoch()).total_microseconds();
-}
-
-Time time_of(std::int64_t micros) {
-    if (micros == max_micros) return Time(boost::posix_time::pos_infin);
-    if (micros == min_micros) return Time(boost::posix_time::neg_infin);
-    return epoch() + boost::posix_time::microseconds(micros);
-}
-
-/// Whether stored microseconds are a time calltrack can have written: inside the calendar
-/// (first_time() to last_time()) or one of the infinities. Anything else would be a ptime past the
-/// year 9999 that throws when it is formatted.
-bool is_stored_time(std::int64_t micros) {
-    static const std::int64_t first = *micros_of(first_time());
-    static const std::int64_t last = *micros_of(last_time());
-    return micros == max_micros || micros == min_micros || (first <= micros && micros <= last);
-}
-
-std::int64_t to_int64(std::uint64_t v) noexcept {
-    return v > static_cast<std::uint64_t>(max_micros) ? max_micros : static_cast<std::int64_t>(v);
-}
-
-std::int64_t limit_of(std::size_t limit) noexcept {
-    return to_int64(static_cast<std::uint64_t>(limit));
-}
-
-constexpr int last_deadline_kind = static_cast<int>(DeadlineKind::refund_window_closes);
-
-/// One use of a cached statement: bind, step, read columns; reset when it goes out of scope.
-class Query {
-  public:
-    explicit Query(sqlite3_stmt* statement) : s_(statement) {}
-    Query(const Query&) = delete;
-    Query& operator=(const Query&) = delete;
-    ~Query() {
-        sqlite3_reset(s_);
-        sqlite3_clear_bindings(s_);
-    }
-
-    Query& bind(int i, std::string_view text) {
-        // An empty view may have no data pointer, which SQLite would bind as NULL.
-        const char* data = text.data() != nullptr ? text.data() : "";
-        sqlite3_bind_text64(s_, i, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-        return *this;
-    }
-    /// A text made for this use (a record's JSON): kept by the Query and bound without SQLite
-    /// copying it, which is safe because the destructor clears the bindings before the text goes.
-    Query& bind(int i, std::string&& text) {
-        if (is_kept_) return bind(i, std::string_view(text));
-        kept_ = std::move(text);
-        is_kept_ = true;
-        sqlite3_bind_text64(s_, i, kept_.c_str(), kept_.size(), SQLITE_STATIC, SQLITE_UTF8);
-        return *this;
-    }
-    Query& bind(int i, std::int64_t v) {
-        sqlite3_bind_int64(s_, i, v);
-        return *this;
-    }
-    Query& bind_null(int i) {
-        sqlite3_bind_null(s_, i);
-        return *this;
-    }
-
-    /// SQLITE_ROW, SQLITE_DONE or an error code.
-    int step() { return sqlite3_step(s_); }
-
-    std::int64_t int64(int column) const { return sqlite3_column_int64(s_, column); }
-    std::uint64_t uint64(int column) const {
-        const std::int64_t v = int64(column);
-        return v < 0 ? 0 : static_cast<std::uint64_t>(v);
-    }
-    bool is_null(int column) const { return sqlite3_column_type(s_, column) == SQLITE_NULL; }
-    std::string text(int column) const {
-        const unsigned char* p = sqlite3_column_text(s_, column);
-        const int n = sqlite3_column_bytes(s_, column);
-        if (p == nullptr || n <= 0) return std::string();
-        return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
-    }
-
-  private:
-    sqlite3_stmt* s_;
-    std::string kept_;  ///< destroyed after ~Query() has cleared the bindings
-    bool is_kept_ = false;
-};
-
 /// The idempotency receipt's events and effects, as one JSON object of canonical texts.
 std::string receipt_json(const IdempotencyRecord& record) {
     std::string out = "{\"events\":[";
@@ -356,157 +140,7 @@ std::string receipt_json(const IdempotencyRecord& record) {
     return out;
 }
 
-std::string in_quotes(std::string_view text) {
-    std::string out = "'";
-    out += text;
-    out += '\'';
-    return out;
-}
-
-constexpr std::size_t at(Sql which) noexcept {
-    return static_cast<std::size_t>(which);
-}
-
 }  // namespace
-
-// --- the connection ------------------------------------------------------------------------------
-
-struct SqliteStore::Statements {
-    std::array<sqlite3_stmt*, static_cast<std::size_t>(Sql::count)> cached{};
-
-    Statements() = default;
-    Statements(const Statements&) = delete;
-    Statements& operator=(const Statements&) = delete;
-    ~Statements() {
-        for (sqlite3_stmt* s : cached) sqlite3_finalize(s);
-    }
-};
-
-// The numbering while this connection holds the write lock. Between BEGIN IMMEDIATE and the
-// end of the transaction no other connection can write, so a value read once changes only
-// through this connection's own batches: a group reads each counter once instead of running a
-// max() per batch. Outside a group a commit uses a fresh set that lives as long as its
-// transaction. The group's set is cleared whenever its transaction ends, however it ends.
-struct SqliteStore::Counters {
-    std::optional<std::int64_t> last_sequence;         ///< max(events.sequence), once read
-    std::optional<std::int64_t> last_outbox_sequence;  ///< max(outbox.sequence), once read
-    /// max(events.stream_version) of each stream read or written so far.
-    std::unordered_map<std::string, std::int64_t> stream_versions;
-    /// meta.last_event_at as stored when it was first read in the group (the group does not
-    /// write it until it commits); the outer optional says whether it was read.
-    std::optional<std::optional<std::int64_t>> stored_last_event_at;
-    /// The latest event time of the group's released batches: written to meta.last_event_at
-    /// once, just before the group's COMMIT.
-    std::optional<std::int64_t> pending_last_event_at;
-};
-
-// What a batch changed in the counters, to put back if its savepoint is rolled back. A stream
-// version read from the file during the batch is the value from before the batch (the batch had
-// not written to that stream yet), so restoring it is as good as forgetting it.
-struct SqliteStore::CounterUndo {
-    std::optional<std::int64_t> last_sequence;
-    std::optional<std::int64_t> last_outbox_sequence;
-    /// Each stream version the batch raised, with its value before; the map's values stay put
-    /// when it rehashes, so the pointers stay valid.
-    std::vector<std::pair<std::int64_t*, std::int64_t>> stream_versions;
-
-    explicit CounterUndo(const Counters& c)
-        : last_sequence(c.last_sequence), last_outbox_sequence(c.last_outbox_sequence) {}
-
-    void restore(Counters& c) const {
-        c.last_sequence = last_sequence;
-        c.last_outbox_sequence = last_outbox_sequence;
-        for (auto it = stream_versions.rbegin(); it != stream_versions.rend(); ++it) {
-            *it->first = it->second;
-        }
-    }
-};
-
-SqliteStore::SqliteStore(sqlite3* db, SqliteOptions options)
-    : db_(db),
-      options_(options),
-      statements_(std::make_unique<Statements>()),
-      group_counters_(std::make_unique<Counters>()) {}
-
-void SqliteStore::drop_group_counters() noexcept {
-    *group_counters_ = Counters{};
-}
-
-SqliteStore::~SqliteStore() {
-    if (db_ == nullptr) return;
-    if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    statements_.reset();
-    sqlite3_close_v2(db_);
-}
-
-boost::system::error_code SqliteStore::fail(int code, const char* what) {
-    last_error_ = what;
-    last_error_ += ": ";
-    last_error_ += sqlite3_errmsg(db_);
-    last_error_ += " (";
-    last_error_ += sqlite3_errstr(code);
-    last_error_ += ')';
-    return make_error_code(errc_of(code));
-}
-
-boost::system::error_code SqliteStore::corrupt(std::string what) {
-    last_error_ = std::move(what);
-    return make_error_code(errc::store_corrupt);
-}
-
-std::string SqliteStore::last_error() const {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    return last_error_;
-}
-
-result<sqlite3_stmt*> SqliteStore::prepare(std::size_t which) {
-    sqlite3_stmt*& slot = statements_->cached[which];
-    if (slot != nullptr) return slot;
-    const int rc =
-        sqlite3_prepare_v3(db_, sql_text[which], -1, SQLITE_PREPARE_PERSISTENT, &slot, nullptr);
-    if (rc == SQLITE_OK) return slot;
-    sqlite3_finalize(slot);
-    slot = nullptr;
-    // A statement that does not fit the schema ("no such table") means the file was changed
-    // behind calltrack's back.
-    return fail(rc == SQLITE_ERROR ? SQLITE_CORRUPT : rc, sql_text[which]);
-}
-
-/// Runs a cached statement that returns no rows (transaction control).
-result<void> SqliteStore::run(std::size_t which) {
-    auto statement = prepare(which);
-    if (!statement) return statement.error();
-    Query q(statement.value());
-    const int rc = q.step();
-    if (rc != SQLITE_DONE) return fail(rc, sql_text[which]);
-    return boost::outcome_v2::success();
-}
-
-result<void> SqliteStore::execute(const char* sql) {
-    char* message = nullptr;
-    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
-    if (rc == SQLITE_OK) return boost::outcome_v2::success();
-    last_error_ = message != nullptr ? message : sqlite3_errstr(rc);
-    sqlite3_free(message);
-    return make_error_code(errc_of(rc));
-}
-
-result<int> SqliteStore::read_pragma_int(const char* sql) {
-    sqlite3_stmt* statement = nullptr;
-    int rc = sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr);
-    int value = 0;
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(statement);
-        if (rc == SQLITE_ROW) value = sqlite3_column_int(statement, 0);
-    }
-    if (rc != SQLITE_ROW) {
-        const auto error = fail(rc, sql);
-        sqlite3_finalize(statement);
-        return error;
-    }
-    sqlite3_finalize(statement);
-    return value;
-}
 
 // --- opening, checking and migrating the file ----------------------------------------------------
 
@@ -735,15 +369,7 @@ result<std::string> SqliteStore::integrity_check() {
 
 // --- versioned reads -----------------------------------------------------------------------------
 
-// Reaches the cached statement for `which` as the Query `var`, or returns the failure.
-#define CALLTRACK_SQLITE_QUERY(var, which)                \
-    auto var##_statement = prepare(at(which));            \
-    if (!var##_statement) return var##_statement.error(); \
-    Query var(var##_statement.value())
-
 namespace {
-
-using Lock = std::lock_guard<std::mutex>;
 
 /// A stored JSON text back into its value; text that does not decode is corruption, named by
 /// table and key in `error`.
@@ -1243,6 +869,8 @@ result<SqliteStore::Group> SqliteStore::group() {
 
 namespace {
 
+constexpr int last_deadline_kind = static_cast<int>(DeadlineKind::refund_window_closes);
+
 /// A deadlines row back into its Deadline; a row calltrack never writes is corruption, named by
 /// its key (at, kind, subject) in `error`.
 result<Deadline> deadline_of(std::int64_t micros, std::int64_t kind, std::string subject,
@@ -1438,7 +1066,5 @@ result<std::optional<IdempotencyRecord>> SqliteStore::find_idempotency(const std
     }
     return std::optional<IdempotencyRecord>(std::move(record));
 }
-
-#undef CALLTRACK_SQLITE_QUERY
 
 }  // namespace calltrack
