@@ -1,61 +1,28 @@
-#include <calltrack/sqlite_store.hpp>
+// The one write: commit(), which checks every version a batch names, then writes its records,
+// events, deadline changes, outbox entries and idempotency receipt in one transaction (inside a
+// group, one savepoint), and undoes its changes to the counters when it is refused. Every batch
+// is whole or absent whatever fails (the [crash] and [io-fault] tests hold it to that), a promise
+// easier to check when the write is read alone.
+
+#include "connection.hpp"
 
 #include <calltrack/json.hpp>
-#include <calltrack/window.hpp>
-
-#include <calltrack/detail/json_document.hpp>
-
-#include <sqlite3.h>
-#include <boost/date_time/gregorian/gregorian_types.hpp>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <array>
-#include <filesystem>
-#include <limits>
 #include <map>
-#include <string_view>
-#include <tuple>
-#include <unordered_map>
+#include <string>
 #include <utility>
-#include <vector>
-#include "connection.hpp"
 
 namespace calltrack {
 
 using sqlite_detail::at;
-using sqlite_detail::errc_of;
 using sqlite_detail::in_quotes;
-using sqlite_detail::is_stored_time;
-using sqlite_detail::limit_of;
 using sqlite_detail::Lock;
-using sqlite_detail::max_micros;
 using sqlite_detail::micros_of;
 using sqlite_detail::Query;
 using sqlite_detail::Sql;
 using sqlite_detail::sql_text;
-using sqlite_detail::time_of;
 using sqlite_detail::to_int64;
-
-namespace {
-
-/// The idempotency receipt's events and effects, as one JSON object of canonical texts.
-std::string receipt_json(const IdempotencyRecord& record) {
-    std::string out = "{\"events\":[";
-    for (std::size_t i = 0; i < record.events.size(); ++i) {
-        if (i != 0) out += ',';
-        out += to_json(record.events[i]);
-    }
-    out += "],\"effects\":[";
-    for (std::size_t i = 0; i < record.effects.size(); ++i) {
-        if (i != 0) out += ',';
-        out += to_json(record.effects[i]);
-    }
-    out += "]}";
-    return out;
-}
-
-}  // namespace
 
 // --- the one write -------------------------------------------------------------------------------
 
@@ -72,6 +39,22 @@ const std::string& key_of(const TrackingNumber& n) {
 }
 const std::string& key_of(const UserGrants& g) {
     return g.user.str();
+}
+
+/// The idempotency receipt's events and effects, as one JSON object of canonical texts.
+std::string receipt_json(const IdempotencyRecord& record) {
+    std::string out = "{\"events\":[";
+    for (std::size_t i = 0; i < record.events.size(); ++i) {
+        if (i != 0) out += ',';
+        out += to_json(record.events[i]);
+    }
+    out += "],\"effects\":[";
+    for (std::size_t i = 0; i < record.effects.size(); ++i) {
+        if (i != 0) out += ',';
+        out += to_json(record.effects[i]);
+    }
+    out += "]}";
+    return out;
 }
 
 }  // namespace
@@ -310,89 +293,6 @@ result<void> SqliteStore::commit_locked(const CommitBatch& batch) {
     }
     last_error_ = reason;
     return error;
-}
-
-// --- group commit --------------------------------------------------------------------------------
-
-result<void> SqliteStore::begin_group() {
-    const Lock lock(mutex_);
-    if (group_depth_ > 0) {
-        ++group_depth_;
-        return boost::outcome_v2::success();
-    }
-    if (auto begun = run(at(Sql::begin_immediate)); !begun) return begun.error();
-    group_depth_ = 1;
-    is_group_lost_ = false;
-    drop_group_counters();
-    return boost::outcome_v2::success();
-}
-
-result<void> SqliteStore::end_group() {
-    const Lock lock(mutex_);
-    return end_group_locked();
-}
-
-result<void> SqliteStore::end_group_locked() {
-    if (group_depth_ == 0) {
-        last_error_ = "end_group without begin_group";
-        return errc::invalid_state;
-    }
-    if (--group_depth_ > 0) return boost::outcome_v2::success();
-    const std::optional<std::int64_t> latest_event_at = group_counters_->pending_last_event_at;
-    drop_group_counters();
-    if (is_group_lost_) {
-        is_group_lost_ = false;
-        return errc::store_unavailable;
-    }
-    auto committed = latest_event_at ? raise_last_event_at(*latest_event_at)
-                                     : result<void>(boost::outcome_v2::success());
-    if (committed) committed = run(at(Sql::commit));
-    if (!committed) {
-        const std::string reason = last_error_;
-        if (sqlite3_get_autocommit(db_) == 0) (void)run(at(Sql::rollback));
-        last_error_ = reason;
-        return committed.error();
-    }
-    return boost::outcome_v2::success();
-}
-
-result<void> SqliteStore::rollback_group() {
-    const Lock lock(mutex_);
-    return rollback_group_locked();
-}
-
-// Rolling back drops the whole group, however deeply nested the call.
-result<void> SqliteStore::rollback_group_locked() {
-    if (group_depth_ == 0) {
-        last_error_ = "rollback_group without begin_group";
-        return errc::invalid_state;
-    }
-    group_depth_ = 0;
-    is_group_lost_ = false;
-    drop_group_counters();
-    if (sqlite3_get_autocommit(db_) != 0) return boost::outcome_v2::success();
-    return run(at(Sql::rollback));
-}
-
-bool SqliteStore::is_in_group() const {
-    const Lock lock(mutex_);
-    return group_depth_ > 0;
-}
-
-SqliteStore::Group::Group(Group&& other) noexcept : store_(std::exchange(other.store_, nullptr)) {}
-
-SqliteStore::Group::~Group() {
-    if (store_ != nullptr) (void)store_->rollback_group();
-}
-
-result<void> SqliteStore::Group::commit() {
-    if (store_ == nullptr) return errc::invalid_state;
-    return std::exchange(store_, nullptr)->end_group();
-}
-
-result<SqliteStore::Group> SqliteStore::group() {
-    if (auto begun = begin_group(); !begun) return begun.error();
-    return Group(*this);
 }
 
 }  // namespace calltrack
