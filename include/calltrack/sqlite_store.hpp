@@ -177,7 +177,8 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
     sqlite3* db_ = nullptr;
     SqliteOptions options_;
     std::unique_ptr<Statements> statements_;
-    /// The next numbers while a group holds the write lock (see Counters in the .cpp).
+    /// The next numbers while a group holds the write lock (Counters in
+    /// src/store/sqlite/connection.hpp).
     std::unique_ptr<Counters> group_counters_;
     int group_depth_ = 0;
     bool is_group_lost_ = false;  ///< SQLite rolled the group's transaction back after an error
