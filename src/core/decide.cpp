@@ -5,19 +5,14 @@
 // the first and otherwise returns the events.
 #include <calltrack/decide.hpp>
 
+#include <calltrack/detail/overloaded.hpp>
+
 #include <algorithm>
 #include <string>
 #include <utility>
 
 namespace calltrack {
 namespace {
-
-template <class... F>
-struct overloaded : F... {
-    using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
 
 // ---------------------------------------------------------------------------------------------
 // The status table: every (status, operation) pair that has a decision. A pair that is not
@@ -157,7 +152,7 @@ Target target_of(const Agency& g) {
 
 bool grant_applies(const RoleGrant& grant, const Target& target) {
     return std::visit(
-        overloaded{
+        detail::overloaded{
             [&](const Platform&) { return grant.role == Role::support; },
             [&](const AccountId& id) { return target.account != nullptr && *target.account == id; },
             [&](const AgencyId& id) { return target.agency != nullptr && *target.agency == id; },
