@@ -1,5 +1,7 @@
 #include <calltrack/effect.hpp>
 
+#include <calltrack/detail/overloaded.hpp>
+
 namespace calltrack {
 
 std::string_view to_string(EffectKind k) noexcept {
@@ -58,13 +60,6 @@ std::string describe(const HostEffect& e) {
 
 namespace {
 
-template <class... F>
-struct overloaded : F... {
-    using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
-
 HostEffect on_account(EffectKind kind, const AccountId& account, Time at) {
     HostEffect e{};
     e.kind = kind;
@@ -119,7 +114,7 @@ bool swaps(const State& s, const AccountId& account, const std::optional<NumberI
 std::vector<HostEffect> effects_of(const Event& event, const State& after) {
     std::vector<HostEffect> out;
     std::visit(
-        overloaded{
+        detail::overloaded{
             [&](const events::ForwardingChanged& e) {
                 out.push_back(on_number(EffectKind::update_forwarding, after, e.number, e.at));
             },

@@ -2,18 +2,13 @@
 // that does not fit the state is a broken invariant and throws std::logic_error.
 #include <calltrack/decide.hpp>
 
+#include <calltrack/detail/overloaded.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
 namespace calltrack {
 namespace {
-
-template <class... F>
-struct overloaded : F... {
-    using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
 
 [[noreturn]] void broken(const std::string& what) {
     throw std::logic_error("calltrack: event does not fit the state: " + what);
@@ -72,7 +67,7 @@ void set_number_status(State& s, const std::vector<NumberId>& ids, NumberStatus 
 
 void apply(State& s, const Event& event) {
     std::visit(
-        overloaded{
+        detail::overloaded{
             [&](const events::AgencyCreated& e) {
                 Agency a;
                 a.id = e.agency;

@@ -1,0 +1,190 @@
+// The questions every handler asks before its own rules: is the operation offered, may this
+// actor do it on this target, is the person's confirmation what the policy asks; and the
+// billing that each family changing an account's charges emits. They are apart from the
+// families because every family asks them in the same order and words, so who may do what is
+// said here once for every operation. The status gate is with its table, in status_table.cpp.
+#include "judge.hpp"
+
+#include <calltrack/detail/overloaded.hpp>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+namespace calltrack::core {
+namespace {
+
+std::string_view to_string(TargetKind k) {
+    switch (k) {
+        case TargetKind::account:
+            return "standalone account";
+        case TargetKind::sub_account:
+            return "sub-account";
+        case TargetKind::agency:
+            return "agency";
+    }
+    return "target";
+}
+
+bool grant_applies(const RoleGrant& grant, const Target& target) {
+    return std::visit(
+        detail::overloaded{
+            [&](const Platform&) { return grant.role == Role::support; },
+            [&](const AccountId& id) { return target.account != nullptr && *target.account == id; },
+            [&](const AgencyId& id) { return target.agency != nullptr && *target.agency == id; },
+        },
+        grant.scope);
+}
+
+RoleSet roles_for(const OperationRule& rule, TargetKind kind) {
+    switch (kind) {
+        case TargetKind::account:
+            return rule.account_roles;
+        case TargetKind::sub_account:
+            return rule.sub_account_roles;
+        case TargetKind::agency:
+            return rule.agency_roles;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string Target::describe() const {
+    if (kind == TargetKind::agency) return "agency " + agency->str();
+    return std::string(to_string(kind)) + " " + account->str();
+}
+
+bool holds_role(const Actor& actor, const Target& target, RoleSet allowed) {
+    return std::any_of(actor.grants.begin(), actor.grants.end(), [&](const RoleGrant& g) {
+        return allowed.contains(g.role) && grant_applies(g, target);
+    });
+}
+
+bool is_support(const Actor& actor) {
+    return std::any_of(actor.grants.begin(), actor.grants.end(), [](const RoleGrant& g) {
+        return g.role == Role::support && std::holds_alternative<Platform>(g.scope);
+    });
+}
+
+void Judge::offered(Operation op) {
+    const auto& rule = policy.rule(op);
+    const auto name = std::string(to_string(op));
+    if (!rule.offered) {
+        refuse(errc::operation_not_offered,
+               "the " + policy.name + " policy does not offer " + name);
+    } else if (rule.offered_from && now < *rule.offered_from) {
+        refuse(errc::operation_not_yet_offered,
+               name + " is offered from " + format_time(*rule.offered_from));
+    } else if (rule.offered_until && now >= *rule.offered_until) {
+        refuse(errc::operation_withdrawn, "the " + policy.name + " policy withdrew " + name + " on "
+                                              + format_time(*rule.offered_until));
+    }
+}
+
+void Judge::authorized(Operation op, const Target& target) {
+    const RoleSet allowed = roles_for(policy.rule(op), target.kind);
+    const auto name = std::string(to_string(op));
+    if (allowed.empty()) {
+        if (policy.rule(op).offered) {
+            refuse(errc::operation_not_offered, "the " + policy.name + " policy does not offer "
+                                                    + name + " on a "
+                                                    + std::string(to_string(target.kind)));
+        }
+        return;
+    }
+    if (holds_role(actor, target, allowed)) return;
+    if (allowed == RoleSet{Role::support}) {
+        refuse(errc::support_only,
+               "only the vendor's support can " + name + " on " + target.describe());
+        return;
+    }
+    RoleSet held;
+    for (const auto& g : actor.grants) {
+        if (grant_applies(g, target)) held.insert(g.role);
+    }
+    if (held.empty()) {
+        refuse(errc::actor_out_of_scope,
+               "user " + actor.user.str() + " holds no role on " + target.describe());
+    } else {
+        refuse(errc::permission_denied, name + " on " + target.describe()
+                                            + " needs one of: " + to_string(allowed) + "; user "
+                                            + actor.user.str() + " holds: " + to_string(held));
+    }
+}
+
+void Judge::confirmed(Operation op, const Confirmation& c, const Account* survey_subject) {
+    const auto& need = policy.rule(op).confirmation;
+    if (need.survey_confirmed) {
+        if (survey_subject == nullptr || !survey_subject->survey) {
+            refuse(errc::survey_required, "answer the cancellation survey before canceling");
+        } else if (*survey_subject->survey != SurveyOutcome::confirm) {
+            refuse(errc::survey_not_confirmed, "the survey's outcome is "
+                                                   + std::string(to_string(*survey_subject->survey))
+                                                   + ", not confirm");
+        }
+    }
+    if (need.click && !c.clicked) {
+        refuse(errc::confirmation_required, "confirm " + std::string(to_string(op)));
+    }
+    if (need.typed_phrase && c.typed != *need.typed_phrase) {
+        refuse(errc::confirmation_mismatch,
+               "type " + *need.typed_phrase + " exactly; got '" + c.typed + "'");
+    }
+    for (const auto& key : need.acknowledgements) {
+        if (std::find(c.acknowledged.begin(), c.acknowledged.end(), key) == c.acknowledged.end()) {
+            refuse(errc::acknowledgement_missing, "acknowledge '" + key + "'");
+        }
+    }
+    if (need.terms && !c.terms_accepted) {
+        refuse(errc::terms_not_accepted, "accept the terms and conditions");
+    }
+    if (need.reason && std::none_of(c.reasons.begin(), c.reasons.end(), [](const std::string& r) {
+            return !r.empty();
+        })) {
+        refuse(errc::reason_required, "give at least one reason for leaving");
+    }
+    if (need.billing_details && !c.billing_details_entered) {
+        refuse(errc::billing_details_required, "enter billing details to reopen");
+    }
+}
+
+void Judge::no_pending_port_out(const Account& a) {
+    std::string pending;
+    for_each_number(a, [&](const TrackingNumber& n) {
+        if (n.status != NumberStatus::port_out_pending) return;
+        if (!pending.empty()) pending += ", ";
+        pending += n.number.e164();
+    });
+    if (!pending.empty()) {
+        refuse(errc::port_out_pending,
+               "port-out not complete for " + pending + " on account " + a.id.str());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a state charges.
+
+Charges charges_for(const Policy& p, AccountStatus status, bool tracking_paused,
+                    bool calls_stopped) {
+    switch (status) {
+        case AccountStatus::active:
+            if (calls_stopped) return p.charges.calls_stopped;
+            if (tracking_paused) return p.charges.tracking_paused;
+            return p.charges.active;
+        case AccountStatus::paused:
+            return p.charges.paused;
+        case AccountStatus::canceled:
+        case AccountStatus::closed:
+            return p.charges.canceled;
+    }
+    return {};
+}
+
+void emit_billing(Events& out, const BalanceOwner& owner, Charges before, Charges after,
+                  bool final_usage_invoice, Time now) {
+    if (before != after)
+        out.push_back(events::BillingChanged{owner, after, final_usage_invoice, now});
+}
+
+}  // namespace calltrack::core
