@@ -1,0 +1,204 @@
+// The sub-accounts, numbers and phone index part of the store conformance suite: what the store's
+// indexes answer (load_numbers_of, load_sub_accounts, find_number_by_phone) as records are written,
+// moved, released and renumbered. They are apart from the records because they test what a store
+// derives from the records rather than the records themselves: an index left behind by a rewrite
+// fails here while every record check passes.
+
+#include "conformance.hpp"
+
+#include <string>
+#include <utility>
+
+namespace calltrack::testing::conformance {
+
+namespace {
+
+void numbers_of_an_account_in_id_order(Check& c) {
+    CommitBatch b;
+    b.numbers.push_back(write(number("n3", "a1", "+14045550003"), 0));
+    b.numbers.push_back(write(number("n1", "a1", "+14045550001", NumberStatus::released), 0));
+    b.numbers.push_back(write(number("n4", "a2", "+14045550004"), 0));
+    b.numbers.push_back(write(number("n2", "a1", "+14045550002", NumberStatus::held), 0));
+    c.commit(b, "numbers n3, n1, n4, n2");
+    c.expect_equal(c.numbers_of("a1"),
+                   {*at_version(number("n1", "a1", "+14045550001", NumberStatus::released), 1),
+                    *at_version(number("n2", "a1", "+14045550002", NumberStatus::held), 1),
+                    *at_version(number("n3", "a1", "+14045550003"), 1)},
+                   "load_numbers_of(a1)");
+    c.expect_equal(c.numbers_of("a2"), {*at_version(number("n4", "a2", "+14045550004"), 1)},
+                   "load_numbers_of(a2)");
+
+    CommitBatch update;
+    update.numbers.push_back(write(number("n2", "a1", "+14045550002"), 1));
+    c.commit(update, "n2 reactivated");
+    c.expect_equal(c.numbers_of("a1"),
+                   {*at_version(number("n1", "a1", "+14045550001", NumberStatus::released), 1),
+                    *at_version(number("n2", "a1", "+14045550002"), 2),
+                    *at_version(number("n3", "a1", "+14045550003"), 1)},
+                   "load_numbers_of(a1) after n2 was written again");
+}
+
+void sub_accounts_of_an_agency_in_id_order(Check& c) {
+    CommitBatch b;
+    b.agencies.push_back(write(agency("g1"), 0));
+    b.agencies.push_back(write(agency("g2"), 0));
+    b.accounts.push_back(write(account("x3", "g1"), 0));
+    b.accounts.push_back(write(account("s1"), 0));
+    b.accounts.push_back(write(account("x1", "g1"), 0));
+    b.accounts.push_back(write(account("x2", "g2"), 0));
+    c.commit(b, "agencies g1 and g2, sub-accounts x3, x1, x2, standalone s1");
+    c.expect_equal(c.sub_accounts("g1"),
+                   {*at_version(account("x1", "g1"), 1), *at_version(account("x3", "g1"), 1)},
+                   "load_sub_accounts(g1)");
+    c.expect_equal(c.sub_accounts("g2"), {*at_version(account("x2", "g2"), 1)},
+                   "load_sub_accounts(g2)");
+    c.expect_equal(c.sub_accounts("g3"), {}, "load_sub_accounts(g3)");
+}
+
+void moved_sub_account_appears_under_its_new_agency_only(Check& c) {
+    CommitBatch b;
+    b.accounts.push_back(write(account("x1", "g1"), 0));
+    b.accounts.push_back(write(account("x2", "g2"), 0));
+    b.accounts.push_back(write(account("x3", "g1"), 0));
+    c.commit(b, "sub-accounts x1 and x3 of g1, x2 of g2");
+
+    CommitBatch transfer;
+    transfer.accounts.push_back(write(account("x1", "g2"), 1));
+    c.commit(transfer, "x1 moved to g2");
+    c.expect_equal(c.sub_accounts("g1"), {*at_version(account("x3", "g1"), 1)},
+                   "load_sub_accounts(g1) after x1 moved to g2");
+    c.expect_equal(c.sub_accounts("g2"),
+                   {*at_version(account("x1", "g2"), 2), *at_version(account("x2", "g2"), 1)},
+                   "load_sub_accounts(g2) after x1 moved to g2");
+
+    CommitBatch standalone;
+    standalone.accounts.push_back(write(account("x1"), 2));
+    c.commit(standalone, "x1 made standalone");
+    c.expect_equal(c.sub_accounts("g2"), {*at_version(account("x2", "g2"), 1)},
+                   "load_sub_accounts(g2) after x1 became standalone");
+    c.expect_equal(c.sub_accounts("g1"), {*at_version(account("x3", "g1"), 1)},
+                   "load_sub_accounts(g1) after x1 became standalone");
+}
+
+void phone_finds_numbers_on_an_account(Check& c) {
+    CommitBatch b;
+    b.numbers.push_back(write(number("n1", "a1", "+14045550001"), 0));
+    b.numbers.push_back(write(number("n2", "a1", "+14045550002", NumberStatus::held), 0));
+    b.numbers.push_back(
+        write(number("n3", "a2", "+14045550003", NumberStatus::port_out_pending), 0));
+    c.commit(b, "an active, a held and a port-out-pending number");
+    c.expect_equal(c.by_phone("+14045550001"), std::optional<NumberId>(NumberId("n1")),
+                   "find_number_by_phone(+14045550001), active");
+    c.expect_equal(c.by_phone("+14045550002"), std::optional<NumberId>(NumberId("n2")),
+                   "find_number_by_phone(+14045550002), held");
+    c.expect_equal(c.by_phone("+14045550003"), std::optional<NumberId>(NumberId("n3")),
+                   "find_number_by_phone(+14045550003), port-out pending");
+    c.expect_equal(c.by_phone("+14045550009"), std::optional<NumberId>(),
+                   "find_number_by_phone(+14045550009), never added");
+}
+
+void phone_lookup_follows_the_number_status(Check& c) {
+    const char* p = "+14045550001";
+    const std::pair<NumberStatus, bool> steps[] = {
+        {NumberStatus::active, true},           {NumberStatus::released, false},
+        {NumberStatus::active, true},           {NumberStatus::held, true},
+        {NumberStatus::port_out_pending, true}, {NumberStatus::ported_out, false},
+    };
+    Version version = 0;
+    for (const auto& [status, found] : steps) {
+        CommitBatch b;
+        b.numbers.push_back(write(number("n1", "a1", p, status), version++));
+        c.commit(b, std::string("n1 ") + std::string(to_string(status)));
+        c.expect_equal(c.by_phone(p),
+                       found ? std::optional<NumberId>(NumberId("n1")) : std::nullopt,
+                       std::string("find_number_by_phone(") + p + ") once n1 is "
+                           + std::string(to_string(status)));
+    }
+}
+
+void released_phone_is_found_under_its_new_number(Check& c) {
+    const char* p = "+14045550001";
+    CommitBatch add;
+    add.numbers.push_back(write(number("n1", "a1", p), 0));
+    c.commit(add, "n1");
+    CommitBatch release;
+    release.numbers.push_back(write(number("n1", "a1", p, NumberStatus::released), 1));
+    c.commit(release, "n1 released");
+    CommitBatch reuse;
+    reuse.numbers.push_back(write(number("n2", "a2", p), 0));
+    c.commit(reuse, "n2 with n1's phone number");
+    c.expect_equal(c.by_phone(p), std::optional<NumberId>(NumberId("n2")),
+                   std::string("find_number_by_phone(") + p + ")");
+}
+
+void rewritten_records_stay_indexed_once(Check& c) {
+    const char* p = "+14045550001";
+    CommitBatch b;
+    b.accounts.push_back(write(account("x1", "g1"), 0));
+    b.numbers.push_back(write(number("n1", "x1", p), 0));
+    c.commit(b, "sub-account x1 of g1 with number n1");
+
+    // Neither the agency nor the account and phone number change: the indexes answer as before,
+    // with the new values.
+    Account renamed = account("x1", "g1");
+    renamed.plan.name = "renamed";
+    TrackingNumber forwarded = number("n1", "x1", p);
+    forwarded.forwarding_destination = phone("+14045550199");
+    CommitBatch again;
+    again.accounts.push_back(write(renamed, 1));
+    again.numbers.push_back(write(forwarded, 1));
+    c.commit(again, "x1 and n1 written again, indexed fields unchanged");
+    c.expect_equal(c.sub_accounts("g1"), {*at_version(renamed, 2)},
+                   "load_sub_accounts(g1) after x1 was written again");
+    c.expect_equal(c.numbers_of("x1"), {*at_version(forwarded, 2)},
+                   "load_numbers_of(x1) after n1 was written again");
+    c.expect_equal(c.by_phone(p), std::optional<NumberId>(NumberId("n1")),
+                   std::string("find_number_by_phone(") + p + ") after n1 was written again");
+}
+
+void number_moved_or_renumbered_is_indexed_anew(Check& c) {
+    const char* p1 = "+14045550001";
+    const char* p2 = "+14045550002";
+    CommitBatch b;
+    b.numbers.push_back(write(number("n1", "a1", p1), 0));
+    c.commit(b, "n1 on a1 as " + std::string(p1));
+
+    CommitBatch moved;
+    moved.numbers.push_back(write(number("n1", "a2", p2), 1));
+    c.commit(moved, "n1 moved to a2 as " + std::string(p2));
+    c.expect_equal(c.numbers_of("a1"), {}, "load_numbers_of(a1) after n1 moved to a2");
+    c.expect_equal(c.numbers_of("a2"), {*at_version(number("n1", "a2", p2), 2)},
+                   "load_numbers_of(a2) after n1 moved to a2");
+    c.expect_equal(c.by_phone(p1), std::optional<NumberId>(),
+                   std::string("find_number_by_phone(") + p1 + ") after n1 moved to " + p2);
+    c.expect_equal(c.by_phone(p2), std::optional<NumberId>(NumberId("n1")),
+                   std::string("find_number_by_phone(") + p2 + ") after n1 moved to " + p2);
+
+    // Released and renumbered in one write: off the phone index under either number.
+    CommitBatch released;
+    released.numbers.push_back(write(number("n1", "a2", p1, NumberStatus::released), 2));
+    c.commit(released, "n1 released as " + std::string(p1));
+    c.expect_equal(c.by_phone(p1), std::optional<NumberId>(),
+                   std::string("find_number_by_phone(") + p1 + ") after n1 was released");
+    c.expect_equal(c.by_phone(p2), std::optional<NumberId>(),
+                   std::string("find_number_by_phone(") + p2 + ") after n1 was released");
+}
+
+}  // namespace
+
+std::vector<CheckDefinition> number_checks() {
+    return {
+        {"numbers_of_an_account_in_id_order", numbers_of_an_account_in_id_order},
+        {"sub_accounts_of_an_agency_in_id_order", sub_accounts_of_an_agency_in_id_order},
+        {"moved_sub_account_appears_under_its_new_agency_only",
+         moved_sub_account_appears_under_its_new_agency_only},
+        {"phone_finds_numbers_on_an_account", phone_finds_numbers_on_an_account},
+        {"phone_lookup_follows_the_number_status", phone_lookup_follows_the_number_status},
+        {"released_phone_is_found_under_its_new_number",
+         released_phone_is_found_under_its_new_number},
+        {"rewritten_records_stay_indexed_once", rewritten_records_stay_indexed_once},
+        {"number_moved_or_renumbered_is_indexed_anew", number_moved_or_renumbered_is_indexed_anew},
+    };
+}
+
+}  // namespace calltrack::testing::conformance

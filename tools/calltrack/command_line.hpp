@@ -1,0 +1,106 @@
+#pragma once
+
+// The parts of the `calltrack` command line that its files share: the parsed arguments and the
+// usage error, the opened database, and the subcommands run_cli dispatches to. The command line
+// is split into argument parsing (arguments.cpp), database opening (database.cpp) and the
+// subcommands (subcommands.cpp), because each changes for its own reason: a new flag, a new
+// store, a new question asked of the engine.
+
+#include "cli.hpp"
+
+#include <calltrack/store.hpp>
+
+#if CALLTRACK_CLI_HAS_SQLITE
+#include <calltrack/sqlite_store.hpp>
+#endif
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace calltrack::cli::command_line {
+
+inline constexpr std::string_view memory_database = ":memory:";
+
+// --- arguments (arguments.cpp) -------------------------------------------------------------------
+
+struct UsageError {
+    std::string message;
+    std::string_view help;
+};
+
+/// Flags after the subcommand: "--name value", "--name=value", or a switch; the rest positional.
+struct Arguments {
+    std::map<std::string, std::string> values;
+    std::set<std::string> switches;
+    std::vector<std::string> positional;
+    bool help = false;
+
+    std::optional<std::string> value(const std::string& name) const {
+        const auto it = values.find(name);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+    }
+    bool has(const std::string& name) const { return switches.count(name) != 0; }
+};
+
+std::optional<UsageError> parse_arguments(const std::vector<std::string>& args, std::size_t from,
+                                          const std::set<std::string>& with_value,
+                                          const std::set<std::string>& switches,
+                                          std::string_view help, Arguments& out);
+
+int usage(std::ostream& err, const UsageError& e);
+
+std::optional<std::string> read_file(const std::string& path, std::string* why);
+
+// --- stores (database.cpp) -----------------------------------------------------------------------
+
+struct OpenedStore {
+    std::unique_ptr<Store> store;
+    std::string description;
+    std::optional<std::string> path;  ///< a database file; nullopt in memory
+#if CALLTRACK_CLI_HAS_SQLITE
+    SqliteStore* sqlite = nullptr;  ///< the same store, when it is a SQLite file
+#endif
+};
+
+bool is_memory(const std::string& database);
+
+/// Opens the database; `must_exist` refuses a file that is not there yet (check, preview and
+/// advance never create one).
+std::optional<OpenedStore> open_database(const std::string& database, bool must_exist,
+                                         std::string* why);
+
+/// Empties a previous calltrack database for --fresh, in one transaction. The file is never
+/// deleted: another process may have it open, and removing it (or its -wal and -shm files) under
+/// that process would lose what it writes. A file that is not a calltrack database is left as it
+/// is.
+bool empty_database(const std::string& database, std::string* why);
+
+/// How many events the store holds, up to 2 (enough to tell empty from not).
+result<std::size_t> events_held(Store& store);
+
+/// The policy for a database: --policy, else the one `run` recorded beside it.
+std::optional<Policy> database_policy(const Arguments& args, const std::string& database,
+                                      std::string* why);
+
+// --- subcommands (subcommands.cpp) ---------------------------------------------------------------
+
+int run_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err,
+                const Environment& env);
+
+/// check and preview: the same arguments, a different question.
+int judge_command(const std::vector<std::string>& all, bool is_preview, std::ostream& out,
+                  std::ostream& err);
+
+int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+
+int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+
+}  // namespace calltrack::cli::command_line

@@ -1,0 +1,245 @@
+// The scenario reader's document: its title and policy, the actors and their grants, the setup
+// commands and the timed steps, in the order the file gives them. What a step must then produce
+// is read by scenario_expectations.cpp; the two are apart so that each is short enough to read
+// whole.
+
+#include "scenario_reader.hpp"
+
+#include <calltrack/json.hpp>
+
+#include <algorithm>
+#include <utility>
+
+namespace calltrack::cli::scenario_reader {
+
+bool Parser::scenario(const Json& j, Scenario& out) {
+    if (!j.is_object()) return wrong_type(j, "", "a scenario object");
+    if (!only_keys(j, "",
+                   {"title", "description", "policy", "start", "actors", "setup", "steps"})) {
+        return false;
+    }
+    if (j.contains("title") && !text(j["title"], "title", out.title)) return false;
+    std::string ignored;
+    if (j.contains("description") && !text(j["description"], "description", ignored)) {
+        return false;
+    }
+    if (j.contains("policy") && !policy(j["policy"], out.policy)) return false;
+    if (!j.contains("start")) return invalid("start", "missing key \"start\"; it is required");
+    if (!time(j["start"], "start", out.start)) return false;
+    if (j.contains("actors") && !actors(j["actors"], out.actors)) return false;
+    if (j.contains("setup") && !setup(j["setup"], out.setup)) return false;
+    if (!grants_as_setup(out.actors, out.setup)) return false;
+    if (!j.contains("steps")) return invalid("steps", "missing key \"steps\"; it is required");
+    return steps(j["steps"], out);
+}
+
+bool Parser::policy(const Json& j, PolicySource& out) {
+    if (j.is_string()) {
+        const auto& s = j.get_ref<const std::string&>();
+        if (!policies::by_name(s)) {
+            static const std::vector<std::string> presets = {"callrail", "ctm", "smrtphone"};
+            return invalid("policy", "unknown preset " + in_quotes(s) + suggest(s, presets));
+        }
+        out = s;
+        return true;
+    }
+    if (!j.is_object()) {
+        return wrong_type(j, "policy", "a preset name or a policy object");
+    }
+    PolicyDiagnostic d;
+    auto parsed = policy_from_json(j.dump(), &d);
+    if (!parsed) {
+        return refuse(errc::json_invalid_field, join("policy", d.field),
+                      d.problem.empty() ? parsed.error().message() : d.problem);
+    }
+    out = std::move(parsed).value();
+    return true;
+}
+
+bool Parser::actors(const Json& j, std::vector<ActorSpec>& out) {
+    if (!j.is_object()) return wrong_type(j, "actors", "an object of actor name: [grants]");
+    for (const auto& item : j.items()) {
+        const std::string path = join("actors", item.key());
+        locate("actor " + item.key());
+        ActorSpec actor;
+        actor.name = item.key();
+        actor.field = path;
+        UserId user;
+        if (!id(item.key(), path, user)) return false;
+        const Json& grants = item.value();
+        if (!grants.is_array()) return wrong_type(grants, path, "an array of grants");
+        for (std::size_t i = 0; i < grants.size(); ++i) {
+            RoleGrant grant{Role::support, Platform{}};
+            if (!role_grant(grants[i], indexed(path, i), grant)) return false;
+            actor.grants.push_back(std::move(grant));
+        }
+        if (actor.name == support_actor
+            && actor.grants != std::vector<RoleGrant>{RoleGrant{Role::support, Platform{}}}) {
+            return invalid(path,
+                           "the actor \"support\" is the platform's support staff; declare it "
+                           "as [{\"role\": \"support\"}] or leave it out");
+        }
+        out.push_back(std::move(actor));
+    }
+    locate({});
+    return true;
+}
+
+bool Parser::role_grant(const Json& j, const std::string& path, RoleGrant& out) {
+    if (!j.is_object()) {
+        return wrong_type(j, path,
+                          "a grant such as {\"role\": \"administrator\", \"account\": "
+                          "\"acme\"}");
+    }
+    if (!only_keys(j, path, {"role", "account", "agency"})) return false;
+    if (!j.contains("role")) {
+        return invalid(join(path, "role"), "missing key \"role\"; it is required");
+    }
+    std::string role_name;
+    std::vector<std::string> roles;
+    for (const Role r : all_roles) roles.emplace_back(to_string(r));
+    if (!name(j["role"], join(path, "role"), roles, "role", role_name)) return false;
+    out.role = parse_role(role_name).value();
+    if (j.contains("account") && j.contains("agency")) {
+        return invalid(path, "a grant has one scope: \"account\" or \"agency\", not both");
+    }
+    std::string scope;
+    if (j.contains("account")) {
+        AccountId account;
+        if (!text(j["account"], join(path, "account"), scope)
+            || !id(scope, join(path, "account"), account)) {
+            return false;
+        }
+        out.scope = std::move(account);
+    } else if (j.contains("agency")) {
+        AgencyId agency;
+        if (!text(j["agency"], join(path, "agency"), scope)
+            || !id(scope, join(path, "agency"), agency)) {
+            return false;
+        }
+        out.scope = std::move(agency);
+    } else {
+        out.scope = Platform{};
+    }
+    const bool on_platform = std::holds_alternative<Platform>(out.scope);
+    if ((out.role == Role::support) != on_platform) {
+        return invalid(path, out.role == Role::support
+                                 ? "the support role is platform-wide; give it no account or "
+                                   "agency"
+                                 : "this role needs a scope: \"account\" or \"agency\"");
+    }
+    return true;
+}
+
+bool Parser::setup(const Json& j, std::vector<SetupEntry>& out) {
+    if (!j.is_array()) return wrong_type(j, "setup", "an array of commands");
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        SetupEntry entry{"setup " + std::to_string(i + 1), indexed("setup", i), Command{}};
+        locate(entry.label);
+        if (!command(j[i], entry.field, entry.command)) return false;
+        out.push_back(std::move(entry));
+    }
+    locate({});
+    return true;
+}
+
+bool Parser::grants_as_setup(const std::vector<ActorSpec>& actors, std::vector<SetupEntry>& out) {
+    for (const auto& actor : actors) {
+        if (actor.name == support_actor) continue;
+        for (std::size_t i = 0; i < actor.grants.size(); ++i) {
+            out.push_back(SetupEntry{"actor " + actor.name, indexed(actor.field, i),
+                                     commands::GrantRole{UserId(actor.name), actor.grants[i]}});
+        }
+    }
+    return true;
+}
+
+bool Parser::steps(const Json& j, Scenario& out) {
+    if (!j.is_array()) return wrong_type(j, "steps", "an array of steps");
+    Time previous = out.start;
+    std::string previous_name = "the start";
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        Step s;
+        s.number = i + 1;
+        s.field = indexed("steps", i);
+        locate("step " + std::to_string(s.number));
+        if (!step(j[i], out, previous, s)) return false;
+        if (s.at < previous) {
+            return invalid(join(s.field, "at"), format_time(s.at) + " is earlier than "
+                                                    + previous_name + " (" + format_time(previous)
+                                                    + "); time never goes backwards");
+        }
+        previous = s.at;
+        previous_name = "step " + std::to_string(s.number);
+        out.steps.push_back(std::move(s));
+    }
+    locate({});
+    return true;
+}
+
+bool Parser::step(const Json& j, const Scenario& scenario, Time previous, Step& s) {
+    if (!j.is_object()) return wrong_type(j, s.field, "a step object");
+    if (!only_keys(j, s.field,
+                   {"at", "actor", "command", "advance", "note", "expect", "expect_by_policy"})) {
+        return false;
+    }
+    s.at = previous;
+    if (j.contains("at") && !time(j["at"], join(s.field, "at"), s.at)) return false;
+    if (j.contains("note") && !text(j["note"], join(s.field, "note"), s.note)) return false;
+    const bool has_command = j.contains("command");
+    const bool has_advance = j.contains("advance");
+    if (has_command == has_advance) {
+        return invalid(s.field, "a step has exactly one of \"command\" or \"advance\"");
+    }
+    if (has_advance) {
+        s.kind = Step::Kind::advance;
+        if (!j["advance"].is_boolean() || !j["advance"].get<bool>()) {
+            return invalid(join(s.field, "advance"), "write \"advance\": true");
+        }
+        if (j.contains("actor")) {
+            return invalid(join(s.field, "actor"),
+                           "an advance has no actor: deadlines fire on their own");
+        }
+    } else {
+        s.kind = Step::Kind::command;
+        if (!j.contains("actor")) {
+            return invalid(join(s.field, "actor"), "missing key \"actor\"; a command needs one");
+        }
+        if (!text(j["actor"], join(s.field, "actor"), s.actor)) return false;
+        if (!is_declared(scenario, s.actor)) {
+            std::vector<std::string> declared{std::string(support_actor)};
+            for (const auto& a : scenario.actors) {
+                if (a.name != support_actor) declared.push_back(a.name);
+            }
+            return invalid(join(s.field, "actor"), "unknown actor " + in_quotes(s.actor)
+                                                       + suggest(s.actor, declared)
+                                                       + " (declare it under \"actors\")");
+        }
+        if (!command(j["command"], join(s.field, "command"), s.command)) return false;
+    }
+    if (j.contains("expect")
+        && !expectation(j["expect"], join(s.field, "expect"), s.kind, s.expect)) {
+        return false;
+    }
+    if (j.contains("expect_by_policy")) {
+        const Json& by = j["expect_by_policy"];
+        const std::string path = join(s.field, "expect_by_policy");
+        if (!by.is_object()) {
+            return wrong_type(by, path, "an object of policy name: expectation");
+        }
+        for (const auto& item : by.items()) {
+            Expectation e;
+            if (!expectation(item.value(), join(path, item.key()), s.kind, e)) return false;
+            s.expect_by_policy.emplace(item.key(), std::move(e));
+        }
+    }
+    return true;
+}
+
+bool Parser::is_declared(const Scenario& scenario, const std::string& name) {
+    if (name == support_actor) return true;
+    return std::any_of(scenario.actors.begin(), scenario.actors.end(),
+                       [&](const ActorSpec& a) { return a.name == name; });
+}
+
+}  // namespace calltrack::cli::scenario_reader

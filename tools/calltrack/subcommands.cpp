@@ -1,0 +1,401 @@
+// The subcommands: run, check and preview, advance, and policy, each with its help text. They
+// are where the command line meets the engine and the printers (report.hpp); the argument parsing
+// and the database opening they share are elsewhere (arguments.cpp, database.cpp), so that a
+// subcommand reads from its arguments to its exit status without that plumbing in between.
+
+#include "command_line.hpp"
+
+#include "report.hpp"
+#include "runner.hpp"
+#include "scenario.hpp"
+
+#include <calltrack/engine.hpp>
+#include <calltrack/json.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <utility>
+
+namespace calltrack::cli::command_line {
+namespace {
+
+// --- help ----------------------------------------------------------------------------------------
+
+constexpr std::string_view run_help =
+    R"(usage: calltrack run SCENARIO.json [--policy PRESET|FILE.json] [--db FILE] [--fresh] [--json]
+
+Runs the scenario's setup commands (as support), then its steps, each at its own time on a manual
+clock, through the engine. Every expectation in the file is checked; the run stops at the first
+one not met, naming the step, and exits 1.
+
+  --policy PRESET|FILE.json  judge by this policy instead of the file's "policy"
+  --db FILE                  the database (default: calltrack.db; :memory: for none)
+  --fresh                    empty the database first (only a calltrack database)
+  --json                     print one JSON document instead of the timeline
+
+run starts from an empty database: it refuses a file that already holds events unless --fresh
+is given. The policy used is recorded next to the file (FILE.policy.json) for check, preview and
+advance.
+)";
+
+constexpr std::string_view check_help =
+    R"(usage: calltrack check [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
+
+Judges the command for USER at TIME without writing anything: "allowed", or "refused" with every
+reason. Exit 0 when allowed, 1 when refused.
+
+  --actor USER      a user whose grants the database holds; "support" is the platform's staff
+  --command JSON    e.g. '{"command":"cancel_account","account":"acme","confirmation":{"clicked":true}}'
+  --at TIME         when to judge it (default: the time of the database's last event)
+  --policy ...      PRESET or FILE.json (default: the policy recorded by run)
+  --db FILE         the database (default: calltrack.db)
+  --json            print {"allowed": ..., "reasons": [...]}
+)";
+
+constexpr std::string_view preview_help =
+    R"(usage: calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
+
+Shows the exact events and host effects the command would produce for USER at TIME, writing
+nothing; when it would be refused, every reason (exit 1). Options as for check.
+)";
+
+constexpr std::string_view advance_help =
+    R"(usage: calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
+
+Moves the clock to TIME and fires every deadline due by then (reactivation, restore and refund
+windows closing, data purges, pause maximums), printing the events and host effects. TIME must
+not be earlier than the database's last event.
+)";
+
+constexpr std::string_view policy_help =
+    R"(usage: calltrack policy show PRESET
+       calltrack policy validate FILE.json
+
+show prints the preset (ctm, callrail, smrtphone) as a policy document. validate reads a policy
+document and prints OK, or the field that is wrong and why (exit 1).
+)";
+
+// --- progress ------------------------------------------------------------------------------------
+
+/// "step 12/40" on stderr, redrawn at most ten times a second, after the run has taken 300 ms.
+class Progress {
+  public:
+    explicit Progress(std::ostream& err) : err_(err), started_(Clock::now()), last_(started_) {}
+    ~Progress() { clear(); }
+    Progress(const Progress&) = delete;
+    Progress& operator=(const Progress&) = delete;
+
+    void operator()(std::size_t done, std::size_t total) {
+        const auto now = Clock::now();
+        if (now - started_ < std::chrono::milliseconds(300)) return;
+        if (shown_ && now - last_ < std::chrono::milliseconds(100)) return;
+        last_ = now;
+        shown_ = true;
+        err_ << "\rcalltrack: " << done << '/' << total << " steps" << std::flush;
+    }
+
+    void clear() {
+        if (shown_) err_ << "\r\033[K" << std::flush;
+        shown_ = false;
+    }
+
+  private:
+    using Clock = std::chrono::steady_clock;
+    std::ostream& err_;
+    Clock::time_point started_;
+    Clock::time_point last_;
+    bool shown_ = false;
+};
+
+// --- subcommands ---------------------------------------------------------------------------------
+
+int fail(std::ostream& err, const std::string& message) {
+    err << "calltrack: " << message << '\n';
+    return exit_failed;
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err,
+                const Environment& env) {
+    Arguments args;
+    if (auto e =
+            parse_arguments(all, 1, {"--policy", "--db"}, {"--fresh", "--json"}, run_help, args)) {
+        return usage(err, *e);
+    }
+    if (args.help) {
+        out << run_help;
+        return exit_ok;
+    }
+    if (args.positional.size() != 1) {
+        return usage(err, {args.positional.empty() ? "run needs a scenario file"
+                                                   : "run takes one scenario file",
+                           run_help});
+    }
+    const std::string& file = args.positional.front();
+    std::string why;
+    const auto text = read_file(file, &why);
+    if (!text) return fail(err, why);
+
+    ScenarioDiagnostic diagnostic;
+    auto scenario = parse_scenario(*text, &diagnostic);
+    if (!scenario) return fail(err, file + ": " + to_string(diagnostic));
+
+    Policy policy;
+    if (auto given = args.value("--policy")) {
+        auto loaded = load_policy_argument(*given, &why);
+        if (!loaded) return fail(err, why);
+        policy = std::move(loaded).value();
+    } else if (const auto* preset = std::get_if<std::string>(&scenario.value().policy)) {
+        policy = policies::by_name(*preset).value();
+    } else if (const auto* document = std::get_if<Policy>(&scenario.value().policy)) {
+        policy = *document;
+    } else {
+        return fail(err, file + ": policy: the scenario names no policy; give \"policy\" in the "
+                                "file or --policy ctm|callrail|smrtphone|FILE.json");
+    }
+
+    const std::string database = args.value("--db").value_or(default_database());
+    if (args.has("--fresh") && !is_memory(database) && !empty_database(database, &why)) {
+        return fail(err, why);
+    }
+    auto opened = open_database(database, false, &why);
+    if (!opened) return fail(err, why);
+    auto held = events_held(*opened->store);
+    if (!held) return fail(err, database + ": " + held.error().message());
+    if (held.value() != 0) {
+        return fail(err, database
+                             + " already holds the events of an earlier run; run starts from an "
+                               "empty database: pass --fresh to empty it first, or --db another "
+                               "file");
+    }
+    if (opened->path) {
+        std::ofstream sidecar(policy_sidecar(*opened->path), std::ios::binary | std::ios::trunc);
+        sidecar << policy_to_json(policy);
+        if (!sidecar) return fail(err, "cannot write " + policy_sidecar(*opened->path));
+    }
+
+    RunOptions options;
+    std::optional<Progress> progress;
+    if (env.stderr_is_terminal) {
+        progress.emplace(err);
+        options.progress = [&](std::size_t done, std::size_t total) { (*progress)(done, total); };
+    }
+    RunReport report = run_scenario(scenario.value(), policy, *opened->store, options);
+    if (progress) progress->clear();
+    report.source = file;
+    report.store = opened->description;
+    if (args.has("--json")) {
+        out << report_to_json(report);
+    } else {
+        print_timeline(out, report);
+    }
+    out.flush();
+    if (!report.ok()) {
+        const auto& f = *report.failure;
+        std::string where = file + ": ";
+        if (!f.location.empty()) where += f.location + ": ";
+        if (!f.field.empty()) where += f.field + ": ";
+        return fail(err, where + f.message);
+    }
+    return exit_ok;
+}
+
+/// check and preview: the same arguments, a different question.
+int judge_command(const std::vector<std::string>& all, bool is_preview, std::ostream& out,
+                  std::ostream& err) {
+    const std::string_view help = is_preview ? preview_help : check_help;
+    Arguments args;
+    if (auto e = parse_arguments(all, 1, {"--db", "--actor", "--command", "--at", "--policy"},
+                                 {"--json"}, help, args)) {
+        return usage(err, *e);
+    }
+    if (args.help) {
+        out << help;
+        return exit_ok;
+    }
+    if (!args.positional.empty()) {
+        return usage(err, {"unexpected argument " + args.positional.front(), help});
+    }
+    const auto actor_name = args.value("--actor");
+    const auto command_text = args.value("--command");
+    if (!actor_name) return usage(err, {"--actor USER is required", help});
+    if (!command_text) return usage(err, {"--command JSON is required", help});
+
+    JsonDiagnostic diagnostic;
+    auto command = command_from_json(*command_text, &diagnostic);
+    if (!command) {
+        return fail(err, "--command: " + (diagnostic.field.empty() ? "" : diagnostic.field + ": ")
+                             + diagnostic.problem);
+    }
+    auto user = UserId::parse(*actor_name);
+    if (!user) return fail(err, "--actor: " + user.error().message());
+
+    std::string why;
+    const std::string database = args.value("--db").value_or(default_database());
+    auto opened = open_database(database, true, &why);
+    if (!opened) return fail(err, why);
+    auto policy = database_policy(args, database, &why);
+    if (!policy) return fail(err, why);
+    Store& store = *opened->store;
+
+    Time at;
+    if (auto given = args.value("--at")) {
+        auto parsed = parse_time(*given);
+        if (!parsed) return fail(err, "--at: " + parsed.error().message());
+        at = parsed.value();
+    } else {
+        auto last = store.last_event_time();
+        if (!last) return fail(err, database + ": " + last.error().message());
+        if (!last.value()) {
+            return fail(err, database + " holds no events yet; give --at TIME to judge at a time");
+        }
+        at = *last.value();
+    }
+    ManualClock clock(at);
+    Engine engine(std::move(*policy), clock, store);
+    Actor actor = support_actor_value();
+    if (*actor_name != support_actor) {
+        auto loaded = engine.actor(user.value());
+        if (!loaded)
+            return fail(
+                err, "cannot read the grants of " + *actor_name + ": " + loaded.error().message());
+        actor = std::move(loaded).value();
+    }
+    const bool json = args.has("--json");
+
+    if (is_preview) {
+        auto preview = engine.preview(actor, command.value());
+        if (preview) {
+            if (json) {
+                out << preview_to_json(preview.value().events, preview.value().effects);
+            } else {
+                print_preview(out, preview.value().events, preview.value().effects);
+            }
+            return exit_ok;
+        }
+    }
+    auto verdict = engine.check(actor, command.value());
+    if (!verdict) return fail(err, "cannot check: " + verdict.error().message());
+    if (json) {
+        out << verdict_to_json(verdict.value());
+    } else {
+        print_verdict(out, verdict.value());
+    }
+    return verdict.value().is_allowed() ? exit_ok : exit_failed;
+}
+
+int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
+    Arguments args;
+    if (auto e =
+            parse_arguments(all, 1, {"--to", "--db", "--policy"}, {"--json"}, advance_help, args)) {
+        return usage(err, *e);
+    }
+    if (args.help) {
+        out << advance_help;
+        return exit_ok;
+    }
+    if (!args.positional.empty()) {
+        return usage(err, {"unexpected argument " + args.positional.front(), advance_help});
+    }
+    const auto to_text = args.value("--to");
+    if (!to_text) return usage(err, {"--to TIME is required", advance_help});
+    auto to = parse_time(*to_text);
+    if (!to) return fail(err, "--to: " + to.error().message());
+
+    std::string why;
+    const std::string database = args.value("--db").value_or(default_database());
+    auto opened = open_database(database, true, &why);
+    if (!opened) return fail(err, why);
+    auto policy = database_policy(args, database, &why);
+    if (!policy) return fail(err, why);
+    Store& store = *opened->store;
+
+    ManualClock clock(to.value());
+    Engine engine(std::move(*policy), clock, store);
+#if CALLTRACK_CLI_HAS_SQLITE
+    // The whole sweep in one transaction: one disk flush however many deadlines fire, and a sweep
+    // that fails part-way leaves the database as it was (the group rolls back when it goes out of
+    // scope uncommitted).
+    std::optional<SqliteStore::Group> sweep;
+    if (opened->sqlite != nullptr) {
+        auto group = opened->sqlite->group();
+        if (!group) return fail(err, database + ": " + group.error().message());
+        sweep.emplace(std::move(group).value());
+    }
+#endif
+    auto fired = engine.advance();
+    if (!fired) {
+        if (fired.error() == errc::clock_went_backwards) {
+            auto last = store.last_event_time();
+            std::string when;
+            if (last && last.value()) when = " (" + format_time(*last.value()) + ")";
+            return fail(err, "--to " + *to_text + " is earlier than the database's last event"
+                                 + when + "; time never goes backwards");
+        }
+        std::string detail;
+        if (!fired.problem().empty()) detail = ": " + fired.problem();
+#if CALLTRACK_CLI_HAS_SQLITE
+        if (detail.empty() && opened->sqlite != nullptr && fired.error() == errc::store_corrupt) {
+            detail = ": " + opened->sqlite->last_error();
+        }
+#endif
+        return fail(err, "advance failed: " + fired.error().message() + detail);
+    }
+#if CALLTRACK_CLI_HAS_SQLITE
+    if (sweep) {
+        if (auto committed = sweep->commit(); !committed) {
+            return fail(err, database + ": " + committed.error().message());
+        }
+    }
+#endif
+    // The effects this sweep committed, not the outbox's growth: another advance committing at
+    // the same time would add its own.
+    if (args.has("--json")) {
+        out << advance_to_json(to.value(), fired.events(), fired.effects());
+    } else {
+        print_advance(out, to.value(), fired.events(), fired.effects());
+    }
+    return exit_ok;
+}
+
+int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
+    Arguments args;
+    if (auto e = parse_arguments(all, 1, {}, {}, policy_help, args)) return usage(err, *e);
+    if (args.help) {
+        out << policy_help;
+        return exit_ok;
+    }
+    if (args.positional.size() != 2) {
+        return usage(err, {"policy needs an action and its argument", policy_help});
+    }
+    const std::string& action = args.positional[0];
+    const std::string& argument = args.positional[1];
+    if (action == "show") {
+        auto policy = policies::by_name(argument);
+        if (!policy) {
+            return fail(err, "unknown preset \"" + argument
+                                 + "\"; the presets are ctm, callrail and smrtphone");
+        }
+        out << policy_to_json(policy.value());
+        return exit_ok;
+    }
+    if (action == "validate") {
+        std::string why;
+        const auto text = read_file(argument, &why);
+        if (!text) return fail(err, why);
+        PolicyDiagnostic diagnostic;
+        auto policy = policy_from_json(*text, &diagnostic);
+        if (!policy) {
+            return fail(
+                err,
+                argument + ": " + (diagnostic.field.empty() ? "" : diagnostic.field + ": ")
+                    + (diagnostic.problem.empty() ? policy.error().message() : diagnostic.problem));
+        }
+        out << "OK: " << argument << " is a valid policy (\"" << policy.value().name << "\")\n";
+        return exit_ok;
+    }
+    return usage(err, {"unknown policy action " + action + "; use show or validate", policy_help});
+}
+
+}  // namespace calltrack::cli::command_line
