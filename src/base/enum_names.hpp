@@ -17,11 +17,29 @@ struct Named {
     std::string_view name;
 };
 
+/// How many values an enum has whose values run 0, 1, 2, ... to `last`: the size of its table,
+/// tied to the last enumerator so that a value added before it cannot be left out.
+template <class Enum>
+constexpr std::size_t count_through(Enum last) noexcept {
+    return static_cast<std::size_t>(last) + 1;
+}
+
 /// True when `table` lists the values 0, 1, 2, ... of its enum, in order: static_assert it.
 template <class Enum, std::size_t N>
 constexpr bool names_every_value(const std::array<Named<Enum>, N>& table) {
     for (std::size_t i = 0; i < N; ++i) {
         if (static_cast<std::size_t>(table[i].value) != i) return false;
+    }
+    return true;
+}
+
+/// True when `values`, a list a public header keeps, holds the table's values in its order:
+/// static_assert it, so the two lists cannot drift apart.
+template <class Enum, std::size_t N, std::size_t M>
+constexpr bool lists_same_values(const std::array<Named<Enum>, N>& table, const Enum (&values)[M]) {
+    if (N != M) return false;
+    for (std::size_t i = 0; i < N; ++i) {
+        if (table[i].value != values[i]) return false;
     }
     return true;
 }

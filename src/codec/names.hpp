@@ -1,11 +1,14 @@
 #pragma once
 
-// The enumerations the codec reads by name, with the list of each one's values. Apart from the
-// field lists because these are about the enums, not the structs: they are what one
-// {value, "name"} table per enum (enum_names.hpp) will replace. A header and no .cpp, because the
-// reader's templates pick these lists by type (has_values) at compile time.
+// The enumerations the codec reads by name, with the list of each one's values, picked by type.
+// Apart from the field lists because these are about the enums, not the structs. The values come
+// from each enum's {value, "name"} table (model_names.hpp), but for EffectKind, whose names are
+// still a switch in the core (effect.cpp), so its list is kept here. A header and no .cpp,
+// because the reader's templates pick these lists by type (has_values) at compile time.
 
 #include "codec.hpp"
+
+#include <calltrack/detail/model_names.hpp>
 
 #include <cstddef>
 #include <iterator>
@@ -15,20 +18,6 @@ namespace calltrack::codec_detail {
 
 // Role, NumberSource, SurveyOutcome and Charge have public parsers or value lists; these do not.
 
-inline constexpr AccountStatus all_account_statuses[] = {
-    AccountStatus::active, AccountStatus::paused, AccountStatus::canceled, AccountStatus::closed};
-inline constexpr DataStatus all_data_statuses[] = {DataStatus::retained,
-                                                   DataStatus::purge_scheduled, DataStatus::purged};
-inline constexpr BalanceStatus all_balance_statuses[] = {
-    BalanceStatus::in_use, BalanceStatus::refundable, BalanceStatus::refund_requested,
-    BalanceStatus::forfeited};
-inline constexpr AgencyStatus all_agency_statuses[] = {AgencyStatus::active, AgencyStatus::canceled,
-                                                       AgencyStatus::closed};
-inline constexpr NumberStatus all_number_statuses[] = {
-    NumberStatus::active, NumberStatus::held, NumberStatus::released,
-    NumberStatus::port_out_pending, NumberStatus::ported_out};
-inline constexpr CancelKind all_cancel_kinds[] = {CancelKind::cancel, CancelKind::sub_account_close,
-                                                  CancelKind::agency_cascade, CancelKind::close};
 inline constexpr EffectKind all_effect_kinds[] = {
     EffectKind::release_number,       EffectKind::hold_number,
     EffectKind::reactivate_number,    EffectKind::restore_number,
@@ -41,36 +30,27 @@ inline constexpr EffectKind all_effect_kinds[] = {
     EffectKind::port_out_number,
 };
 
-// A value added at the end of an enumeration must be added to its list too.
-static_assert(std::size(all_account_statuses)
-              == static_cast<std::size_t>(AccountStatus::closed) + 1);
-static_assert(std::size(all_data_statuses) == static_cast<std::size_t>(DataStatus::purged) + 1);
-static_assert(std::size(all_balance_statuses)
-              == static_cast<std::size_t>(BalanceStatus::forfeited) + 1);
-static_assert(std::size(all_agency_statuses) == static_cast<std::size_t>(AgencyStatus::closed) + 1);
-static_assert(std::size(all_number_statuses)
-              == static_cast<std::size_t>(NumberStatus::ported_out) + 1);
-static_assert(std::size(all_cancel_kinds) == static_cast<std::size_t>(CancelKind::close) + 1);
+// A value added at the end of EffectKind must be added to its list too.
 static_assert(std::size(all_effect_kinds)
               == static_cast<std::size_t>(EffectKind::port_out_number) + 1);
 
-constexpr const auto& values_of(Tag<AccountStatus>) {
-    return all_account_statuses;
+constexpr auto values_of(Tag<AccountStatus>) {
+    return detail::values_of(detail::account_status_names);
 }
-constexpr const auto& values_of(Tag<DataStatus>) {
-    return all_data_statuses;
+constexpr auto values_of(Tag<DataStatus>) {
+    return detail::values_of(detail::data_status_names);
 }
-constexpr const auto& values_of(Tag<BalanceStatus>) {
-    return all_balance_statuses;
+constexpr auto values_of(Tag<BalanceStatus>) {
+    return detail::values_of(detail::balance_status_names);
 }
-constexpr const auto& values_of(Tag<AgencyStatus>) {
-    return all_agency_statuses;
+constexpr auto values_of(Tag<AgencyStatus>) {
+    return detail::values_of(detail::agency_status_names);
 }
-constexpr const auto& values_of(Tag<NumberStatus>) {
-    return all_number_statuses;
+constexpr auto values_of(Tag<NumberStatus>) {
+    return detail::values_of(detail::number_status_names);
 }
-constexpr const auto& values_of(Tag<CancelKind>) {
-    return all_cancel_kinds;
+constexpr auto values_of(Tag<CancelKind>) {
+    return detail::values_of(detail::cancel_kind_names);
 }
 constexpr const auto& values_of(Tag<EffectKind>) {
     return all_effect_kinds;

@@ -1,25 +1,15 @@
 #include <calltrack/actor.hpp>
 
+#include <calltrack/detail/model_names.hpp>
+
 namespace calltrack {
 
 std::string_view to_string(Role r) noexcept {
-    switch (r) {
-        case Role::agency_administrator:
-            return "agency_administrator";
-        case Role::administrator:
-            return "administrator";
-        case Role::account_owner:
-            return "account_owner";
-        case Role::support:
-            return "support";
-    }
-    return "unknown";
+    return detail::name_of(detail::role_names, r);
 }
 
 result<Role> parse_role(std::string_view text) {
-    for (const Role r : all_roles) {
-        if (to_string(r) == text) return r;
-    }
+    if (const auto r = detail::value_named(detail::role_names, text)) return *r;
     return errc::invalid_role;
 }
 

@@ -1,19 +1,11 @@
 #include <calltrack/billing.hpp>
 
+#include <calltrack/detail/model_names.hpp>
+
 namespace calltrack {
 
 std::string_view to_string(Charge c) noexcept {
-    switch (c) {
-        case Charge::subscription:
-            return "subscription";
-        case Charge::number_renewals:
-            return "number_renewals";
-        case Charge::usage:
-            return "usage";
-        case Charge::hold_fee:
-            return "hold_fee";
-    }
-    return "unknown";
+    return detail::name_of(detail::charge_names, c);
 }
 
 std::string to_string(Charges charges) {

@@ -1,5 +1,7 @@
 #include <calltrack/command.hpp>
 
+#include <calltrack/detail/model_names.hpp>
+
 namespace calltrack {
 
 std::string to_string(const BalanceOwner& owner) {
@@ -7,28 +9,13 @@ std::string to_string(const BalanceOwner& owner) {
     return "agency " + std::get<AgencyId>(owner).str();
 }
 
-namespace {
-
-// The operation of each Command alternative, in the variant's order.
-constexpr Operation operations[] = {
-    Operation::create_agency,     Operation::open_account,       Operation::add_tracking_number,
-    Operation::change_forwarding, Operation::set_plan,           Operation::adjust_balance,
-    Operation::grant_role,        Operation::revoke_role,        Operation::pause_tracking,
-    Operation::resume_tracking,   Operation::stop_calls,         Operation::resume_calls,
-    Operation::pause_account,     Operation::resume_account,     Operation::cancel_account,
-    Operation::close_sub_account, Operation::cancel_agency,      Operation::close_account,
-    Operation::reopen_account,    Operation::reactivate_account, Operation::reactivate_agency,
-    Operation::restore_number,    Operation::request_refund,     Operation::start_port_out,
-    Operation::complete_port_out, Operation::abandon_port_out,   Operation::transfer_sub_account,
-    Operation::record_survey,
-};
-static_assert(std::size(operations) == std::variant_size_v<Command>,
+// Command's alternatives are declared in Operation's order, so alternative i is judged as the
+// operation in row i of operation_names, and the operations are listed once, there.
+static_assert(std::variant_size_v<Command> == operation_count,
               "every Command alternative needs its operation");
 
-}  // namespace
-
 Operation operation_of(const Command& command) noexcept {
-    return operations[command.index()];
+    return detail::operation_names[command.index()].value;
 }
 
 }  // namespace calltrack

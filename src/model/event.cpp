@@ -1,21 +1,13 @@
 #include <calltrack/event.hpp>
 
+#include <calltrack/detail/model_names.hpp>
+
 #include <type_traits>
 
 namespace calltrack {
 
 std::string_view to_string(CancelKind k) noexcept {
-    switch (k) {
-        case CancelKind::cancel:
-            return "cancel";
-        case CancelKind::sub_account_close:
-            return "sub_account_close";
-        case CancelKind::agency_cascade:
-            return "agency_cascade";
-        case CancelKind::close:
-            return "close";
-    }
-    return "unknown";
+    return detail::name_of(detail::cancel_kind_names, k);
 }
 
 namespace events {

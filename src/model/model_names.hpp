@@ -1,9 +1,16 @@
 #pragma once
 
-// The name of every model enum, in one table each (enum_names.hpp): the layers above read them
-// to list an enum's values.
+// The name of every model enum, in one table each (enum_names.hpp): the model's to_string and
+// parse functions read them, and the layers above read them to list and parse an enum's values.
 
+#include <calltrack/account.hpp>
+#include <calltrack/actor.hpp>
+#include <calltrack/agency.hpp>
+#include <calltrack/billing.hpp>
+#include <calltrack/event.hpp>
 #include <calltrack/operation.hpp>
+#include <calltrack/state.hpp>
+#include <calltrack/tracking_number.hpp>
 
 #include <calltrack/detail/enum_names.hpp>
 
@@ -43,5 +50,112 @@ inline constexpr std::array<Named<Operation>, operation_count> operation_names{{
 }};
 static_assert(names_every_value(operation_names),
               "operation_names lists every Operation once, in declaration order");
+
+inline constexpr std::array<Named<AccountStatus>, count_through(AccountStatus::closed)>
+    account_status_names{{
+        {AccountStatus::active, "active"},
+        {AccountStatus::paused, "paused"},
+        {AccountStatus::canceled, "canceled"},
+        {AccountStatus::closed, "closed"},
+    }};
+static_assert(names_every_value(account_status_names),
+              "account_status_names lists every AccountStatus once, in declaration order");
+
+inline constexpr std::array<Named<SurveyOutcome>, count_through(SurveyOutcome::confirm)>
+    survey_outcome_names{{
+        {SurveyOutcome::keep_account, "keep_account"},
+        {SurveyOutcome::book_meeting, "book_meeting"},
+        {SurveyOutcome::confirm, "confirm"},
+    }};
+static_assert(names_every_value(survey_outcome_names),
+              "survey_outcome_names lists every SurveyOutcome once, in declaration order");
+
+inline constexpr std::array<Named<DataStatus>, count_through(DataStatus::purged)> data_status_names{
+    {
+        {DataStatus::retained, "retained"},
+        {DataStatus::purge_scheduled, "purge_scheduled"},
+        {DataStatus::purged, "purged"},
+    }};
+static_assert(names_every_value(data_status_names),
+              "data_status_names lists every DataStatus once, in declaration order");
+
+inline constexpr std::array<Named<BalanceStatus>, count_through(BalanceStatus::forfeited)>
+    balance_status_names{{
+        {BalanceStatus::in_use, "in_use"},
+        {BalanceStatus::refundable, "refundable"},
+        {BalanceStatus::refund_requested, "refund_requested"},
+        {BalanceStatus::forfeited, "forfeited"},
+    }};
+static_assert(names_every_value(balance_status_names),
+              "balance_status_names lists every BalanceStatus once, in declaration order");
+
+inline constexpr std::array<Named<AgencyStatus>, count_through(AgencyStatus::closed)>
+    agency_status_names{{
+        {AgencyStatus::active, "active"},
+        {AgencyStatus::canceled, "canceled"},
+        {AgencyStatus::closed, "closed"},
+    }};
+static_assert(names_every_value(agency_status_names),
+              "agency_status_names lists every AgencyStatus once, in declaration order");
+
+inline constexpr std::array<Named<Role>, count_through(Role::support)> role_names{{
+    {Role::agency_administrator, "agency_administrator"},
+    {Role::administrator, "administrator"},
+    {Role::account_owner, "account_owner"},
+    {Role::support, "support"},
+}};
+static_assert(names_every_value(role_names),
+              "role_names lists every Role once, in declaration order");
+static_assert(lists_same_values(role_names, all_roles), "all_roles follows role_names");
+
+inline constexpr std::array<Named<Charge>, count_through(Charge::hold_fee)> charge_names{{
+    {Charge::subscription, "subscription"},
+    {Charge::number_renewals, "number_renewals"},
+    {Charge::usage, "usage"},
+    {Charge::hold_fee, "hold_fee"},
+}};
+static_assert(names_every_value(charge_names),
+              "charge_names lists every Charge once, in declaration order");
+static_assert(lists_same_values(charge_names, all_charges), "all_charges follows charge_names");
+
+inline constexpr std::array<Named<CancelKind>, count_through(CancelKind::close)> cancel_kind_names{{
+    {CancelKind::cancel, "cancel"},
+    {CancelKind::sub_account_close, "sub_account_close"},
+    {CancelKind::agency_cascade, "agency_cascade"},
+    {CancelKind::close, "close"},
+}};
+static_assert(names_every_value(cancel_kind_names),
+              "cancel_kind_names lists every CancelKind once, in declaration order");
+
+inline constexpr std::array<Named<DeadlineKind>, count_through(DeadlineKind::refund_window_closes)>
+    deadline_kind_names{{
+        {DeadlineKind::pause_maximum, "pause_maximum"},
+        {DeadlineKind::restore_window_closes, "restore_window_closes"},
+        {DeadlineKind::reactivation_window_closes, "reactivation_window_closes"},
+        {DeadlineKind::agency_reactivation_window_closes, "agency_reactivation_window_closes"},
+        {DeadlineKind::data_purge, "data_purge"},
+        {DeadlineKind::refund_window_closes, "refund_window_closes"},
+    }};
+static_assert(names_every_value(deadline_kind_names),
+              "deadline_kind_names lists every DeadlineKind once, in declaration order");
+
+inline constexpr std::array<Named<NumberSource>, count_through(NumberSource::offsite)>
+    number_source_names{{
+        {NumberSource::onsite_dynamic, "onsite_dynamic"},
+        {NumberSource::offsite, "offsite"},
+    }};
+static_assert(names_every_value(number_source_names),
+              "number_source_names lists every NumberSource once, in declaration order");
+
+inline constexpr std::array<Named<NumberStatus>, count_through(NumberStatus::ported_out)>
+    number_status_names{{
+        {NumberStatus::active, "active"},
+        {NumberStatus::held, "held"},
+        {NumberStatus::released, "released"},
+        {NumberStatus::port_out_pending, "port_out_pending"},
+        {NumberStatus::ported_out, "ported_out"},
+    }};
+static_assert(names_every_value(number_status_names),
+              "number_status_names lists every NumberStatus once, in declaration order");
 
 }  // namespace calltrack::detail

@@ -1,23 +1,11 @@
 #include <calltrack/state.hpp>
 
+#include <calltrack/detail/model_names.hpp>
+
 namespace calltrack {
 
 std::string_view to_string(DeadlineKind k) noexcept {
-    switch (k) {
-        case DeadlineKind::pause_maximum:
-            return "pause_maximum";
-        case DeadlineKind::restore_window_closes:
-            return "restore_window_closes";
-        case DeadlineKind::reactivation_window_closes:
-            return "reactivation_window_closes";
-        case DeadlineKind::agency_reactivation_window_closes:
-            return "agency_reactivation_window_closes";
-        case DeadlineKind::data_purge:
-            return "data_purge";
-        case DeadlineKind::refund_window_closes:
-            return "refund_window_closes";
-    }
-    return "unknown";
+    return detail::name_of(detail::deadline_kind_names, k);
 }
 
 std::string deadline_subject(const AccountId& id) {

@@ -8,10 +8,13 @@
 #include "policy_json.hpp"
 
 #include <calltrack/detail/json_document.hpp>
+#include <calltrack/detail/model_names.hpp>
+#include <calltrack/detail/policy_names.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -24,10 +27,18 @@
 
 namespace calltrack {
 
+using detail::balance_on_cancel_names;
+using detail::charge_names;
+using detail::data_on_cancel_names;
 using detail::describe_type;
 using detail::in_quotes;
 using detail::indexed;
 using detail::join;
+using detail::Named;
+using detail::on_pause_maximum_names;
+using detail::reactivation_names;
+using detail::role_names;
+using detail::value_named;
 using policy_detail::all_operations;
 using policy_detail::cancellation_fields;
 using policy_detail::charges_fields;
@@ -36,14 +47,6 @@ using policy_detail::refuse;
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-constexpr DataOnCancel all_data_on_cancel[] = {DataOnCancel::retain, DataOnCancel::purge_now};
-constexpr BalanceOnCancel all_balance_on_cancel[] = {BalanceOnCancel::refundable,
-                                                     BalanceOnCancel::forfeit};
-constexpr Reactivation all_reactivations[] = {Reactivation::self_service,
-                                              Reactivation::support_only, Reactivation::impossible};
-constexpr OnPauseMaximum all_on_pause_maximum[] = {OnPauseMaximum::release_numbers,
-                                                   OnPauseMaximum::close_account};
 
 // Reading. Every reader returns false after recording what is wrong and where; the first
 // refusal is the one reported.
@@ -148,34 +151,34 @@ class Reader {
         return true;
     }
 
-    /// One of `values`, written as its to_string name.
+    /// One of the values of `names`, written as its name.
     template <class T, std::size_t N>
-    bool name(const Json& j, const std::string& path, const T (&values)[N], T& out) {
+    bool name(const Json& j, const std::string& path, const std::array<Named<T>, N>& names,
+              T& out) {
         std::string expected;
-        for (const T v : values) {
+        for (const auto& entry : names) {
             if (!expected.empty()) expected += ", ";
-            expected += in_quotes(to_string(v));
+            expected += in_quotes(entry.name);
         }
         if (!j.is_string()) return wrong_type(j, path, "one of " + expected);
         const auto& s = j.get_ref<const std::string&>();
-        for (const T v : values) {
-            if (to_string(v) == s) {
-                out = v;
-                return true;
-            }
+        if (const auto v = value_named(names, s)) {
+            out = *v;
+            return true;
         }
         return refuse(errc::policy_invalid_value, path,
                       "unknown value " + in_quotes(s) + "; expected one of " + expected);
     }
 
-    /// A set of names from `values`, each at most once.
+    /// A set of names from `names`, each at most once.
     template <class Set, class T, std::size_t N>
-    bool name_set(const Json& j, const std::string& path, const T (&values)[N], Set& out) {
+    bool name_set(const Json& j, const std::string& path, const std::array<Named<T>, N>& names,
+                  Set& out) {
         if (!j.is_array()) return wrong_type(j, path, "an array of names");
         out = Set{};
         for (std::size_t i = 0; i < j.size(); ++i) {
             T v{};
-            if (!name(j[i], indexed(path, i), values, v)) return false;
+            if (!name(j[i], indexed(path, i), names, v)) return false;
             if (out.contains(v)) {
                 return refuse(errc::policy_invalid_value, indexed(path, i),
                               in_quotes(to_string(v)) + " is listed twice");
@@ -268,10 +271,12 @@ class Reader {
         const Json& roles = j["roles"];
         const std::string roles_path = join(path, "roles");
         if (!object(roles, roles_path, {"account", "sub_account", "agency"})) return false;
-        return name_set(roles["account"], join(roles_path, "account"), all_roles, out.account_roles)
-               && name_set(roles["sub_account"], join(roles_path, "sub_account"), all_roles,
+        return name_set(roles["account"], join(roles_path, "account"), role_names,
+                        out.account_roles)
+               && name_set(roles["sub_account"], join(roles_path, "sub_account"), role_names,
                            out.sub_account_roles)
-               && name_set(roles["agency"], join(roles_path, "agency"), all_roles, out.agency_roles)
+               && name_set(roles["agency"], join(roles_path, "agency"), role_names,
+                           out.agency_roles)
                && confirmation(j["confirmation"], join(path, "confirmation"), out.confirmation);
     }
 
@@ -293,11 +298,11 @@ class Reader {
                      "support_restores_after_window", "final_usage_invoice"})) {
             return false;
         }
-        return name(j["data"], join(path, "data"), all_data_on_cancel, out.data)
+        return name(j["data"], join(path, "data"), data_on_cancel_names, out.data)
                && window(j["data_retention"], join(path, "data_retention"), out.data_retention)
-               && name(j["balance"], join(path, "balance"), all_balance_on_cancel, out.balance)
+               && name(j["balance"], join(path, "balance"), balance_on_cancel_names, out.balance)
                && window(j["refund_window"], join(path, "refund_window"), out.refund_window)
-               && name(j["reactivation"], join(path, "reactivation"), all_reactivations,
+               && name(j["reactivation"], join(path, "reactivation"), reactivation_names,
                        out.reactivation)
                && window(j["reactivation_window"], join(path, "reactivation_window"),
                          out.reactivation_window)
@@ -353,7 +358,7 @@ class Reader {
                && money(j["monthly_hold_fee"], join(path, "monthly_hold_fee"), out.monthly_hold_fee)
                && boolean(j["suspends_report_access"], join(path, "suspends_report_access"),
                           out.suspends_report_access)
-               && name(j["on_maximum"], join(path, "on_maximum"), all_on_pause_maximum,
+               && name(j["on_maximum"], join(path, "on_maximum"), on_pause_maximum_names,
                        out.on_maximum);
     }
 
@@ -362,7 +367,7 @@ class Reader {
         for (const auto& field : charges_fields) keys.emplace_back(field.key);
         if (!object(j, path, keys)) return false;
         for (const auto& [key, member] : charges_fields) {
-            if (!name_set(j[key], join(path, key), all_charges, out.*member)) return false;
+            if (!name_set(j[key], join(path, key), charge_names, out.*member)) return false;
         }
         return true;
     }
