@@ -544,28 +544,29 @@ Sweep Engine::fire_due(Time now) {
         auto last = store_.last_event_time();
         if (!last) return stop(last.error());
         snap.state.last_event_at = last.value();
-        // A full batch may have left due deadlines of other subjects unread, and the subjects it
-        // loaded bring their later deadlines with them: fire only up to the last deadline read, so
-        // that a sweep in batches fires in deadline order, as due() does on the whole state.
+        // Fire exactly the deadlines the store listed, each as stored. The subjects loaded bring
+        // their other deadlines with them: later ones, due ones past a full batch (left for the
+        // next batch, so that a sweep in batches fires in deadline order, as due() does on the
+        // whole state), and any another writer added at or before now since the store was asked
+        // (a window of 0 days opens one at its writer's now), which may have been read with the
+        // record from before that writer's commit. All of them wait for a later batch.
         const auto& read = pending.value();
-        const bool is_full = read.size() >= options_.advance_batch;
-        const auto is_in_batch = [&](const Deadline& d) {
-            return !(now < d.at) && (!is_full || !(read.back() < d));
-        };
-        std::set<Deadline> later;
-        if (is_full) {
-            auto& loaded = snap.state.deadlines;
-            later.insert(loaded.upper_bound(read.back()), loaded.end());
-            loaded.erase(loaded.upper_bound(read.back()), loaded.end());
+        const std::set<Deadline> listed(read.begin(), read.end());
+        std::set<Deadline> unlisted;
+        for (auto it = snap.state.deadlines.begin(); it != snap.state.deadlines.end();) {
+            if (listed.count(*it) != 0) {
+                ++it;
+            } else {
+                unlisted.insert(*it);
+                it = snap.state.deadlines.erase(it);
+            }
         }
         auto fired = due(snap.state, policy_, now);
-        snap.state.deadlines.merge(later);
+        snap.state.deadlines.merge(unlisted);
         State after = snap.state;
         calltrack::apply(after, fired);
         // A deadline that fired but had nothing left to do (its subject moved on) is spent too.
-        for (auto it = after.deadlines.begin(); it != after.deadlines.end() && is_in_batch(*it);) {
-            it = after.deadlines.erase(it);
-        }
+        for (const auto& d : read) after.deadlines.erase(d);
         CommitBatch batch = diff(snap, after);
         std::vector<HostEffect> fired_effects;
         add_events(batch, fired, after, &fired_effects);

@@ -2,15 +2,19 @@
 // its own now. The engine against the pure core (engine_mirror.hpp) on the mirror world, with
 // every window of the policy 0 days long: the deadline fires on the next advance() or execute()
 // at that same instant, whole sweep or one deadline per batch, over InMemoryStore and
-// SqliteStore.
+// SqliteStore; and a sweep that reads such a deadline another writer added after the store listed
+// what was due leaves it for the next sweep rather than dropping it unfired.
 #include "engine_mirror.hpp"
 #include "mirror_world.hpp"
 
 #include <calltrack/in_memory_store.hpp>
 #include <calltrack/sqlite_store.hpp>
+#include <calltrack/testing/forwarding_store.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -121,4 +125,85 @@ TEST_CASE(
             CHECK(diff.empty());
         }
     }
+}
+
+namespace {
+
+/// Forwards to a store, and runs a hook once, just before the first deadlines_of(subject):
+/// another writer that commits after a sweep asked for the due deadlines and read the subject's
+/// record, but before it read the subject's deadlines.
+class DeadlinesRaceStore final : public ForwardingStore {
+  public:
+    DeadlinesRaceStore(Store& inner, std::string subject, std::function<void()> hook)
+        : ForwardingStore(inner), subject_(std::move(subject)), hook_(std::move(hook)) {}
+
+    result<std::vector<Deadline>> deadlines_of(const std::string& subject) override {
+        if (hook_ && subject == subject_) std::exchange(hook_, nullptr)();
+        return ForwardingStore::deadlines_of(subject);
+    }
+
+  private:
+    std::string subject_;
+    std::function<void()> hook_;
+};
+
+}  // namespace
+
+TEST_CASE("a sweep leaves a 0-day deadline another writer added meanwhile for the next sweep",
+          "[engine][zero-day]") {
+    // a1 was canceled and reactivated, so its 14-day restore window is still pending, and due at
+    // `now`. While a sweep fires it, another engine (its clock a second behind) pauses a1 with a
+    // pause maximum of 0 days: a deadline at or before now that the sweep never listed as due,
+    // read with a1's record from before the pause. The sweep used to erase every deadline at or
+    // before now that it had loaded, fired or not, so the pause maximum was dropped unfired and
+    // a1 stayed paused for ever.
+    Policy policy = ctm_with_zero_day_windows();
+    policy.standalone.reactivation_window = Window::days(60);
+    policy.standalone.number_restore_window = Window::days(14);
+    InMemoryStore store;
+    Mirror m(policy, mw::start_time(), store);
+    for (const auto& c : mw::setup()) REQUIRE(m.execute(mw::support(), c).empty());
+    const auto c = mw::everything();
+    const AccountId a1("a1");
+    REQUIRE(m.execute(mw::actor(m, "admin_a1"), commands::CancelAccount{a1, c}).empty());
+    m.set_time(m.now() + mw::days(1));
+    REQUIRE(m.execute(mw::actor(m, "admin_a1"), commands::ReactivateAccount{a1, c}).empty());
+    m.set_time(m.now() + mw::days(13));
+    const Time now = m.now();
+    REQUIRE(
+        m.state().deadlines
+        == std::set<Deadline>{{now, DeadlineKind::restore_window_closes, deadline_subject(a1)}});
+
+    const Time pause_at = now - boost::posix_time::seconds(1);
+    ManualClock other_clock(pause_at);
+    Engine other(policy, other_clock, store);
+    const Actor admin = mw::actor(m, "admin_a1");
+    DeadlinesRaceStore racing(store, deadline_subject(a1), [&] {
+        REQUIRE(other.execute(admin, commands::PauseAccount{a1, c}));
+    });
+    ManualClock clock(now);
+    Engine sweeping(policy, clock, racing);
+    const auto swept = sweeping.advance();
+    REQUIRE(swept);
+    const Deadline pause_maximum{pause_at, DeadlineKind::pause_maximum, deadline_subject(a1)};
+    // Either the sweep fired the pause maximum with the record that opened it, or it left it.
+    const auto pending = store.deadlines_of(deadline_subject(a1)).value();
+    const bool is_left = std::count(pending.begin(), pending.end(), pause_maximum) == 1;
+    const bool is_fired =
+        std::count_if(
+            swept.events().begin(), swept.events().end(),
+            [](const Event& e) { return std::holds_alternative<events::PauseMaximumReached>(e); })
+        == 1;
+    CHECK(is_left != is_fired);
+    // Whichever it did, the next sweep ends where the core ends: the store's whole log folded,
+    // with what is due fired, and the deadlines that leaves.
+    REQUIRE(sweeping.advance());
+    const auto log = store.read_all(0, 1'000'000).value();  // held: value() of a temporary dangles
+    State core;
+    for (const auto& e : log) calltrack::apply(core, e.event);
+    CHECK(due(core, policy, now).empty());
+    CHECK(core.accounts.at(a1).status == AccountStatus::paused);
+    CHECK(core.accounts.at(a1).pause_until == std::optional<Time>());
+    const auto left = store.due_deadlines(last_time(), 1'000'000).value();
+    CHECK(std::set<Deadline>(left.begin(), left.end()) == core.deadlines);
 }
