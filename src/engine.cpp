@@ -453,22 +453,28 @@ result<Preview> Engine::preview(const Actor& actor, const Command& command) {
     return p;
 }
 
-result<Receipt> Engine::execute(const Actor& actor, const Command& command,
-                                std::optional<std::string> idempotency_key) {
+result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& command,
+                                         std::optional<std::string> idempotency_key) {
     const std::string print = idempotency_key ? fingerprint(actor, command) : std::string();
     for (int attempt = 0;; ++attempt) {
         if (idempotency_key) {
             auto seen = store_.find_idempotency(*idempotency_key);
             if (!seen) return seen.error();
             if (seen.value()) {
-                if (seen.value()->fingerprint != print) return errc::idempotency_key_reused;
+                if (seen.value()->fingerprint != print) {
+                    return Refused(errc::idempotency_key_reused,
+                                   "the idempotency key " + *idempotency_key
+                                       + " was first used for another command or actor");
+                }
                 return Receipt{seen.value()->events, seen.value()->effects, true};
             }
         }
         std::optional<Time> last;
         auto now = read_clock(&last);
         if (!now) return now.error();
-        if (auto fired = fire_due(now.value()); !fired) return fired.error();
+        if (auto fired = fire_due(now.value()); !fired) {
+            return Refused(fired.error(), fired.problem());
+        }
 
         Snapshot snap;
         Loader load(store_, snap);
@@ -477,14 +483,15 @@ result<Receipt> Engine::execute(const Actor& actor, const Command& command,
         // commits after this reading is no sign of a clock going backwards. Deadlines fired just
         // now are at or before the reading.
         snap.state.last_event_at = last;
-        auto events = decide(snap.state, command, actor, policy_, now.value());
-        if (!events) return events.error();
+        // Refused, every reason comes from this one decision, on what this attempt read.
+        auto decision = decide_with_reasons(snap.state, command, actor, policy_, now.value());
+        if (!decision.is_allowed()) return Refused(std::move(decision.refusals));
 
         State after = snap.state;
-        calltrack::apply(after, events.value());
+        calltrack::apply(after, decision.events);
         CommitBatch batch = diff(snap, after);
         Receipt receipt;
-        receipt.events = std::move(events.value());
+        receipt.events = std::move(decision.events);
         add_events(batch, receipt.events, after, &receipt.effects);
         if (idempotency_key) {
             batch.idempotency =
