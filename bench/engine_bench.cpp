@@ -507,7 +507,7 @@ void BM_EngineExecute(benchmark::State& state) {
     allocs.start();
     bool pause_next = true;
     for (auto _ : state) {
-        result<Receipt> r = errc::invalid_state;
+        result<Receipt, Refused> r = errc::invalid_state;
         if (pause_next || paused_list.empty()) {
             std::size_t i = pick(rng);
             while (paused[i]) i = pick(rng);

@@ -338,7 +338,7 @@ class EnginePopulation {
 
     /// The next command: a pause or a resume, alternately.
     bool execute_next() {
-        ct::result<ct::Receipt> r = ct::errc::invalid_state;
+        ct::result<ct::Receipt, ct::Refused> r = ct::errc::invalid_state;
         std::uniform_int_distribution<std::size_t> pick(0, accounts_.size() - 1);
         if (pause_next_ || paused_list_.empty()) {
             std::size_t i = pick(rng_);

@@ -20,15 +20,13 @@ namespace {
     std::exit(1);
 }
 
-/// Runs one command; on refusal prints every reason (check() says all of them) and stops.
+/// Runs one command; on refusal prints every reason (the refusal holds all of them, from the
+/// decision that refused) and stops.
 ct::Receipt run(ct::Engine& engine, const ct::Actor& actor, const ct::Command& command) {
     auto receipt = engine.execute(actor, command);
     if (!receipt) {
-        const auto verdict = engine.check(actor, command);
-        if (verdict) {
-            for (const auto& r : verdict.value().refusals) {
-                std::cerr << "  refused: " << ct::describe(r) << '\n';
-            }
+        for (const auto& r : receipt.error().refusals()) {
+            std::cerr << "  refused: " << ct::describe(r) << '\n';
         }
         fail("executing " + std::string(ct::to_string(ct::operation_of(command))), receipt.error());
     }

@@ -23,11 +23,10 @@ bool run(ct::Engine& engine, ct::ManualClock& clock, const char* what, const ct:
     std::cout << ct::format_time(clock.now()) << "  " << actor.user << ": " << what << '\n';
     auto receipt = engine.execute(actor, command);
     if (!receipt) {
+        // Every reason, from the decision that refused: no second check() to race with.
         std::cout << "    refused: " << receipt.error().message() << '\n';
-        if (auto verdict = engine.check(actor, command)) {
-            for (const auto& r : verdict.value().refusals)
-                std::cout << "      - " << r.detail << '\n';
-        }
+        for (const auto& r : receipt.error().refusals())
+            std::cout << "      - " << r.detail << '\n';
         return false;
     }
     for (const auto& e : receipt.value().events) std::cout << "    " << ct::describe(e) << '\n';

@@ -9,9 +9,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <thread>
+#include <utility>
 
 using namespace calltrack;
 using namespace calltrack::testing;
@@ -799,4 +801,189 @@ TEST_CASE("an engine whose own clock goes back is refused, even with nothing com
     CHECK(engine.advance().error() == errc::clock_went_backwards);
     clock.set(at("2024-03-01T10:00:00Z"));
     CHECK(engine.execute(support, credit));
+}
+
+// --- a refused execute names every reason (issue 8, section 3) ----------------------------------
+
+TEST_CASE("a refused execute names every reason with its detail, as check does at that instant",
+          "[engine][refusals]") {
+    InMemoryStore store;
+    ManualClock clock(at("2024-03-01T09:00:00Z"));
+    Engine engine(policies::ctm(), clock, store);
+    seed(engine);
+    const auto before = event_count(store);
+
+    // The id that is missing, not only "no account has that id".
+    const commands::CancelAccount ghost{AccountId("ghost"), clicked()};
+    const auto missing = engine.execute(alice, ghost);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error() == errc::unknown_account);
+    CHECK(missing.error().message() == "no account has that id");
+    CHECK(missing.error().refusals()
+          == std::vector<Refusal>{
+              {make_error_code(errc::unknown_account), "no account has the id ghost"}});
+    CHECK(missing.error().refusals() == engine.check(alice, ghost).value().refusals);
+
+    // Every reason, in check()'s order; the code is the first one's.
+    const Actor stranger{UserId("mallory"), {}};
+    const commands::CancelAgency cancel{AgencyId("agency"), {}};
+    const auto refused = engine.execute(stranger, cancel);
+    REQUIRE_FALSE(refused);
+    const auto& reasons = refused.error().refusals();
+    CHECK(reasons == engine.check(stranger, cancel).value().refusals);
+    REQUIRE(reasons.size() >= 2);
+    CHECK(refused.error() == reasons.front().code);
+    CHECK(refused.error().has(errc::actor_out_of_scope));
+    CHECK(refused.error().has(errc::confirmation_required));
+    CHECK(refused.error().problem().empty());
+
+    // Whatever the command and the actor: a refused execute says what check says, reason for
+    // reason, and writes nothing.
+    const Actor sam = engine.actor(UserId("sam")).value();
+    const std::vector<Command> commands = {
+        commands::CancelAgency{AgencyId("agency"), {}},
+        commands::CancelAccount{AccountId("solo"), {}},
+        commands::CloseSubAccount{AccountId("dental"), {}},
+        commands::PauseTracking{AccountId("dental"), NumberId("d2"), {}},
+        commands::StopCalls{AccountId("solo"), NumberId("nope"), {}},
+        commands::ReactivateAccount{AccountId("solo"), {}},
+        commands::ReactivateAgency{AgencyId("agency"), {}},
+        commands::RestoreNumber{NumberId("d1")},
+        commands::RequestRefund{AccountId("dental")},
+        commands::TransferSubAccount{AccountId("dental"), AgencyId("nowhere"), UserId("alice"),
+                                     UserId("sam")},
+        commands::OpenAccount{AccountId("solo"), std::nullopt, Plan{"Pro", {}}, usd()},
+    };
+    std::size_t compared = 0;
+    for (const Actor& actor : {stranger, alice, sam, support}) {
+        for (const auto& command : commands) {
+            INFO(actor.user.str() << ": " << to_json(command));
+            const auto verdict = engine.check(actor, command);
+            REQUIRE(verdict);
+            if (verdict.value().is_allowed()) continue;
+            const auto executed = engine.execute(actor, command);
+            REQUIRE_FALSE(executed);
+            CHECK(executed.error().refusals() == verdict.value().refusals);
+            CHECK(executed.error() == verdict.value().refusals.front().code);
+            ++compared;
+        }
+    }
+    CHECK(compared > 30);
+    CHECK(event_count(store) == before);
+}
+
+namespace {
+
+/// Forwards to a store, and runs a hook once, just after the first load_numbers_of: another
+/// writer that commits after execute() has read everything it decides on.
+class AfterNumbersStore final : public ForwardingStore {
+  public:
+    AfterNumbersStore(Store& inner, std::function<void()> hook)
+        : ForwardingStore(inner), hook_(std::move(hook)) {}
+
+    result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
+        const AccountId& account) override {
+        auto loaded = ForwardingStore::load_numbers_of(account);
+        if (hook_) std::exchange(hook_, nullptr)();
+        return loaded;
+    }
+
+  private:
+    std::function<void()> hook_;
+};
+
+}  // namespace
+
+TEST_CASE("a refused execute's reasons are its own decision's, whatever is committed after it",
+          "[engine][refusals]") {
+    InMemoryStore store;
+    ManualClock clock(at("2024-03-01T09:00:00Z"));
+    Engine other(policies::ctm(), clock, store);
+    seed(other);
+    const Actor sam = other.actor(UserId("sam")).value();
+    // Once execute has read solo, another writer cancels it: a check() after the refusal judges
+    // a canceled account, not what execute refused.
+    AfterNumbersStore racing(store, [&] {
+        REQUIRE(other.execute(sam, commands::CancelAccount{AccountId("solo"), clicked()}));
+    });
+    Engine engine(policies::ctm(), clock, racing);
+    const commands::CancelAccount unconfirmed{AccountId("solo"), {}};
+    const auto refused = engine.execute(sam, unconfirmed);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error() == errc::confirmation_required);
+    CHECK(refused.error().refusals()
+          == std::vector<Refusal>{
+              {make_error_code(errc::confirmation_required), "confirm cancel_account"}});
+    const auto later = engine.check(sam, unconfirmed).value().refusals;
+    CHECK(later != refused.error().refusals());
+    CHECK(std::any_of(later.begin(), later.end(),
+                      [](const Refusal& r) { return r.code == errc::already_in_state; }));
+}
+
+TEST_CASE("an execute that fails for another reason than the rules gives its code, no reasons",
+          "[engine][refusals]") {
+    InMemoryStore store;
+    ManualClock clock(at("2024-03-01T09:00:00Z"));
+    Engine engine(policies::ctm(), clock, store);
+    seed(engine);
+    const commands::AdjustBalance credit{AccountId("solo"), dollars(1)};
+
+    SECTION("a store failure") {
+        FaultInjectingStore faulty(store);
+        faulty.fail_call(1);
+        Engine failing(policies::ctm(), clock, faulty);
+        const auto failed = failing.execute(support, credit);
+        REQUIRE_FALSE(failed);
+        CHECK(failed.error() == errc::store_unavailable);
+        CHECK(is_retryable(failed.error()));
+        CHECK(failed.error().refusals().empty());
+    }
+    SECTION("damage the engine found: which deadline") {
+        plant_deadline(store,
+                       {at("2024-03-01T08:00:00Z"), DeadlineKind::data_purge, "account:ghost"});
+        const auto damaged = engine.execute(support, credit);
+        REQUIRE_FALSE(damaged);
+        CHECK(damaged.error() == errc::store_corrupt);
+        CHECK(damaged.error().refusals().empty());
+        CHECK_THAT(damaged.error().problem(), Catch::Contains("account:ghost)"));
+        CHECK_THAT(damaged.error().problem(), Catch::Contains("no account has the id ghost"));
+    }
+    SECTION("a reused idempotency key: which key") {
+        REQUIRE(engine.execute(support, credit, std::string("req-7")));
+        const auto reused = engine.execute(
+            support, commands::AdjustBalance{AccountId("solo"), dollars(2)}, std::string("req-7"));
+        REQUIRE_FALSE(reused);
+        CHECK(reused.error() == errc::idempotency_key_reused);
+        CHECK(reused.error().refusals().empty());
+        CHECK_THAT(reused.error().problem(), Catch::Contains("req-7"));
+    }
+}
+
+TEST_CASE("a refused execute reads as an error_code, and its value() throws naming the reasons",
+          "[engine][refusals]") {
+    InMemoryStore store;
+    ManualClock clock(at("2024-03-01T09:00:00Z"));
+    Engine engine(policies::ctm(), clock, store);
+    seed(engine);
+    const commands::CancelAccount ghost{AccountId("ghost"), clicked()};
+    const auto refused = engine.execute(alice, ghost);
+    REQUIRE_FALSE(refused);
+
+    // Passed on where an error_code is expected, it is the first reason's code.
+    const boost::system::error_code code = refused.error();
+    CHECK(code == errc::unknown_account);
+    CHECK(refused.error() == condition::invalid_input);
+    CHECK_FALSE(is_retryable(refused.error()));
+    const auto passed_on = [&]() -> result<void> { return refused.error(); }();
+    CHECK(passed_on.error() == errc::unknown_account);
+    const result<Receipt> plain(engine.execute(alice, ghost));
+    CHECK(plain.error() == errc::unknown_account);
+
+    try {
+        (void)refused.value();
+        FAIL("value() of a refused execute did not throw");
+    } catch (const boost::system::system_error& e) {
+        CHECK(e.code() == errc::unknown_account);
+        CHECK_THAT(e.what(), Catch::Contains("unknown_account: no account has the id ghost"));
+    }
 }

@@ -4,6 +4,7 @@
 //
 //   check(state, command, actor, policy, now)   -> every reason the command is refused, or none
 //   decide(state, command, actor, policy, now)  -> the events it causes, or the first refusal
+//   decide_with_reasons(...)                    -> the events, or every refusal, in one pass
 //   evolve(state, event)                        -> the state after the event
 //   due(state, policy, now)                     -> the time-driven events that have fired by now
 
@@ -46,6 +47,18 @@ CALLTRACK_API Verdict check(const State& state, const Command& command, const Ac
 
 CALLTRACK_API result<std::vector<Event>> decide(const State& state, const Command& command,
                                                 const Actor& actor, const Policy& policy, Time now);
+
+/// decide() keeping every reason: one pass of the rules gives the events when the command is
+/// allowed, and otherwise every refusal with its detail, exactly as check() lists them (the first
+/// is the code decide() returns).
+struct Decision {
+    std::vector<Event> events;      ///< empty when refused
+    std::vector<Refusal> refusals;  ///< empty when allowed
+    bool is_allowed() const noexcept { return refusals.empty(); }
+};
+
+CALLTRACK_API Decision decide_with_reasons(const State& state, const Command& command,
+                                           const Actor& actor, const Policy& policy, Time now);
 
 /// Applies one event. Events are facts already decided; one that does not fit the state (an
 /// unknown id) is a broken invariant and throws std::logic_error.

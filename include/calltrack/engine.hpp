@@ -18,6 +18,7 @@
 
 #include <boost/system/system_error.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,55 @@ struct Receipt {
     /// True when an idempotency key was seen before and this is the first call's receipt.
     bool is_replay = false;
 };
+
+/// Why execute() committed nothing. It is an error_code (the first reason's code, or the store's)
+/// and compares, converts and prints as one, so code that tests execute(...).error() against an
+/// errc or passes it on as an error_code reads as before. When the rules refused the command it
+/// also holds every reason with its detail, exactly as check() lists them at that instant, taken
+/// from the decision that refused: nothing another writer commits afterwards can change them, as
+/// it could change what a second check() says.
+class Refused : public boost::system::error_code {
+  public:
+    Refused() = default;
+    /// A failure that is not the rules' (a store error, a conflict that outlasted the retries, a
+    /// reused idempotency key, a clock gone back); `problem` as Sweep::problem().
+    Refused(boost::system::error_code code, std::string problem = {})
+        : boost::system::error_code(code), problem_(std::move(problem)) {}
+    Refused(errc code) : Refused(make_error_code(code)) {}
+    /// The rules' refusals, in check()'s order; the first one's code is this code. At least one.
+    explicit Refused(std::vector<Refusal> refusals)
+        : boost::system::error_code(refusals.at(0).code), refusals_(std::move(refusals)) {}
+
+    /// Every reason the rules refused the command, with its detail; empty for other failures.
+    const std::vector<Refusal>& refusals() const noexcept { return refusals_; }
+    /// Whether any refusal has this code.
+    bool has(errc code) const noexcept {
+        return std::any_of(refusals_.begin(), refusals_.end(),
+                           [&](const Refusal& r) { return r.code == code; });
+    }
+    /// For a person, for a failure that is not the rules': what the engine found wrong (which
+    /// damaged deadline, which key). Empty otherwise; a store may say more
+    /// (SqliteStore::last_error()).
+    const std::string& problem() const noexcept { return problem_; }
+
+  private:
+    std::vector<Refusal> refusals_;
+    std::string problem_;
+};
+
+/// The code alone. Found by argument-dependent lookup, it makes result<T, Refused> a result whose
+/// value() throws boost::system::system_error, as result<T> does.
+inline boost::system::error_code make_error_code(const Refused& refused) noexcept {
+    return refused;
+}
+
+/// What value() on a refused result throws: a boost::system::system_error with the code, and
+/// what() naming the reasons ("window_closed: the 60 days reactivation window closed at ...").
+[[noreturn]] inline void outcome_throw_as_system_error_with_payload(const Refused& refused) {
+    std::string what = refused.problem();
+    for (const auto& r : refused.refusals()) what += (what.empty() ? "" : "; ") + describe(r);
+    throw boost::system::system_error(refused, what);
+}
 
 /// What advance() committed. A sweep commits in batches (EngineOptions::advance_batch), so one
 /// that fails part-way has still committed the batches before the failure: events() and effects()
@@ -139,9 +189,11 @@ class CALLTRACK_API Engine {
     /// Decides at clock.now() and commits atomically. With a key, a repeat of the same command by
     /// the same actor returns the first receipt and changes nothing; the same key with a
     /// different command is refused with errc::idempotency_key_reused. Deadlines due by now fire
-    /// first, in their own commits.
-    result<Receipt> execute(const Actor& actor, const Command& command,
-                            std::optional<std::string> idempotency_key = std::nullopt);
+    /// first, in their own commits. Refused by the rules, the error is the first reason's code
+    /// and holds every reason with its detail (Refused::refusals()), as check() would give them
+    /// now; a store failure is the store's code.
+    result<Receipt, Refused> execute(const Actor& actor, const Command& command,
+                                     std::optional<std::string> idempotency_key = std::nullopt);
     /// Fires every deadline due at clock.now(), in deadline order, and says what it committed,
     /// also when a later batch of the sweep fails.
     Sweep advance();

@@ -133,8 +133,9 @@ CALLTRACK_API std::string_view to_string(errc e) noexcept;
 inline constexpr int errc_first = static_cast<int>(errc::phone_number_empty);
 inline constexpr int errc_last = static_cast<int>(errc::store_not_found);
 
-template <class T>
-using result = boost::outcome_v2::result<T, boost::system::error_code>;
+/// A T, or why not: an error_code, or an error type that is one and carries more (Refused).
+template <class T, class E = boost::system::error_code>
+using result = boost::outcome_v2::result<T, E>;
 
 }  // namespace calltrack
 

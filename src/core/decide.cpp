@@ -51,12 +51,18 @@ Verdict check(const State& state, const Command& command, const Actor& actor, co
 
 result<std::vector<Event>> decide(const State& state, const Command& command, const Actor& actor,
                                   const Policy& policy, Time now) {
-    std::vector<Refusal> refusals;
-    Judge j(state, actor, policy, now, refusals);
-    std::vector<Event> out;
-    judge(j, command, &out);
-    if (!refusals.empty()) return refusals.front().code;
-    return out;
+    auto decision = decide_with_reasons(state, command, actor, policy, now);
+    if (!decision.is_allowed()) return decision.refusals.front().code;
+    return std::move(decision.events);
+}
+
+Decision decide_with_reasons(const State& state, const Command& command, const Actor& actor,
+                             const Policy& policy, Time now) {
+    Decision decision;
+    Judge j(state, actor, policy, now, decision.refusals);
+    judge(j, command, &decision.events);
+    if (!decision.is_allowed()) decision.events.clear();
+    return decision;
 }
 
 }  // namespace calltrack

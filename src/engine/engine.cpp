@@ -453,22 +453,28 @@ result<Preview> Engine::preview(const Actor& actor, const Command& command) {
     return p;
 }
 
-result<Receipt> Engine::execute(const Actor& actor, const Command& command,
-                                std::optional<std::string> idempotency_key) {
+result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& command,
+                                         std::optional<std::string> idempotency_key) {
     const std::string print = idempotency_key ? fingerprint(actor, command) : std::string();
     for (int attempt = 0;; ++attempt) {
         if (idempotency_key) {
             auto seen = store_.find_idempotency(*idempotency_key);
             if (!seen) return seen.error();
             if (seen.value()) {
-                if (seen.value()->fingerprint != print) return errc::idempotency_key_reused;
+                if (seen.value()->fingerprint != print) {
+                    return Refused(errc::idempotency_key_reused,
+                                   "the idempotency key " + *idempotency_key
+                                       + " was first used for another command or actor");
+                }
                 return Receipt{seen.value()->events, seen.value()->effects, true};
             }
         }
         std::optional<Time> last;
         auto now = read_clock(&last);
         if (!now) return now.error();
-        if (auto fired = fire_due(now.value()); !fired) return fired.error();
+        if (auto fired = fire_due(now.value()); !fired) {
+            return Refused(fired.error(), fired.problem());
+        }
 
         Snapshot snap;
         Loader load(store_, snap);
@@ -477,14 +483,15 @@ result<Receipt> Engine::execute(const Actor& actor, const Command& command,
         // commits after this reading is no sign of a clock going backwards. Deadlines fired just
         // now are at or before the reading.
         snap.state.last_event_at = last;
-        auto events = decide(snap.state, command, actor, policy_, now.value());
-        if (!events) return events.error();
+        // Refused, every reason comes from this one decision, on what this attempt read.
+        auto decision = decide_with_reasons(snap.state, command, actor, policy_, now.value());
+        if (!decision.is_allowed()) return Refused(std::move(decision.refusals));
 
         State after = snap.state;
-        calltrack::apply(after, events.value());
+        calltrack::apply(after, decision.events);
         CommitBatch batch = diff(snap, after);
         Receipt receipt;
-        receipt.events = std::move(events.value());
+        receipt.events = std::move(decision.events);
         add_events(batch, receipt.events, after, &receipt.effects);
         if (idempotency_key) {
             batch.idempotency =
@@ -544,28 +551,29 @@ Sweep Engine::fire_due(Time now) {
         auto last = store_.last_event_time();
         if (!last) return stop(last.error());
         snap.state.last_event_at = last.value();
-        // A full batch may have left due deadlines of other subjects unread, and the subjects it
-        // loaded bring their later deadlines with them: fire only up to the last deadline read, so
-        // that a sweep in batches fires in deadline order, as due() does on the whole state.
+        // Fire exactly the deadlines the store listed, each as stored. The subjects loaded bring
+        // their other deadlines with them: later ones, due ones past a full batch (left for the
+        // next batch, so that a sweep in batches fires in deadline order, as due() does on the
+        // whole state), and any another writer added at or before now since the store was asked
+        // (a window of 0 days opens one at its writer's now), which may have been read with the
+        // record from before that writer's commit. All of them wait for a later batch.
         const auto& read = pending.value();
-        const bool is_full = read.size() >= options_.advance_batch;
-        const auto is_in_batch = [&](const Deadline& d) {
-            return !(now < d.at) && (!is_full || !(read.back() < d));
-        };
-        std::set<Deadline> later;
-        if (is_full) {
-            auto& loaded = snap.state.deadlines;
-            later.insert(loaded.upper_bound(read.back()), loaded.end());
-            loaded.erase(loaded.upper_bound(read.back()), loaded.end());
+        const std::set<Deadline> listed(read.begin(), read.end());
+        std::set<Deadline> unlisted;
+        for (auto it = snap.state.deadlines.begin(); it != snap.state.deadlines.end();) {
+            if (listed.count(*it) != 0) {
+                ++it;
+            } else {
+                unlisted.insert(*it);
+                it = snap.state.deadlines.erase(it);
+            }
         }
         auto fired = due(snap.state, policy_, now);
-        snap.state.deadlines.merge(later);
+        snap.state.deadlines.merge(unlisted);
         State after = snap.state;
         calltrack::apply(after, fired);
         // A deadline that fired but had nothing left to do (its subject moved on) is spent too.
-        for (auto it = after.deadlines.begin(); it != after.deadlines.end() && is_in_batch(*it);) {
-            it = after.deadlines.erase(it);
-        }
+        for (const auto& d : read) after.deadlines.erase(d);
         CommitBatch batch = diff(snap, after);
         std::vector<HostEffect> fired_effects;
         add_events(batch, fired, after, &fired_effects);

@@ -3,10 +3,10 @@
 // The engine against the pure core, step by step. A Mirror drives an Engine over any Store and, in
 // parallel, a State with decide/evolve/due, the way docs/architecture.md says the engine works:
 // execute fires what is due by its time and then decides; check and preview judge the state with
-// the due deadlines fired in memory; advance fires what is due. Every step returns the
-// differences it found (empty: the engine did exactly what the core did), so a property test can
-// assert on them and a fuzz target can abort on them. No test framework here: the fuzz targets
-// include it too.
+// the due deadlines fired in memory; advance fires what is due. A refused execute must name every
+// reason check() names at that instant. Every step returns the differences it found (empty: the
+// engine did exactly what the core did), so a property test can assert on them and a fuzz target
+// can abort on them. No test framework here: the fuzz targets include it too.
 
 #include <calltrack/decide.hpp>
 #include <calltrack/effect.hpp>
@@ -101,10 +101,16 @@ class Mirror {
                              : "refused " + receipt.error().message())
                  << '\n';
         } else if (!last_) {
+            // Refused by the rules: the code, and every reason as check() gives it now.
+            const auto core = calltrack::check(state_, command, actor, policy_, t).refusals;
             if (last_.error() != receipt.error()) {
                 diff << "execute " << to_json(command) << ": core refused "
                      << last_.error().message() << ", engine refused " << receipt.error().message()
                      << '\n';
+            } else if (receipt.error().refusals() != core) {
+                diff << "execute " << to_json(command) << " by " << actor.user
+                     << ": core refused with " << describe_refusals(core) << ", engine with "
+                     << describe_refusals(receipt.error().refusals()) << '\n';
             }
         } else {
             if (receipt.value().events != last_.value()) {

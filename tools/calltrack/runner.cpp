@@ -267,21 +267,26 @@ class Run {
         }
         if (!fire(r)) return false;
         auto receipt = engine_.execute(actor, cmd);
-        if (!receipt) return refused(actor, cmd, receipt.error(), r);
+        if (!receipt) return refused(actor, cmd, receipt.error(), r, &receipt.error().refusals());
         r.executed = true;
         r.events = std::move(receipt.value().events);
         r.effects = std::move(receipt.value().effects);
         return true;
     }
 
-    /// Records every reason the command is refused. False when even that fails (the store).
+    /// Records every reason the command is refused: those given (a refused execute's, from the
+    /// decision that refused), or check()'s. False when even that fails (the store).
     bool refused(const Actor& actor, const Command& cmd, const boost::system::error_code& error,
-                 StepReport& r) {
+                 StepReport& r, const std::vector<Refusal>* reasons = nullptr) {
         if (error == condition::storage || error == condition::retryable) {
             fail(r.label, r.field, "the store failed: " + error.message());
             return false;
         }
         r.outcome = StepReport::Outcome::refused;
+        if (reasons != nullptr && !reasons->empty()) {
+            r.refusals = *reasons;
+            return true;
+        }
         auto verdict = engine_.check(actor, cmd);
         if (!verdict) {
             fail(r.label, r.field, "could not check the command: " + verdict.error().message());
