@@ -11,6 +11,7 @@
 
 namespace ct = calltrack;
 namespace cmd = calltrack::commands;
+using namespace calltrack::literals;
 
 namespace {
 
@@ -74,24 +75,24 @@ std::size_t drain_outbox(ct::Engine& engine) {
 
 int main() {
     ct::InMemoryStore store;
-    ct::ManualClock clock(ct::parse_time("2024-03-01T09:00:00Z").value());
+    ct::ManualClock clock("2024-03-01T09:00:00Z"_time);
     ct::Engine engine(ct::policies::ctm(), clock, store);
 
-    const auto usd = ct::Currency::parse("USD").value();
-    const ct::Actor support{ct::UserId("support"), {{ct::Role::support, ct::Platform{}}}};
-    const ct::AgencyId agency("northwind");
-    const ct::AccountId dental("northwind-dental");
-    const ct::UserId dana("dana");
-    const auto phone = [](const char* text) { return ct::PhoneNumber::parse(text).value(); };
+    const ct::Currency usd = "USD"_currency;
+    const ct::Actor support = ct::Actor::support("support"_user);
+    const ct::AgencyId agency = "northwind"_agency;
+    const ct::AccountId dental = "northwind-dental"_account;
+    const ct::UserId dana = "dana"_user;
+    const ct::PhoneNumber front_desk = "+1 404 555 0199"_phone;
 
     std::cout << "building the world\n";
     for (const ct::Command& setup : std::vector<ct::Command>{
              cmd::CreateAgency{agency, usd},
              cmd::OpenAccount{dental, agency, ct::Plan{"Pro", {"Form Tracking"}}, usd},
-             cmd::AddTrackingNumber{ct::NumberId("dental-web"), dental, phone("+1 404 555 0101"),
-                                    phone("+1 404 555 0199"), ct::NumberSource::onsite_dynamic},
-             cmd::AddTrackingNumber{ct::NumberId("dental-print"), dental, phone("+1 404 555 0102"),
-                                    phone("+1 404 555 0199"), ct::NumberSource::offsite},
+             cmd::AddTrackingNumber{"dental-web"_number, dental, "+1 404 555 0101"_phone,
+                                    front_desk, ct::NumberSource::onsite_dynamic},
+             cmd::AddTrackingNumber{"dental-print"_number, dental, "+1 404 555 0102"_phone,
+                                    front_desk, ct::NumberSource::offsite},
              cmd::GrantRole{dana, ct::RoleGrant{ct::Role::agency_administrator, agency}}}) {
         run(engine, support, setup);
     }
@@ -100,12 +101,11 @@ int main() {
     const auto dana_actor = engine.actor(dana);
     if (!dana_actor) fail("loading dana's grants", dana_actor.error());
     const ct::Actor& admin = dana_actor.value();
-    ct::Confirmation click;
-    click.clicked = true;
+    const auto click = ct::Confirmation::click();
 
     // CTM: closing a sub-account releases its numbers and stops its billing; the confirmation
     // lists the numbers that will be released, which preview() gives before anything happens.
-    if (!clock.set(ct::parse_time("2024-03-05T10:00:00Z").value())) return 1;
+    if (!clock.set("2024-03-05T10:00:00Z"_time)) return 1;
     const cmd::CloseSubAccount close{dental, click};
     const auto preview = engine.preview(admin, close);
     if (!preview) fail("previewing the close", preview.error());
@@ -120,7 +120,7 @@ int main() {
     drain_outbox(engine);
 
     // Within CTM's reactivation window the agency administrator brings it back.
-    if (!clock.set(ct::parse_time("2024-03-10T09:00:00Z").value())) return 1;
+    if (!clock.set("2024-03-10T09:00:00Z"_time)) return 1;
     const auto reactivated = run(engine, admin, cmd::ReactivateAccount{dental, click});
     std::cout << "reactivated: " << reactivated.events.size()
               << " events; the worker carries out:\n";

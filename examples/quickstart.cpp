@@ -10,12 +10,9 @@
 
 namespace ct = calltrack;
 namespace cmd = calltrack::commands;
+using namespace calltrack::literals;
 
 namespace {
-
-ct::PhoneNumber phone(const char* text) {
-    return ct::PhoneNumber::parse(text).value();
-}
 
 /// Runs one command and prints what happened: the events, or every reason it was refused.
 bool run(ct::Engine& engine, ct::ManualClock& clock, const char* what, const ct::Actor& actor,
@@ -37,14 +34,14 @@ bool run(ct::Engine& engine, ct::ManualClock& clock, const char* what, const ct:
 
 int main() {
     ct::InMemoryStore store;
-    ct::ManualClock clock(ct::parse_time("2024-03-01T09:00:00Z").value());
+    ct::ManualClock clock("2024-03-01T09:00:00Z"_time);
     ct::Engine engine(ct::policies::ctm(), clock, store);
 
-    const auto usd = ct::Currency::parse("USD").value();
-    const ct::Actor support{ct::UserId("support"), {{ct::Role::support, ct::Platform{}}}};
-    const ct::AgencyId agency("acme-agency");
-    const ct::AccountId dental("acme-dental");
-    const ct::AccountId plumbing("acme-plumbing");
+    const ct::Currency usd = "USD"_currency;
+    const ct::Actor support = ct::Actor::support("support"_user);
+    const ct::AgencyId agency = "acme-agency"_agency;
+    const ct::AccountId dental = "acme-dental"_account;
+    const ct::AccountId plumbing = "acme-plumbing"_account;
 
     std::cout << "calltrack " << ct::version_string() << " quick start, policy '"
               << engine.policy().name << "', in-memory store\n\n";
@@ -57,34 +54,31 @@ int main() {
         && run(engine, clock, "open sub-account acme-plumbing", support,
                cmd::OpenAccount{plumbing, agency, ct::Plan{"Essentials", {}}, usd})
         && run(engine, clock, "add a website number to acme-dental", support,
-               cmd::AddTrackingNumber{ct::NumberId("dental-web"), dental, phone("+1 404 555 0101"),
-                                      phone("+1 404 555 0199"), ct::NumberSource::onsite_dynamic})
-        && run(engine, clock, "add a billboard number to acme-plumbing", support,
-               cmd::AddTrackingNumber{ct::NumberId("plumbing-billboard"), plumbing,
-                                      phone("+1 404 555 0102"), phone("+1 404 555 0198"),
-                                      ct::NumberSource::offsite})
+               cmd::AddTrackingNumber{"dental-web"_number, dental, "+1 404 555 0101"_phone,
+                                      "+1 404 555 0199"_phone, ct::NumberSource::onsite_dynamic})
+        && run(
+            engine, clock, "add a billboard number to acme-plumbing", support,
+            cmd::AddTrackingNumber{"plumbing-billboard"_number, plumbing, "+1 404 555 0102"_phone,
+                                   "+1 404 555 0198"_phone, ct::NumberSource::offsite})
         && run(engine, clock, "make alice the agency administrator", support,
-               cmd::GrantRole{ct::UserId("alice"),
-                              ct::RoleGrant{ct::Role::agency_administrator, agency}});
+               cmd::GrantRole{"alice"_user, ct::RoleGrant{ct::Role::agency_administrator, agency}});
     if (!ok) return 1;
-    const auto alice = engine.actor(ct::UserId("alice")).value();
+    const auto alice = engine.actor("alice"_user).value();
     std::cout << '\n';
 
-    ct::Confirmation click;
-    click.clicked = true;
+    const auto click = ct::Confirmation::click();
     ok = run(engine, clock, "pause the tracking code of acme-dental", alice,
              cmd::PauseTracking{dental, std::nullopt, click});
     // Refused on purpose: offsite numbers are not swapped, so they cannot be paused one by one.
     run(engine, clock, "pause the billboard number one by one", alice,
-        cmd::PauseTracking{plumbing, ct::NumberId("plumbing-billboard"), click});
+        cmd::PauseTracking{plumbing, "plumbing-billboard"_number, click});
     ok = ok
          && run(engine, clock, "close sub-account acme-plumbing", alice,
                 cmd::CloseSubAccount{plumbing, click});
     if (!ok || !clock.advance(boost::posix_time::hours(24 * 3))) return 1;
 
-    ct::Confirmation cancel = click;
-    cancel.reasons = {"moving to an in-house call center"};
-    const cmd::CancelAgency cancel_agency{agency, cancel};
+    const cmd::CancelAgency cancel_agency{agency,
+                                          click.because("moving to an in-house call center")};
     std::cout << "\npreview of the agency cancel (nothing is written):\n";
     const auto preview = engine.preview(alice, cancel_agency);
     if (!preview) return 1;

@@ -120,3 +120,21 @@ TEST_CASE("property: formatting a time and parsing it back gives the same time",
     });
     CHECK(ok);
 }
+
+TEST_CASE("property: parsing a time never throws, whatever the text", "[clock][property]") {
+    // An exception escaping parse_time fails the property. Text shaped like a time, with any
+    // digits (month 13, day 31 of February, year 0), reaches the calendar's own checks.
+    const bool ok =
+        rc::check("parse_time(text) is a time or invalid_time", [](const std::string& noise) {
+            const auto digits = [](std::size_t n) {
+                return *rc::gen::container<std::string>(
+                    n, rc::gen::inRange('0', static_cast<char>('9' + 1)));
+            };
+            const std::string shaped = digits(4) + "-" + digits(2) + "-" + digits(2) + "T"
+                                       + digits(2) + ":" + digits(2) + ":" + digits(2) + "Z";
+            const auto text = *rc::gen::element(noise, shaped);
+            const auto parsed = parse_time(text);
+            if (!parsed) RC_ASSERT(parsed.error() == errc::invalid_time);
+        });
+    CHECK(ok);
+}

@@ -1,9 +1,12 @@
 #include <calltrack/ids.hpp>
 
+#include <rapidcheck.h>
 #include <catch2/catch.hpp>
 
 #include <map>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <unordered_set>
 
@@ -47,4 +50,27 @@ TEST_CASE("ids from outside are validated, and bad literal ids are programming e
     CHECK(NumberId::parse(std::string(128, 'x')));
     CHECK_THROWS_AS(AccountId(""), std::invalid_argument);
     CHECK(AccountId().empty());
+}
+
+TEST_CASE("a bad id the program spells throws with the text and the rule in the message", "[ids]") {
+    CHECK_THROWS_MATCHES(AccountId("x y"), std::invalid_argument,
+                         Catch::Message("calltrack: invalid id 'x y': ids are 1 to 128 printable "
+                                        "ASCII characters without spaces"));
+    CHECK(AccountId::parse("x y").error() == errc::invalid_id);
+    CHECK(AccountId("acme") == AccountId::parse("acme").value());
+}
+
+TEST_CASE("property: parsing an id never throws, and accepts what the constructor accepts",
+          "[ids][property]") {
+    // An exception escaping parse() fails the property.
+    const bool ok = rc::check("parse(text) is a value or invalid_id", [](const std::string& text) {
+        const auto parsed = UserId::parse(text);
+        if (parsed) {
+            RC_ASSERT(UserId(text) == parsed.value());
+        } else {
+            RC_ASSERT(parsed.error() == errc::invalid_id);
+            RC_ASSERT_THROWS_AS(static_cast<void>(UserId(text)), std::invalid_argument);
+        }
+    });
+    CHECK(ok);
 }

@@ -3,6 +3,7 @@
 #include <rapidcheck.h>
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <unordered_set>
 
@@ -99,4 +100,45 @@ TEST_CASE("phone numbers hash by their E.164 form", "[phone_number]") {
     seen.insert(PhoneNumber::parse("+1 (404) 555-0123").value());
     seen.insert(PhoneNumber::parse("+442079460958").value());
     CHECK(seen.size() == 2);
+}
+
+TEST_CASE("a phone number the program spells is the parsed one, and a bad one throws naming it",
+          "[phone_number]") {
+    CHECK(PhoneNumber("+1 (404) 555-0123") == PhoneNumber::parse("+14045550123").value());
+    CHECK(PhoneNumber("+1 404 555 0123").e164() == "+14045550123");
+    struct Case {
+        const char* input;
+        errc why;
+    };
+    const Case cases[] = {
+        {"+1 555", errc::phone_number_too_short},
+        {"4045550123", errc::phone_number_missing_plus},
+        {"", errc::phone_number_empty},
+        {"tel:+14045550123", errc::phone_number_invalid_character},
+    };
+    for (const auto& c : cases) {
+        INFO("input: '" << c.input << "'");
+        CHECK_THROWS_MATCHES(
+            PhoneNumber(c.input), std::invalid_argument,
+            Catch::Message("calltrack: invalid phone number '" + std::string(c.input)
+                           + "': " + make_error_code(c.why).message()));
+    }
+}
+
+TEST_CASE("property: parsing a phone number never throws, and agrees with the constructor",
+          "[phone_number][property]") {
+    // An exception escaping parse() fails the property.
+    const bool ok = rc::check("parse(text) is a value or an errc", [](const std::string& noise) {
+        const auto text = *rc::gen::oneOf(rc::gen::just(noise),
+                                          rc::gen::container<std::string>(rc::gen::element(
+                                              '+', '0', '1', '4', '5', ' ', '-', '(', ')', 'x')));
+        const auto parsed = PhoneNumber::parse(text);
+        if (parsed) {
+            RC_ASSERT(PhoneNumber(text) == parsed.value());
+        } else {
+            RC_ASSERT(parsed.error() == calltrack::condition::invalid_input);
+            RC_ASSERT_THROWS_AS(static_cast<void>(PhoneNumber(text)), std::invalid_argument);
+        }
+    });
+    CHECK(ok);
 }

@@ -389,3 +389,15 @@ TEST_CASE("transfer_sub_account needs an agency administrator of each side among
     CHECK(names(result.value()) == std::vector<std::string>{"sub_account_transferred"});
     CHECK(w.account_state("sub1").agency == AgencyId("g2"));
 }
+
+TEST_CASE("Actor::support is a user with the support role on the platform, as granted", "[roles]") {
+    const Actor support = Actor::support(UserId("sam"));
+    CHECK(support == Actor{UserId("sam"), {RoleGrant{Role::support, Platform{}}}});
+
+    auto w = tenants(policies::ctm());
+    w.grant("sam", Role::support, Platform{});
+    CHECK(w.user("sam") == support);
+    CHECK(w.when(support, commands::CreateAgency{AgencyId("g3"), usd()}));
+    CHECK(w.when(support,
+                 commands::OpenAccount{AccountId("sub3"), AgencyId("g3"), Plan{"Pro", {}}, usd()}));
+}

@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -75,6 +76,13 @@ struct RoleGrant {
 struct Actor {
     UserId user;
     std::vector<RoleGrant> grants;
+
+    /// The vendor's support staff: `user` with the support role on the platform, the actor that
+    /// provisions a world (agencies, accounts, numbers, grants) before anyone else can act.
+    static Actor support(UserId user) {
+        return Actor{std::move(user), {RoleGrant{Role::support, Platform{}}}};
+    }
+
     friend bool operator==(const Actor& a, const Actor& b) {
         return a.user == b.user && a.grants == b.grants;
     }

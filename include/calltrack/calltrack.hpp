@@ -21,6 +21,7 @@
 #include <calltrack/ids.hpp>
 #include <calltrack/in_memory_store.hpp>
 #include <calltrack/json.hpp>
+#include <calltrack/literals.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/operation.hpp>
 #include <calltrack/phone_number.hpp>

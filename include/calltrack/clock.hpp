@@ -1,7 +1,10 @@
 #pragma once
 
 // Time is an input. The engine reads it from a Clock the host injects; the pure core takes it as
-// an argument. SystemClock is the only place in calltrack that reads the real time.
+// an argument. SystemClock is the only place in calltrack that reads the real time. Times from
+// outside go through parse_time(), which never throws; times the program spells, through
+// "2024-03-01T09:00:00Z"_time, which throws std::invalid_argument naming the text
+// (docs/concepts.md, "Values from text"). Time is Boost's type, so it has no constructor of ours.
 
 #include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>

@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -25,6 +26,13 @@ using BalanceOwner = std::variant<AccountId, AgencyId>;
 CALLTRACK_API std::string to_string(const BalanceOwner& owner);
 
 /// What the person gave along with the command. The policy says which parts are required.
+///
+/// Built in one expression: `Confirmation::click()` for the button, then any of the verbs
+/// below, each returning the confirmation with that part added:
+///
+///     Confirmation::click().because("moving to an in-house call center")
+///     Confirmation().type("CONFIRM").acknowledge("unported_numbers_lost")
+///     Confirmation().accept_terms()
 struct Confirmation {
     bool clicked = false;                   ///< pressed the confirmation button
     std::string typed;                      ///< the text typed into the confirmation box
@@ -32,6 +40,51 @@ struct Confirmation {
     bool terms_accepted = false;            ///< accepted the terms and conditions
     std::vector<std::string> reasons;       ///< reasons for leaving
     bool billing_details_entered = false;   ///< entered billing details (CallRail reopen)
+
+    /// The confirmation button pressed, and nothing else yet.
+    static Confirmation click() {
+        Confirmation c;
+        c.clicked = true;
+        return c;
+    }
+    /// With `phrase` typed into the confirmation box (exactly; the policy compares it as is).
+    [[nodiscard]] Confirmation type(std::string phrase) const& {
+        return Confirmation(*this).type(std::move(phrase));
+    }
+    [[nodiscard]] Confirmation type(std::string phrase) && {
+        typed = std::move(phrase);
+        return std::move(*this);
+    }
+    /// With the statement `key` acknowledged, as well as any acknowledged before.
+    [[nodiscard]] Confirmation acknowledge(std::string key) const& {
+        return Confirmation(*this).acknowledge(std::move(key));
+    }
+    [[nodiscard]] Confirmation acknowledge(std::string key) && {
+        acknowledged.push_back(std::move(key));
+        return std::move(*this);
+    }
+    /// With the terms and conditions accepted.
+    [[nodiscard]] Confirmation accept_terms() const& { return Confirmation(*this).accept_terms(); }
+    [[nodiscard]] Confirmation accept_terms() && {
+        terms_accepted = true;
+        return std::move(*this);
+    }
+    /// With `reason` given for leaving, as well as any given before.
+    [[nodiscard]] Confirmation because(std::string reason) const& {
+        return Confirmation(*this).because(std::move(reason));
+    }
+    [[nodiscard]] Confirmation because(std::string reason) && {
+        reasons.push_back(std::move(reason));
+        return std::move(*this);
+    }
+    /// With billing details entered (CallRail's reopen).
+    [[nodiscard]] Confirmation enter_billing_details() const& {
+        return Confirmation(*this).enter_billing_details();
+    }
+    [[nodiscard]] Confirmation enter_billing_details() && {
+        billing_details_entered = true;
+        return std::move(*this);
+    }
 
     friend bool operator==(const Confirmation& a, const Confirmation& b) {
         return a.clicked == b.clicked && a.typed == b.typed && a.acknowledged == b.acknowledged

@@ -25,6 +25,8 @@ enum class errc {
     invalid_currency_code,           ///< not three upper-case ASCII letters. Retry: no.
     currency_mismatch,               ///< arithmetic across two currencies. Retry: no.
     amount_overflow,                 ///< the sum does not fit in 64-bit minor units. Retry: no.
+    invalid_amount,                  ///< not a decimal amount such as 12.50 in the currency's
+                                     ///< minor digits. Retry: no.
     invalid_id,                      ///< an empty or malformed id. Retry: no.
     invalid_time,                    ///< not an ISO 8601 UTC time such as 2020-09-15T10:00:00Z.
                                      ///< Retry: no.

@@ -2,7 +2,9 @@
 
 // Strong ids: an AccountId can never be passed where an AgencyId is expected. Ids are the host's
 // own text (a UUID, a database key, a slug), compared byte-wise, so maps keyed by them iterate in
-// a defined order.
+// a defined order. Text from outside goes through parse(), which never throws; text the program
+// spells, through the constructor or "acme"_account, which throw std::invalid_argument naming it
+// (docs/concepts.md, "Values from text").
 
 #include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>

@@ -1,7 +1,10 @@
 #pragma once
 
 // Money as integer minor units (cents for USD) with an ISO 4217 code. Never floating point, and
-// never mixed across currencies: arithmetic across two currencies is refused.
+// never mixed across currencies: arithmetic across two currencies is refused. Text from outside
+// goes through parse(), which never throws; text the program spells, through the constructors or
+// "USD"_currency and "12.50 USD"_money, which throw std::invalid_argument naming it
+// (docs/concepts.md, "Values from text").
 
 #include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
@@ -19,6 +22,9 @@ class CALLTRACK_API Currency {
   public:
     /// "XXX", ISO 4217's code for "no currency": what a default-constructed Money holds.
     Currency() noexcept : code_{'X', 'X', 'X'} {}
+    /// For codes the program itself spells ("USD"). A malformed code is a programming error and
+    /// throws std::invalid_argument with the code in the message.
+    explicit Currency(std::string_view code);
     static result<Currency> parse(std::string_view code);
 
     std::string_view code() const noexcept { return {code_.data(), code_.size()}; }
@@ -34,12 +40,24 @@ class CALLTRACK_API Currency {
     std::array<char, 3> code_;
 };
 
-class Money {
+class CALLTRACK_API Money {
   public:
     /// Zero in "XXX" (no currency), so that value types holding Money are default-constructible.
     Money() noexcept : minor_(0) {}
     Money(std::int64_t minor_units, Currency currency) : minor_(minor_units), currency_(currency) {}
     static Money zero(Currency currency) { return Money(0, currency); }
+
+    /// For amounts the program itself spells, as parse() reads them: Money("12.50 USD"),
+    /// Money("12.50", usd). Malformed text is a programming error and throws
+    /// std::invalid_argument with the text in the message.
+    explicit Money(std::string_view text);
+    explicit Money(std::string_view amount, Currency currency);
+    /// "12.50 USD", "-3 EUR", "500 JPY", as to_string() writes them: an optional '-', digits, at
+    /// most the currency's minor digits after a '.', one space and the code. Exact: "12.505 USD"
+    /// is invalid_amount, never rounded; past 64-bit minor units, amount_overflow.
+    static result<Money> parse(std::string_view text);
+    /// The amount alone ("12.50"), in `currency`.
+    static result<Money> parse(std::string_view amount, Currency currency);
 
     std::int64_t minor_units() const noexcept { return minor_; }
     Currency currency() const noexcept { return currency_; }

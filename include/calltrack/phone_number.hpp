@@ -1,7 +1,9 @@
 #pragma once
 
 // A telephone number in E.164 form: '+', then 8 to 15 digits, the first not 0. Tracking numbers
-// and forwarding destinations are both PhoneNumbers.
+// and forwarding destinations are both PhoneNumbers. Text from outside goes through parse(), which
+// never throws; text the program spells, through the constructor or "+14045550123"_phone, which
+// throw std::invalid_argument naming it (docs/concepts.md, "Values from text").
 
 #include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
@@ -10,11 +12,16 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace calltrack {
 
 class CALLTRACK_API PhoneNumber {
   public:
+    /// For numbers the program itself spells: accepts what parse() accepts. Malformed text is a
+    /// programming error and throws std::invalid_argument with the text and what is wrong.
+    explicit PhoneNumber(std::string_view text);
+
     /// Accepts E.164 with the separators people type: spaces, dashes, dots and parentheses, as in
     /// "+1 (404) 555-0123". Returns the errc that says what is wrong otherwise.
     static result<PhoneNumber> parse(std::string_view text);
@@ -34,7 +41,8 @@ class CALLTRACK_API PhoneNumber {
     }
 
   private:
-    explicit PhoneNumber(std::string e164) : digits_(std::move(e164)) {}
+    struct Canonical {};  ///< the text is already "+" and the digits
+    PhoneNumber(Canonical, std::string e164) : digits_(std::move(e164)) {}
     std::string digits_;
 };
 

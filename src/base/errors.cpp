@@ -48,6 +48,10 @@ Description describe(errc e) noexcept {
         case errc::amount_overflow:
             return {"amount_overflow",
                     "the amount does not fit in 64-bit minor units; split the operation"};
+        case errc::invalid_amount:
+            return {"invalid_amount",
+                    "the amount is not a decimal number such as 12.50 USD, with at most as many "
+                    "digits after the point as the currency has; amounts are never rounded"};
         case errc::invalid_id:
             return {"invalid_id", "the id is empty or malformed; ids are non-empty text"};
         case errc::invalid_time:
@@ -238,6 +242,7 @@ condition condition_of(errc e) noexcept {
         case errc::invalid_currency_code:
         case errc::currency_mismatch:
         case errc::amount_overflow:
+        case errc::invalid_amount:
         case errc::invalid_id:
         case errc::invalid_time:
         case errc::invalid_role:

@@ -1,5 +1,7 @@
 #include <calltrack/money.hpp>
 
+#include "invalid_text.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -17,7 +19,23 @@ bool contains(const std::string_view (&codes)[N], std::string_view code) {
     return std::find(std::begin(codes), std::end(codes), code) != std::end(codes);
 }
 
+// Appends decimal `digit` to `value`; false past 64 bits.
+bool append_digit(std::uint64_t& value, char digit) noexcept {
+    return !__builtin_mul_overflow(value, std::uint64_t{10}, &value)
+           && !__builtin_add_overflow(value, static_cast<std::uint64_t>(digit - '0'), &value);
+}
+
+bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+
 }  // namespace
+
+Currency::Currency(std::string_view code) : Currency() {
+    const auto parsed = parse(code);
+    if (!parsed) detail::throw_invalid_text("currency", code, parsed.error());
+    *this = parsed.value();
+}
 
 result<Currency> Currency::parse(std::string_view code) {
     if (code.size() != 3) return errc::invalid_currency_code;
@@ -33,6 +51,63 @@ int Currency::minor_digits() const noexcept {
     if (contains(zero_digit_codes, code())) return 0;
     if (contains(three_digit_codes, code())) return 3;
     return 2;
+}
+
+// The inverse of to_string(): the same digits are read back into the same minor units, and
+// anything to_string() would not write (a '+', a bare '.', more digits than the currency has,
+// separators between thousands) is refused rather than guessed at.
+result<Money> Money::parse(std::string_view amount, Currency currency) {
+    const int digits = currency.minor_digits();
+    std::size_t pos = 0;
+    const bool negative = !amount.empty() && amount[0] == '-';
+    if (negative) ++pos;
+    std::uint64_t magnitude = 0;
+    const std::size_t whole_start = pos;
+    for (; pos < amount.size() && is_digit(amount[pos]); ++pos) {
+        if (!append_digit(magnitude, amount[pos])) return errc::amount_overflow;
+    }
+    if (pos == whole_start) return errc::invalid_amount;
+    int fraction = 0;
+    if (pos < amount.size() && amount[pos] == '.') {
+        for (++pos; pos < amount.size() && is_digit(amount[pos]); ++pos, ++fraction) {
+            if (fraction == digits) return errc::invalid_amount;
+            if (!append_digit(magnitude, amount[pos])) return errc::amount_overflow;
+        }
+        if (fraction == 0) return errc::invalid_amount;
+    }
+    if (pos != amount.size()) return errc::invalid_amount;
+    for (; fraction < digits; ++fraction) {
+        if (!append_digit(magnitude, '0')) return errc::amount_overflow;
+    }
+    // INT64_MIN has a magnitude one larger than INT64_MAX; built without overflowing either.
+    constexpr auto largest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    if (magnitude > (negative ? largest + 1 : largest)) return errc::amount_overflow;
+    if (!negative) return Money(static_cast<std::int64_t>(magnitude), currency);
+    if (magnitude == 0) return Money(0, currency);
+    return Money(-static_cast<std::int64_t>(magnitude - 1) - 1, currency);
+}
+
+result<Money> Money::parse(std::string_view text) {
+    const auto space = text.rfind(' ');
+    if (space == std::string_view::npos) return errc::invalid_amount;
+    auto currency = Currency::parse(text.substr(space + 1));
+    if (!currency) return currency.error();
+    return parse(text.substr(0, space), currency.value());
+}
+
+Money::Money(std::string_view text) : Money() {
+    const auto parsed = parse(text);
+    if (!parsed) detail::throw_invalid_text("amount", text, parsed.error());
+    *this = parsed.value();
+}
+
+Money::Money(std::string_view amount, Currency currency) : Money() {
+    const auto parsed = parse(amount, currency);
+    if (!parsed) {
+        detail::throw_invalid_text(
+            "amount", std::string(amount) + " " + std::string(currency.code()), parsed.error());
+    }
+    *this = parsed.value();
 }
 
 result<Money> add(const Money& a, const Money& b) noexcept {

@@ -1,5 +1,7 @@
 #include <calltrack/phone_number.hpp>
 
+#include "invalid_text.hpp"
+
 namespace calltrack {
 namespace {
 
@@ -43,7 +45,13 @@ result<PhoneNumber> PhoneNumber::parse(std::string_view text) {
     }
     if (digits == 0) return errc::phone_number_empty;
     if (digits < min_digits) return errc::phone_number_too_short;
-    return PhoneNumber(std::move(out));
+    return PhoneNumber(Canonical{}, std::move(out));
+}
+
+PhoneNumber::PhoneNumber(std::string_view text) {
+    auto parsed = parse(text);
+    if (!parsed) detail::throw_invalid_text("phone number", text, parsed.error());
+    digits_ = std::move(parsed).value().digits_;
 }
 
 }  // namespace calltrack
