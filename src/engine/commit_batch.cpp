@@ -1,0 +1,115 @@
+// What the engine writes: the difference between the state it loaded and the state after the
+// events, the events on their streams, and their host effects, as one CommitBatch.
+#include "snapshot.hpp"
+
+#include <calltrack/json.hpp>
+
+#include <algorithm>
+#include <iterator>
+
+namespace calltrack {
+
+namespace engine_detail {
+
+CommitBatch diff(const Snapshot& before, const State& after) {
+    CommitBatch batch;
+    for (const auto& [id, g] : after.agencies) {
+        const auto it = before.state.agencies.find(id);
+        if (it == before.state.agencies.end()) {
+            batch.agencies.push_back({g, 0});
+        } else if (it->second != g) {
+            batch.agencies.push_back({g, before.agency_versions.at(id)});
+        }
+    }
+    for (const auto& [id, a] : after.accounts) {
+        const auto it = before.state.accounts.find(id);
+        if (it == before.state.accounts.end()) {
+            batch.accounts.push_back({a, 0});
+        } else if (it->second != a) {
+            batch.accounts.push_back({a, before.account_versions.at(id)});
+        }
+    }
+    for (const auto& [id, n] : after.numbers) {
+        const auto it = before.state.numbers.find(id);
+        if (it == before.state.numbers.end()) {
+            batch.numbers.push_back({n, 0});
+        } else if (it->second != n) {
+            batch.numbers.push_back({n, before.number_versions.at(id)});
+        }
+    }
+    // Grants: every user whose list changed, including to empty.
+    std::set<UserId> users;
+    for (const auto& [user, _] : before.state.grants) users.insert(user);
+    for (const auto& [user, _] : after.grants) users.insert(user);
+    static const std::vector<RoleGrant> none;
+    for (const auto& user : users) {
+        const auto b = before.state.grants.find(user);
+        const auto a = after.grants.find(user);
+        const auto& was = b == before.state.grants.end() ? none : b->second;
+        const auto& is = a == after.grants.end() ? none : a->second;
+        if (was == is) continue;
+        const auto v = before.grant_versions.find(user);
+        batch.grants.push_back(
+            {UserGrants{user, is}, v == before.grant_versions.end() ? 0 : v->second});
+    }
+    std::set_difference(after.deadlines.begin(), after.deadlines.end(),
+                        before.state.deadlines.begin(), before.state.deadlines.end(),
+                        std::back_inserter(batch.deadlines_added));
+    std::set_difference(before.state.deadlines.begin(), before.state.deadlines.end(),
+                        after.deadlines.begin(), after.deadlines.end(),
+                        std::back_inserter(batch.deadlines_removed));
+    return batch;
+}
+
+void add_events(CommitBatch& batch, const std::vector<Event>& events, const State& after,
+                std::vector<HostEffect>* effects_out) {
+    for (const auto& e : events) {
+        batch.events.push_back({stream_of(e, after), e});
+        auto effects = effects_of(e, after);
+        batch.effects.insert(batch.effects.end(), effects.begin(), effects.end());
+        if (effects_out != nullptr) {
+            effects_out->insert(effects_out->end(), effects.begin(), effects.end());
+        }
+    }
+}
+
+std::string fingerprint(const Actor& actor, const Command& command) {
+    return actor.user.str() + "\n" + to_json(command);
+}
+
+}  // namespace engine_detail
+
+StreamId stream_of(const Event& event, const State& after) {
+    return std::visit(
+        [&](const auto& e) -> StreamId {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<
+                              T, events::RoleGranted> || std::is_same_v<T, events::RoleRevoked>) {
+                return "user:" + e.user.str();
+            } else if constexpr (
+                std::is_same_v<
+                    T,
+                    events::
+                        AgencyCreated> || std::is_same_v<T, events::AgencyCanceled> || std::is_same_v<T, events::AgencyReactivated> || std::is_same_v<T, events::AgencyClosed>) {
+                return deadline_subject(e.agency);
+            } else if constexpr (
+                std::is_same_v<
+                    T,
+                    events::
+                        BalanceAdjusted> || std::is_same_v<T, events::BillingChanged> || std::is_same_v<T, events::BalanceRefundable> || std::is_same_v<T, events::BalanceReinstated> || std::is_same_v<T, events::RefundRequested> || std::is_same_v<T, events::BalanceForfeited>) {
+                if (const auto* id = std::get_if<AccountId>(&e.owner)) return deadline_subject(*id);
+                return deadline_subject(std::get<AgencyId>(e.owner));
+            } else if constexpr (
+                std::is_same_v<
+                    T,
+                    events::
+                        ForwardingChanged> || std::is_same_v<T, events::PortOutStarted> || std::is_same_v<T, events::PortOutCompleted> || std::is_same_v<T, events::PortOutAbandoned>) {
+                return deadline_subject(after.numbers.at(e.number).account);
+            } else {
+                return deadline_subject(e.account);
+            }
+        },
+        event);
+}
+
+}  // namespace calltrack
