@@ -1,20 +1,21 @@
 #pragma once
 
 // The scenario reader, shared by the files that hold its parts: the Parser, which keeps the first
-// thing wrong, and the suggester its refusals end with. The reader stays one class because every
-// part refuses through the same first-error bookkeeping; its members are defined in three files,
-// by what they read (plain values, the document and its steps, expectations), because the steps
-// and the expectations are each long enough to read on their own.
+// thing wrong; its refusals end with the library's suggester (calltrack/detail/suggest.hpp), so a
+// scenario and a command say the same about the same misspelling. The reader stays one class
+// because every part refuses through the same first-error bookkeeping; its members are defined in
+// three files, by what they read (plain values, the document and its steps, expectations), because
+// the steps and the expectations are each long enough to read on their own.
 
 #include "scenario.hpp"
 
 #include <calltrack/detail/json_document.hpp>
+#include <calltrack/detail/suggest.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <initializer_list>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,35 +29,7 @@ using calltrack::detail::describe_type;
 using calltrack::detail::in_quotes;
 using calltrack::detail::indexed;
 using calltrack::detail::join;
-
-/// Edits between two short names: insertions, deletions, substitutions, and swaps of two
-/// neighbouring letters ("sma" is one edit from "sam").
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
-/// "did you mean "x"?" for a near miss (at most two edits), otherwise the whole list when it is
-/// short, otherwise nothing.
-template <class Names>
-std::string suggest(std::string_view got, const Names& names) {
-    std::string best;
-    std::size_t best_distance = got.size() <= 5 ? 2 : 3;
-    for (const auto& candidate : names) {
-        const std::size_t d = edit_distance(got, candidate);
-        if (d < best_distance) {
-            best = std::string(candidate);
-            best_distance = d;
-        }
-    }
-    if (!best.empty()) return "; did you mean " + in_quotes(best) + "?";
-    if (std::size(names) > 12) return {};
-    std::string list = "; expected one of ";
-    bool first = true;
-    for (const auto& candidate : names) {
-        if (!first) list += ", ";
-        list += in_quotes(candidate);
-        first = false;
-    }
-    return list;
-}
+using calltrack::detail::suggest;
 
 /// Reads the document; every method returns false after recording the first thing wrong.
 class Parser {

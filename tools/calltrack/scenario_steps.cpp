@@ -38,7 +38,7 @@ bool Parser::policy(const Json& j, PolicySource& out) {
         const auto& s = j.get_ref<const std::string&>();
         if (!policies::by_name(s)) {
             static const std::vector<std::string> presets = {"callrail", "ctm", "smrtphone"};
-            return invalid("policy", "unknown preset " + in_quotes(s) + suggest(s, presets));
+            return invalid("policy", "unknown preset " + in_quotes(s) + "; " + suggest(s, presets));
         }
         out = s;
         return true;
@@ -211,7 +211,7 @@ bool Parser::step(const Json& j, const Scenario& scenario, Time previous, Step& 
             for (const auto& a : scenario.actors) {
                 if (a.name != support_actor) declared.push_back(a.name);
             }
-            return invalid(join(s.field, "actor"), "unknown actor " + in_quotes(s.actor)
+            return invalid(join(s.field, "actor"), "unknown actor " + in_quotes(s.actor) + "; "
                                                        + suggest(s.actor, declared)
                                                        + " (declare it under \"actors\")");
         }
