@@ -15,7 +15,7 @@ namespace {
 std::string scenario_of(std::int64_t steps) {
     std::string text =
         R"({"policy": "ctm", "start": "2024-03-01T09:00:00Z",)"
-        R"( "actors": {"sam": [{"role": "administrator", "account": "solo"}]},)"
+        R"( "actors": {"sam": [{"role": "administrator", "scope": {"account": "solo"}}]},)"
         R"( "setup": [{"command": "open_account", "account": "solo",)"
         R"( "plan": {"name": "Starter", "add_ons": []}, "currency": "USD"}], "steps": [)";
     for (std::int64_t i = 0; i < steps; ++i) {

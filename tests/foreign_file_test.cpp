@@ -114,7 +114,7 @@ std::string write_scenario(const TempDir& dir) {
     std::ofstream(path) << R"({
   "policy": "ctm",
   "start": "2024-03-01T09:00:00Z",
-  "actors": {"sam": [{"role": "administrator", "account": "solo"}]},
+  "actors": {"sam": [{"role": "administrator", "scope": {"account": "solo"}}]},
   "setup": [
     {"command": "open_account", "account": "solo", "plan": {"name": "Starter", "add_ons": []}, "currency": "USD"}
   ],

@@ -727,6 +727,14 @@ TEST_CASE("a misspelt key is refused in a command and in its confirmation", "[js
     CHECK(d.field == "[0].scoop");
 }
 
+TEST_CASE("a command's misspelling is suggested as a scenario's is: a swap is one edit", "[json]") {
+    // "tyepd" is two plain edits from "typed" but one swap; names of up to five letters are
+    // suggested at one edit.
+    const auto swapped = command_refusal(
+        R"({"command":"cancel_account","account":"acme","confirmation":{"tyepd":"CONFIRM"}})");
+    CHECK(swapped.second.problem == R"(unknown key "tyepd"; did you mean "typed"?)");
+}
+
 TEST_CASE("a bad phone number is refused with the phone number's own message", "[json]") {
     const auto [code, diagnostic] = command_refusal(
         R"({"command":"change_forwarding","number":"n1","forwarding_destination":"404 555 0199"})");

@@ -33,7 +33,7 @@ namespace {
 std::string solo(const std::string& steps, const std::string& policy = R"("ctm")") {
     return "{" + (policy.empty() ? std::string() : "\"policy\": " + policy + ",") + R"(
   "start": "2024-03-01T09:00:00Z",
-  "actors": {"sam": [{"role": "administrator", "account": "solo"}]},
+  "actors": {"sam": [{"role": "administrator", "scope": {"account": "solo"}}]},
   "setup": [
     {"command": "open_account", "account": "solo", "plan": {"name": "Starter", "add_ons": []}, "currency": "USD"},
     {"command": "add_tracking_number", "number": "web", "account": "solo", "phone_number": "+14045550101", "forwarding_destination": "+14045550199", "source": "onsite_dynamic"},
@@ -101,9 +101,9 @@ TEST_CASE("scenario: a file is read into its policy, start, actors, setup and st
 
 TEST_CASE("scenario: declared grants become GrantRole commands after the file's setup") {
     const Scenario s = parse(R"({"policy": "ctm", "start": "2024-03-01T09:00:00Z",
-      "actors": {"support": [{"role": "support"}],
-                 "alice": [{"role": "agency_administrator", "agency": "acme"}],
-                 "staff": [{"role": "support"}]},
+      "actors": {"support": [{"role": "support", "scope": "platform"}],
+                 "alice": [{"role": "agency_administrator", "scope": {"agency": "acme"}}],
+                 "staff": [{"role": "support", "scope": "platform"}]},
       "setup": [{"command": "create_agency", "agency": "acme", "currency": "USD"}],
       "steps": []})");
     REQUIRE(s.setup.size() == 3);  // the file's one command, then alice's and staff's grants
@@ -219,17 +219,58 @@ TEST_CASE("scenario: steps name declared actors, and are a command or an advance
 
 TEST_CASE("scenario: grants are scoped as their role needs; support is platform-wide") {
     auto d = refusal(
-        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "administrator"}]}, "steps": []})");
+        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "administrator", "scope": "platform"}]}, "steps": []})");
     CHECK(d.location == "actor ann");
     CHECK(d.field == "actors.ann[0]");
     d = refusal(
-        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "support", "account": "a"}]}, "steps": []})");
+        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "support", "scope": {"account": "a"}}]}, "steps": []})");
     d = refusal(
-        R"({"start": "2024-03-01T09:00:00Z", "actors": {"support": [{"role": "administrator", "account": "a"}]}, "steps": []})");
+        R"({"start": "2024-03-01T09:00:00Z", "actors": {"support": [{"role": "administrator", "scope": {"account": "a"}}]}, "steps": []})");
     CHECK(d.field == "actors.support");
     d = refusal(
-        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "admin", "account": "a"}]}, "steps": []})");
+        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "admin", "scope": {"account": "a"}}]}, "steps": []})");
     CHECK(d.field == "actors.ann[0].role");
+}
+
+TEST_CASE("scenario: an actor's grant is written as a grant_role command's, and refused alike") {
+    const auto actor_with = [](const std::string& grant) {
+        return R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [)" + grant
+               + R"(]}, "steps": []})";
+    };
+    const auto grant_role_with = [](const std::string& grant) {
+        return R"({"command": "grant_role", "user": "ann", "grant": )" + grant + "}";
+    };
+
+    for (const std::string grant : {R"({"role": "administrator", "scope": {"account": "acme"}})",
+                                    R"({"role": "agency_administrator", "scope": {"agency": "g"}})",
+                                    R"({"role": "support", "scope": "platform"})"}) {
+        INFO(grant);
+        const auto command = command_from_json(grant_role_with(grant));
+        REQUIRE(command);
+        const Scenario s = parse(actor_with(grant));
+        REQUIRE(s.actors.size() == 1);
+        CHECK(s.actors[0].grants
+              == std::vector<RoleGrant>{std::get<commands::GrantRole>(command.value()).grant});
+    }
+
+    // The spelling scenarios used to take is refused in both, with the same message.
+    const std::string scope_as_key = R"({"role": "administrator", "account": "acme"})";
+    JsonDiagnostic in_command;
+    CHECK(command_from_json(grant_role_with(scope_as_key), &in_command).error()
+          == errc::json_unknown_field);
+    CHECK(in_command.field == "grant.account");
+    const auto in_actors = refusal(actor_with(scope_as_key), errc::json_unknown_field);
+    CHECK(in_actors.field == "actors.ann[0].account");
+    CHECK(in_actors.problem == in_command.problem);
+    CHECK(in_actors.problem == R"(unknown key "account"; expected one of "role", "scope")");
+
+    const std::string no_scope = R"({"role": "support"})";
+    CHECK(command_from_json(grant_role_with(no_scope), &in_command).error()
+          == errc::json_invalid_field);
+    CHECK(in_command.field == "grant.scope");
+    const auto missing = refusal(actor_with(no_scope));
+    CHECK(missing.field == "actors.ann[0].scope");
+    CHECK(missing.problem == in_command.problem);
 }
 
 TEST_CASE("scenario: expectations are read and checked for sense") {

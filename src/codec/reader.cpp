@@ -1,8 +1,7 @@
 // The members of Reader that are not templates: the refusals, and the leaves (booleans, strings,
 // ids read by calltrack's own parsers, money, charge sets, scopes, balance owners, objects of
-// fixed keys, whole numbers), with the edit distance behind the suggester and the parsing of a
-// text into a document. Apart from reader.hpp so that they are compiled once, whatever
-// instantiates the reader's templates.
+// fixed keys, whole numbers), and the parsing of a text into a document. Apart from reader.hpp so
+// that they are compiled once, whatever instantiates the reader's templates.
 
 #include "reader.hpp"
 
@@ -16,23 +15,6 @@
 #include <vector>
 
 namespace calltrack::codec_detail {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t k = 0; k <= b.size(); ++k) row[k] = k;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t k = 1; k <= b.size(); ++k) {
-            const std::size_t above = row[k];
-            const std::size_t substitution =
-                diagonal + (a[i - 1] == b[k - 1] ? std::size_t{0} : std::size_t{1});
-            row[k] = std::min({above + 1, row[k - 1] + 1, substitution});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 bool Reader::refuse(errc code, const std::string& field, std::string problem) {
     if (error_ == errc{}) {

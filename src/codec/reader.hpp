@@ -1,14 +1,15 @@
 #pragma once
 
 // The reader: Reader, which reads any type the codec knows from a document and names the first
-// field at fault, the suggester of its "did you mean" messages, and read_document() and
-// read_record(), which parse a text and read it. Apart from the writer because reading is where
-// a document can be wrong; a header because the templates are instantiated for each record,
-// command and event where the entry points (json.cpp) call them.
+// field at fault, and read_document() and read_record(), which parse a text and read it. Apart from
+// the writer because reading is where a document can be wrong; a header because the templates are
+// instantiated for each record, command and event where the entry points (json.cpp) call them.
 
 #include "codec.hpp"
 #include "fields.hpp"
 #include "names.hpp"
+
+#include <calltrack/detail/suggest.hpp>
 
 #include <algorithm>
 #include <array>
@@ -26,34 +27,7 @@
 
 namespace calltrack::codec_detail {
 
-/// Edits (insertions, deletions, substitutions) between two short names.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
-/// "did you mean "cancel_account"?" for a near miss, otherwise the whole list. A near miss is one
-/// or two edits away, and only one for names of up to five letters, where two edits turn "id"
-/// into "to".
-template <class Names>
-std::string suggest(std::string_view got, const Names& names) {
-    const std::size_t near = got.size() <= 5 ? 1 : 2;
-    std::string_view best;
-    std::size_t best_distance = near + 1;
-    for (const auto& candidate : names) {
-        const std::size_t d = edit_distance(got, candidate);
-        if (d < best_distance) {
-            best = candidate;
-            best_distance = d;
-        }
-    }
-    if (best_distance <= near) return "did you mean " + in_quotes(best) + "?";
-    std::string expected = "expected one of ";
-    bool first = true;
-    for (const auto& candidate : names) {
-        if (!first) expected += ", ";
-        expected += in_quotes(candidate);
-        first = false;
-    }
-    return expected;
-}
+using detail::suggest;
 
 /// Every reader returns false after recording what is wrong and where; the first refusal is the
 /// one reported.

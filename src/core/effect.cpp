@@ -2,46 +2,12 @@
 
 #include <calltrack/detail/overloaded.hpp>
 
+#include "core_names.hpp"
+
 namespace calltrack {
 
 std::string_view to_string(EffectKind k) noexcept {
-    switch (k) {
-        case EffectKind::release_number:
-            return "release_number";
-        case EffectKind::hold_number:
-            return "hold_number";
-        case EffectKind::reactivate_number:
-            return "reactivate_number";
-        case EffectKind::restore_number:
-            return "restore_number";
-        case EffectKind::update_forwarding:
-            return "update_forwarding";
-        case EffectKind::stop_swapping:
-            return "stop_swapping";
-        case EffectKind::resume_swapping:
-            return "resume_swapping";
-        case EffectKind::stop_routing_calls:
-            return "stop_routing_calls";
-        case EffectKind::resume_routing_calls:
-            return "resume_routing_calls";
-        case EffectKind::suspend_reports:
-            return "suspend_reports";
-        case EffectKind::restore_reports:
-            return "restore_reports";
-        case EffectKind::change_billing:
-            return "change_billing";
-        case EffectKind::final_usage_invoice:
-            return "final_usage_invoice";
-        case EffectKind::purge_call_data:
-            return "purge_call_data";
-        case EffectKind::refund_balance:
-            return "refund_balance";
-        case EffectKind::forfeit_balance:
-            return "forfeit_balance";
-        case EffectKind::port_out_number:
-            return "port_out_number";
-    }
-    return "unknown";
+    return detail::name_of(detail::effect_kind_names, k);
 }
 
 std::string describe(const HostEffect& e) {

@@ -10,6 +10,7 @@
 #include <calltrack/detail/json_document.hpp>
 #include <calltrack/detail/model_names.hpp>
 #include <calltrack/detail/policy_names.hpp>
+#include <calltrack/detail/suggest.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,8 +38,10 @@ using detail::indexed;
 using detail::join;
 using detail::Named;
 using detail::on_pause_maximum_names;
+using detail::quoted_list;
 using detail::reactivation_names;
 using detail::role_names;
+using detail::suggest;
 using detail::value_named;
 using policy_detail::all_operations;
 using policy_detail::cancellation_fields;
@@ -77,14 +81,9 @@ class Reader {
         if (!j.is_object()) return wrong_type(j, path, "an object");
         for (const auto& item : j.items()) {
             if (std::find(std::begin(keys), std::end(keys), item.key()) == std::end(keys)) {
-                std::string expected;
-                for (const auto& k : keys) {
-                    if (!expected.empty()) expected += ", ";
-                    expected += k;
-                }
                 return refuse(
                     errc::policy_unknown_key, join(path, item.key()),
-                    "unknown key " + in_quotes(item.key()) + "; expected one of " + expected);
+                    "unknown key " + in_quotes(item.key()) + "; " + suggest(item.key(), keys));
             }
         }
         for (const auto& k : keys) {
@@ -155,19 +154,16 @@ class Reader {
     template <class T, std::size_t N>
     bool name(const Json& j, const std::string& path, const std::array<Named<T>, N>& names,
               T& out) {
-        std::string expected;
-        for (const auto& entry : names) {
-            if (!expected.empty()) expected += ", ";
-            expected += in_quotes(entry.name);
-        }
-        if (!j.is_string()) return wrong_type(j, path, "one of " + expected);
+        std::vector<std::string_view> spellings;
+        for (const auto& entry : names) spellings.push_back(entry.name);
+        if (!j.is_string()) return wrong_type(j, path, "one of " + quoted_list(spellings));
         const auto& s = j.get_ref<const std::string&>();
         if (const auto v = value_named(names, s)) {
             out = *v;
             return true;
         }
         return refuse(errc::policy_invalid_value, path,
-                      "unknown value " + in_quotes(s) + "; expected one of " + expected);
+                      "unknown value " + in_quotes(s) + "; " + suggest(s, spellings));
     }
 
     /// A set of names from `names`, each at most once.

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace calltrack::cli {
 namespace {
 
@@ -54,11 +56,22 @@ Actor support_actor_value() {
     return Actor{UserId(std::string(support_actor)), {RoleGrant{Role::support, Platform{}}}};
 }
 
+const std::vector<std::string>& error_names() {
+    static const auto names = [] {
+        std::vector<std::string> all;
+        for (int i = errc_first; i <= errc_last; ++i) {
+            all.emplace_back(calltrack::to_string(static_cast<errc>(i)));
+        }
+        return all;
+    }();
+    return names;
+}
+
 std::optional<errc> errc_from_name(std::string_view name) {
-    for (int i = errc_first; i <= errc_last; ++i) {
-        if (calltrack::to_string(static_cast<errc>(i)) == name) return static_cast<errc>(i);
-    }
-    return std::nullopt;
+    const auto& names = error_names();
+    const auto at = std::find(names.begin(), names.end(), name);
+    if (at == names.end()) return std::nullopt;
+    return static_cast<errc>(errc_first + static_cast<int>(at - names.begin()));
 }
 
 std::string to_string(const Expectation& e) {

@@ -125,6 +125,8 @@ struct Scenario {
 /// json_invalid_field, with `diagnostic` filled when given.
 result<Scenario> parse_scenario(std::string_view json, ScenarioDiagnostic* diagnostic = nullptr);
 
+/// The to_string name of every errc, in declaration order.
+const std::vector<std::string>& error_names();
 /// The errc whose to_string name is `name`.
 std::optional<errc> errc_from_name(std::string_view name);
 

@@ -1,63 +1,53 @@
 // The scenario reader's expectations: "ok" or the errors a refusal must give, the events and host
 // effects, and the state of accounts, agencies and tracking numbers after a step. They are read
-// apart from the steps because they are checked against the library's own names (statuses,
-// effect kinds, error codes), whose lists are built here and used by nothing else.
+// apart from the steps because they are checked against the library's own names: the statuses
+// and effect kinds, whose lists are built here from the library's name tables and used by nothing
+// else, and the error codes (error_names(), scenario.cpp).
 
 #include "scenario_reader.hpp"
 
-#include <calltrack/account.hpp>
-#include <calltrack/agency.hpp>
-#include <calltrack/effect.hpp>
-#include <calltrack/tracking_number.hpp>
+#include <calltrack/detail/core_names.hpp>
+#include <calltrack/detail/enum_names.hpp>
+#include <calltrack/detail/model_names.hpp>
 
+#include <array>
+#include <cstddef>
 #include <utility>
 
 namespace calltrack::cli::scenario_reader {
 
 namespace {
 
-/// Every value of an enumeration that runs from 0 to `last`, by name.
-template <class E>
-std::vector<std::string> names_up_to(E last) {
+/// Every name in an enum's table (enum_names.hpp), in its order.
+template <class Enum, std::size_t N>
+std::vector<std::string> names_in(const std::array<calltrack::detail::Named<Enum>, N>& table) {
     std::vector<std::string> names;
-    for (int i = 0; i <= static_cast<int>(last); ++i) {
-        names.emplace_back(to_string(static_cast<E>(i)));
-    }
+    for (const auto& entry : table) names.emplace_back(entry.name);
     return names;
 }
 
 const std::vector<std::string>& account_statuses() {
-    static const auto names = names_up_to(AccountStatus::closed);
+    static const auto names = names_in(calltrack::detail::account_status_names);
     return names;
 }
 const std::vector<std::string>& data_statuses() {
-    static const auto names = names_up_to(DataStatus::purged);
+    static const auto names = names_in(calltrack::detail::data_status_names);
     return names;
 }
 const std::vector<std::string>& balance_statuses() {
-    static const auto names = names_up_to(BalanceStatus::forfeited);
+    static const auto names = names_in(calltrack::detail::balance_status_names);
     return names;
 }
 const std::vector<std::string>& agency_statuses() {
-    static const auto names = names_up_to(AgencyStatus::closed);
+    static const auto names = names_in(calltrack::detail::agency_status_names);
     return names;
 }
 const std::vector<std::string>& number_statuses() {
-    static const auto names = names_up_to(NumberStatus::ported_out);
+    static const auto names = names_in(calltrack::detail::number_status_names);
     return names;
 }
 const std::vector<std::string>& effect_kinds() {
-    static const auto names = names_up_to(EffectKind::port_out_number);
-    return names;
-}
-const std::vector<std::string>& error_names() {
-    static const auto names = [] {
-        std::vector<std::string> all;
-        for (int i = errc_first; i <= errc_last; ++i) {
-            all.emplace_back(calltrack::to_string(static_cast<errc>(i)));
-        }
-        return all;
-    }();
+    static const auto names = names_in(calltrack::detail::effect_kind_names);
     return names;
 }
 

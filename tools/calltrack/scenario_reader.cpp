@@ -1,7 +1,6 @@
 // The scenario reader's first-error bookkeeping, its readers of plain values (text, times, names,
-// charges, ids, commands) and the suggester's edit distance. They know nothing of what a scenario
-// holds, and the readers of steps and expectations are built on them, so they sit apart from
-// both.
+// charges, ids, commands). They know nothing of what a scenario holds, and the readers of steps
+// and expectations are built on them, so they sit apart from both.
 
 #include "scenario_reader.hpp"
 
@@ -10,22 +9,6 @@
 #include <algorithm>
 
 namespace calltrack::cli::scenario_reader {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (std::size_t k = 0; k <= b.size(); ++k) d[0][k] = k;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        for (std::size_t k = 1; k <= b.size(); ++k) {
-            const std::size_t cost = a[i - 1] == b[k - 1] ? 0U : 1U;
-            d[i][k] = std::min({d[i - 1][k] + 1, d[i][k - 1] + 1, d[i - 1][k - 1] + cost});
-            if (i > 1 && k > 1 && a[i - 1] == b[k - 2] && a[i - 2] == b[k - 1]) {
-                d[i][k] = std::min(d[i][k], d[i - 2][k - 2] + 1);
-            }
-        }
-    }
-    return d[a.size()][b.size()];
-}
 
 bool Parser::refuse(errc code, const std::string& field, std::string problem) {
     return refuse(code, field, location_, std::move(problem));
@@ -53,8 +36,9 @@ bool Parser::only_keys(const Json& j, const std::string& path,
                        std::initializer_list<std::string> keys) {
     for (const auto& item : j.items()) {
         if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
-            return refuse(errc::json_unknown_field, join(path, item.key()),
-                          "unknown key " + in_quotes(item.key()) + suggest(item.key(), keys));
+            return refuse(
+                errc::json_unknown_field, join(path, item.key()),
+                "unknown key " + in_quotes(item.key()) + "; " + suggest(item.key(), keys));
         }
     }
     return true;
@@ -80,8 +64,8 @@ bool Parser::name(const Json& j, const std::string& field, const std::vector<std
     if (!j.is_string()) return wrong_type(j, field, "a " + std::string(what) + " name");
     const auto& s = j.get_ref<const std::string&>();
     if (std::find(names.begin(), names.end(), s) == names.end()) {
-        return invalid(field,
-                       "unknown " + std::string(what) + " " + in_quotes(s) + suggest(s, names));
+        return invalid(
+            field, "unknown " + std::string(what) + " " + in_quotes(s) + "; " + suggest(s, names));
     }
     out = s;
     return true;

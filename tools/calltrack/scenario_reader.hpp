@@ -1,20 +1,21 @@
 #pragma once
 
 // The scenario reader, shared by the files that hold its parts: the Parser, which keeps the first
-// thing wrong, and the suggester its refusals end with. The reader stays one class because every
-// part refuses through the same first-error bookkeeping; its members are defined in three files,
-// by what they read (plain values, the document and its steps, expectations), because the steps
-// and the expectations are each long enough to read on their own.
+// thing wrong; its refusals end with the library's suggester (calltrack/detail/suggest.hpp), so a
+// scenario and a command say the same about the same misspelling. The reader stays one class
+// because every part refuses through the same first-error bookkeeping; its members are defined in
+// three files, by what they read (plain values, the document and its steps, expectations), because
+// the steps and the expectations are each long enough to read on their own.
 
 #include "scenario.hpp"
 
 #include <calltrack/detail/json_document.hpp>
+#include <calltrack/detail/suggest.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <initializer_list>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,35 +29,7 @@ using calltrack::detail::describe_type;
 using calltrack::detail::in_quotes;
 using calltrack::detail::indexed;
 using calltrack::detail::join;
-
-/// Edits between two short names: insertions, deletions, substitutions, and swaps of two
-/// neighbouring letters ("sma" is one edit from "sam").
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
-/// "did you mean "x"?" for a near miss (at most two edits), otherwise the whole list when it is
-/// short, otherwise nothing.
-template <class Names>
-std::string suggest(std::string_view got, const Names& names) {
-    std::string best;
-    std::size_t best_distance = got.size() <= 5 ? 2 : 3;
-    for (const auto& candidate : names) {
-        const std::size_t d = edit_distance(got, candidate);
-        if (d < best_distance) {
-            best = std::string(candidate);
-            best_distance = d;
-        }
-    }
-    if (!best.empty()) return "; did you mean " + in_quotes(best) + "?";
-    if (std::size(names) > 12) return {};
-    std::string list = "; expected one of ";
-    bool first = true;
-    for (const auto& candidate : names) {
-        if (!first) list += ", ";
-        list += in_quotes(candidate);
-        first = false;
-    }
-    return list;
-}
+using calltrack::detail::suggest;
 
 /// Reads the document; every method returns false after recording the first thing wrong.
 class Parser {
@@ -106,9 +79,9 @@ class Parser {
     bool scenario(const Json& j, Scenario& out);
     bool policy(const Json& j, PolicySource& out);
     bool actors(const Json& j, std::vector<ActorSpec>& out);
-    /// {"role": "administrator", "account": "acme"}, {"role": "agency_administrator", "agency":
-    /// "acme"}, or {"role": "support"} (the platform).
-    bool role_grant(const Json& j, const std::string& path, RoleGrant& out);
+    /// A grant read from an actor's list is scoped as its role needs: support on the platform,
+    /// every other role on an account or an agency.
+    bool is_scoped_as_its_role_needs(const RoleGrant& grant, const std::string& path);
     bool setup(const Json& j, std::vector<SetupEntry>& out);
     /// Each declared grant becomes a GrantRole command, run as support after the file's setup.
     bool grants_as_setup(const std::vector<ActorSpec>& actors, std::vector<SetupEntry>& out);

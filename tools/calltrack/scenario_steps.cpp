@@ -38,7 +38,7 @@ bool Parser::policy(const Json& j, PolicySource& out) {
         const auto& s = j.get_ref<const std::string&>();
         if (!policies::by_name(s)) {
             static const std::vector<std::string> presets = {"callrail", "ctm", "smrtphone"};
-            return invalid("policy", "unknown preset " + in_quotes(s) + suggest(s, presets));
+            return invalid("policy", "unknown preset " + in_quotes(s) + "; " + suggest(s, presets));
         }
         out = s;
         return true;
@@ -68,16 +68,23 @@ bool Parser::actors(const Json& j, std::vector<ActorSpec>& out) {
         if (!id(item.key(), path, user)) return false;
         const Json& grants = item.value();
         if (!grants.is_array()) return wrong_type(grants, path, "an array of grants");
-        for (std::size_t i = 0; i < grants.size(); ++i) {
-            RoleGrant grant{Role::support, Platform{}};
-            if (!role_grant(grants[i], indexed(path, i), grant)) return false;
-            actor.grants.push_back(std::move(grant));
+        // Read by the library's own grant reader, as a grant_role command's grant is, so the two
+        // accept the same text and refuse the same mistakes alike.
+        JsonDiagnostic d;
+        auto parsed = grants_from_json(grants.dump(), &d);
+        if (!parsed) {
+            return refuse(static_cast<errc>(parsed.error().value()), path + d.field, d.problem);
+        }
+        actor.grants = std::move(parsed).value();
+        for (std::size_t i = 0; i < actor.grants.size(); ++i) {
+            if (!is_scoped_as_its_role_needs(actor.grants[i], indexed(path, i))) return false;
         }
         if (actor.name == support_actor
             && actor.grants != std::vector<RoleGrant>{RoleGrant{Role::support, Platform{}}}) {
             return invalid(path,
                            "the actor \"support\" is the platform's support staff; declare it "
-                           "as [{\"role\": \"support\"}] or leave it out");
+                           "as [{\"role\": \"support\", \"scope\": \"platform\"}] or leave it "
+                           "out");
         }
         out.push_back(std::move(actor));
     }
@@ -85,48 +92,14 @@ bool Parser::actors(const Json& j, std::vector<ActorSpec>& out) {
     return true;
 }
 
-bool Parser::role_grant(const Json& j, const std::string& path, RoleGrant& out) {
-    if (!j.is_object()) {
-        return wrong_type(j, path,
-                          "a grant such as {\"role\": \"administrator\", \"account\": "
-                          "\"acme\"}");
-    }
-    if (!only_keys(j, path, {"role", "account", "agency"})) return false;
-    if (!j.contains("role")) {
-        return invalid(join(path, "role"), "missing key \"role\"; it is required");
-    }
-    std::string role_name;
-    std::vector<std::string> roles;
-    for (const Role r : all_roles) roles.emplace_back(to_string(r));
-    if (!name(j["role"], join(path, "role"), roles, "role", role_name)) return false;
-    out.role = parse_role(role_name).value();
-    if (j.contains("account") && j.contains("agency")) {
-        return invalid(path, "a grant has one scope: \"account\" or \"agency\", not both");
-    }
-    std::string scope;
-    if (j.contains("account")) {
-        AccountId account;
-        if (!text(j["account"], join(path, "account"), scope)
-            || !id(scope, join(path, "account"), account)) {
-            return false;
-        }
-        out.scope = std::move(account);
-    } else if (j.contains("agency")) {
-        AgencyId agency;
-        if (!text(j["agency"], join(path, "agency"), scope)
-            || !id(scope, join(path, "agency"), agency)) {
-            return false;
-        }
-        out.scope = std::move(agency);
-    } else {
-        out.scope = Platform{};
-    }
-    const bool on_platform = std::holds_alternative<Platform>(out.scope);
-    if ((out.role == Role::support) != on_platform) {
-        return invalid(path, out.role == Role::support
-                                 ? "the support role is platform-wide; give it no account or "
-                                   "agency"
-                                 : "this role needs a scope: \"account\" or \"agency\"");
+bool Parser::is_scoped_as_its_role_needs(const RoleGrant& grant, const std::string& path) {
+    const bool on_platform = std::holds_alternative<Platform>(grant.scope);
+    if ((grant.role == Role::support) != on_platform) {
+        return invalid(path, grant.role == Role::support
+                                 ? "the support role is platform-wide; give it the scope "
+                                   "\"platform\""
+                                 : "this role needs a scope: {\"account\": id} or {\"agency\": "
+                                   "id}");
     }
     return true;
 }
@@ -211,7 +184,7 @@ bool Parser::step(const Json& j, const Scenario& scenario, Time previous, Step& 
             for (const auto& a : scenario.actors) {
                 if (a.name != support_actor) declared.push_back(a.name);
             }
-            return invalid(join(s.field, "actor"), "unknown actor " + in_quotes(s.actor)
+            return invalid(join(s.field, "actor"), "unknown actor " + in_quotes(s.actor) + "; "
                                                        + suggest(s.actor, declared)
                                                        + " (declare it under \"actors\")");
         }
