@@ -94,7 +94,10 @@ function(calltrack_layer name)
   set_target_properties(${_target} PROPERTIES
     POSITION_INDEPENDENT_CODE ${_pic}
     CXX_VISIBILITY_PRESET hidden
-    VISIBILITY_INLINES_HIDDEN ON)
+    VISIBILITY_INLINES_HIDDEN ON
+    UNITY_BUILD ${CALLTRACK_UNITY_BUILD}
+    UNITY_BUILD_MODE BATCH
+    UNITY_BUILD_BATCH_SIZE 8)
   string(TOUPPER "${arg_LIBRARY}" _library)
   target_compile_definitions(${_target} PRIVATE CALLTRACK_BUILDING_${_library}
     $<$<BOOL:${BUILD_SHARED_LIBS}>:CALLTRACK_SHARED>)

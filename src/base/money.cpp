@@ -1,5 +1,6 @@
 #include <calltrack/money.hpp>
 
+#include "ascii.hpp"
 #include "invalid_text.hpp"
 
 #include <algorithm>
@@ -7,6 +8,8 @@
 
 namespace calltrack {
 namespace {
+
+using detail::is_digit;
 
 // ISO 4217 codes whose minor unit is not 2 digits; every other code has 2.
 constexpr std::string_view zero_digit_codes[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY",
@@ -23,10 +26,6 @@ bool contains(const std::string_view (&codes)[N], std::string_view code) {
 bool append_digit(std::uint64_t& value, char digit) noexcept {
     return !__builtin_mul_overflow(value, std::uint64_t{10}, &value)
            && !__builtin_add_overflow(value, static_cast<std::uint64_t>(digit - '0'), &value);
-}
-
-bool is_digit(char c) noexcept {
-    return c >= '0' && c <= '9';
 }
 
 }  // namespace

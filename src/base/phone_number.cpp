@@ -1,18 +1,18 @@
 #include <calltrack/phone_number.hpp>
 
+#include "ascii.hpp"
 #include "invalid_text.hpp"
 
 namespace calltrack {
 namespace {
+
+using detail::is_digit;
 
 constexpr std::size_t min_digits = 8;
 constexpr std::size_t max_digits = 15;
 
 bool is_separator(char c) noexcept {
     return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t';
-}
-bool is_digit(char c) noexcept {
-    return c >= '0' && c <= '9';
 }
 
 }  // namespace
