@@ -6,6 +6,7 @@
 #include <calltrack/billing.hpp>
 #include <calltrack/clock.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
 
@@ -34,10 +35,7 @@ CALLTRACK_API result<SurveyOutcome> parse_survey_outcome(std::string_view text);
 struct Plan {
     std::string name;
     std::vector<std::string> add_ons;
-    friend bool operator==(const Plan& a, const Plan& b) {
-        return a.name == b.name && a.add_ons == b.add_ons;
-    }
-    friend bool operator!=(const Plan& a, const Plan& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Plan, name, add_ons)
 };
 
 /// Call history and recordings held by the vendor for the account.
@@ -62,11 +60,7 @@ struct Balance {
     Money available;
     BalanceStatus status = BalanceStatus::in_use;
     std::optional<Time> refundable_until;  ///< nullopt while refundable means: no time limit
-    friend bool operator==(const Balance& a, const Balance& b) {
-        return a.available == b.available && a.status == b.status
-               && a.refundable_until == b.refundable_until;
-    }
-    friend bool operator!=(const Balance& a, const Balance& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Balance, available, status, refundable_until)
 };
 
 /// Every lifecycle change, by the time it last happened.
@@ -78,13 +72,8 @@ struct AccountTimeline {
     std::optional<Time> reactivated_at;
     std::optional<Time> closed_at;
     std::optional<Time> data_purged_at;
-    friend bool operator==(const AccountTimeline& a, const AccountTimeline& b) {
-        return a.opened_at == b.opened_at && a.paused_at == b.paused_at
-               && a.resumed_at == b.resumed_at && a.canceled_at == b.canceled_at
-               && a.reactivated_at == b.reactivated_at && a.closed_at == b.closed_at
-               && a.data_purged_at == b.data_purged_at;
-    }
-    friend bool operator!=(const AccountTimeline& a, const AccountTimeline& b) { return !(a == b); }
+    CALLTRACK_FIELDS(AccountTimeline, opened_at, paused_at, resumed_at, canceled_at, reactivated_at,
+                     closed_at, data_purged_at)
 };
 
 struct Account {
@@ -109,19 +98,10 @@ struct Account {
 
     bool is_sub_account() const noexcept { return agency.has_value(); }
 
-    friend bool operator==(const Account& a, const Account& b) {
-        return a.id == b.id && a.agency == b.agency && a.status == b.status && a.plan == b.plan
-               && a.plan_before_pause == b.plan_before_pause
-               && a.is_tracking_paused == b.is_tracking_paused
-               && a.are_calls_stopped == b.are_calls_stopped
-               && a.has_report_access == b.has_report_access && a.charges == b.charges
-               && a.balance == b.balance && a.survey == b.survey
-               && a.was_canceled_with_agency == b.was_canceled_with_agency && a.data == b.data
-               && a.data_purge_at == b.data_purge_at && a.reactivation_until == b.reactivation_until
-               && a.restore_until == b.restore_until && a.pause_until == b.pause_until
-               && a.timeline == b.timeline;
-    }
-    friend bool operator!=(const Account& a, const Account& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Account, id, agency, status, plan, plan_before_pause, is_tracking_paused,
+                     are_calls_stopped, has_report_access, charges, balance, survey,
+                     was_canceled_with_agency, data, data_purge_at, reactivation_until,
+                     restore_until, pause_until, timeline)
 };
 
 }  // namespace calltrack

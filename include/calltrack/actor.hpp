@@ -4,6 +4,7 @@
 // (for the vendor's own support staff) the whole platform.
 
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 
 #include <cstdint>
@@ -66,10 +67,7 @@ CALLTRACK_API std::string to_string(const Scope& scope);
 struct RoleGrant {
     Role role;
     Scope scope;
-    friend bool operator==(const RoleGrant& a, const RoleGrant& b) {
-        return a.role == b.role && a.scope == b.scope;
-    }
-    friend bool operator!=(const RoleGrant& a, const RoleGrant& b) { return !(a == b); }
+    CALLTRACK_FIELDS(RoleGrant, role, scope)
 };
 
 /// A user as the core sees it when judging a command.
@@ -83,10 +81,7 @@ struct Actor {
         return Actor{std::move(user), {RoleGrant{Role::support, Platform{}}}};
     }
 
-    friend bool operator==(const Actor& a, const Actor& b) {
-        return a.user == b.user && a.grants == b.grants;
-    }
-    friend bool operator!=(const Actor& a, const Actor& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Actor, user, grants)
 };
 
 }  // namespace calltrack

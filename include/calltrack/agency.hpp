@@ -5,6 +5,7 @@
 
 #include <calltrack/account.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 
 #include <optional>
 #include <string>
@@ -32,14 +33,8 @@ struct Agency {
     std::optional<Time> reactivated_at;
     std::optional<Time> closed_at;
 
-    friend bool operator==(const Agency& a, const Agency& b) {
-        return a.id == b.id && a.status == b.status && a.charges == b.charges
-               && a.balance == b.balance && a.cancel_reasons == b.cancel_reasons
-               && a.reactivation_until == b.reactivation_until && a.created_at == b.created_at
-               && a.canceled_at == b.canceled_at && a.reactivated_at == b.reactivated_at
-               && a.closed_at == b.closed_at;
-    }
-    friend bool operator!=(const Agency& a, const Agency& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Agency, id, status, charges, balance, cancel_reasons, reactivation_until,
+                     created_at, canceled_at, reactivated_at, closed_at)
 };
 
 }  // namespace calltrack

@@ -18,6 +18,7 @@
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/in_memory_store.hpp>
 #include <calltrack/json.hpp>

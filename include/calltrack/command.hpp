@@ -7,6 +7,7 @@
 #include <calltrack/account.hpp>
 #include <calltrack/actor.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/operation.hpp>
@@ -86,12 +87,8 @@ struct Confirmation {
         return std::move(*this);
     }
 
-    friend bool operator==(const Confirmation& a, const Confirmation& b) {
-        return a.clicked == b.clicked && a.typed == b.typed && a.acknowledged == b.acknowledged
-               && a.terms_accepted == b.terms_accepted && a.reasons == b.reasons
-               && a.billing_details_entered == b.billing_details_entered;
-    }
-    friend bool operator!=(const Confirmation& a, const Confirmation& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Confirmation, clicked, typed, acknowledged, terms_accepted, reasons,
+                     billing_details_entered)
 };
 
 namespace commands {
@@ -100,12 +97,14 @@ namespace commands {
 struct CreateAgency {
     AgencyId agency;
     Currency currency;
+    CALLTRACK_FIELDS(CreateAgency, agency, currency)
 };
 struct OpenAccount {
     AccountId account;
     std::optional<AgencyId> agency;  ///< set to open a sub-account of this agency
     Plan plan;
     Currency currency;
+    CALLTRACK_FIELDS(OpenAccount, account, agency, plan, currency)
 };
 struct AddTrackingNumber {
     NumberId number;
@@ -113,27 +112,34 @@ struct AddTrackingNumber {
     PhoneNumber phone_number;
     PhoneNumber forwarding_destination;
     NumberSource source = NumberSource::offsite;
+    CALLTRACK_FIELDS(AddTrackingNumber, number, account, phone_number, forwarding_destination,
+                     source)
 };
 struct ChangeForwarding {
     NumberId number;
     PhoneNumber forwarding_destination;
+    CALLTRACK_FIELDS(ChangeForwarding, number, forwarding_destination)
 };
 struct SetPlan {
     AccountId account;
     Plan plan;
+    CALLTRACK_FIELDS(SetPlan, account, plan)
 };
 /// Credits (positive amount) or debits (negative amount) an available balance.
 struct AdjustBalance {
     BalanceOwner owner;
     Money amount;
+    CALLTRACK_FIELDS(AdjustBalance, owner, amount)
 };
 struct GrantRole {
     UserId user;
     RoleGrant grant;
+    CALLTRACK_FIELDS(GrantRole, user, grant)
 };
 struct RevokeRole {
     UserId user;
     RoleGrant grant;
+    CALLTRACK_FIELDS(RevokeRole, user, grant)
 };
 
 // --- tracking code and incoming calls (CTM) ----------------------------------------------
@@ -142,31 +148,37 @@ struct PauseTracking {
     AccountId account;
     std::optional<NumberId> number;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(PauseTracking, account, number, confirmation)
 };
 struct ResumeTracking {
     AccountId account;
     std::optional<NumberId> number;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(ResumeTracking, account, number, confirmation)
 };
 struct StopCalls {
     AccountId account;
     std::optional<NumberId> number;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(StopCalls, account, number, confirmation)
 };
 struct ResumeCalls {
     AccountId account;
     std::optional<NumberId> number;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(ResumeCalls, account, number, confirmation)
 };
 
 // --- account pause (CallRail) -----------------------------------------------------------
 struct PauseAccount {
     AccountId account;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(PauseAccount, account, confirmation)
 };
 struct ResumeAccount {
     AccountId account;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(ResumeAccount, account, confirmation)
 };
 
 // --- cancel, close, reactivate ----------------------------------------------------------
@@ -174,51 +186,63 @@ struct ResumeAccount {
 struct CancelAccount {
     AccountId account;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(CancelAccount, account, confirmation)
 };
 struct CloseSubAccount {
     AccountId account;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(CloseSubAccount, account, confirmation)
 };
 /// Cascades to every active sub-account in one step.
 struct CancelAgency {
     AgencyId agency;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(CancelAgency, agency, confirmation)
 };
 /// CallRail's close (formerly "suspend").
 struct CloseAccount {
     AccountId account;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(CloseAccount, account, confirmation)
 };
 /// CallRail: log in and enter billing details; the data comes back, the numbers do not.
 struct ReopenAccount {
     AccountId account;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(ReopenAccount, account, confirmation)
 };
 struct ReactivateAccount {
     AccountId account;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(ReactivateAccount, account, confirmation)
 };
 struct ReactivateAgency {
     AgencyId agency;
     Confirmation confirmation;
+    CALLTRACK_FIELDS(ReactivateAgency, agency, confirmation)
 };
 /// Self-service inside the restore window; support-assisted (carrier level) after it.
 struct RestoreNumber {
     NumberId number;
+    CALLTRACK_FIELDS(RestoreNumber, number)
 };
 struct RequestRefund {
     BalanceOwner owner;
+    CALLTRACK_FIELDS(RequestRefund, owner)
 };
 
 // --- port-out (smrtPhone) ------------------------------------------------------------------
 struct StartPortOut {
     NumberId number;
+    CALLTRACK_FIELDS(StartPortOut, number)
 };
 struct CompletePortOut {
     NumberId number;
+    CALLTRACK_FIELDS(CompletePortOut, number)
 };
 struct AbandonPortOut {
     NumberId number;
+    CALLTRACK_FIELDS(AbandonPortOut, number)
 };
 
 // --- agencies and surveys ---------------------------------------------------------------
@@ -229,10 +253,12 @@ struct TransferSubAccount {
     AgencyId to;
     UserId source_approver;
     UserId target_approver;
+    CALLTRACK_FIELDS(TransferSubAccount, account, to, source_approver, target_approver)
 };
 struct RecordSurvey {
     AccountId account;
     SurveyOutcome outcome;
+    CALLTRACK_FIELDS(RecordSurvey, account, outcome)
 };
 
 }  // namespace commands

@@ -12,6 +12,7 @@
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/policy.hpp>
 #include <calltrack/state.hpp>
 
@@ -25,10 +26,7 @@ namespace calltrack {
 struct Refusal {
     boost::system::error_code code;
     std::string detail;
-    friend bool operator==(const Refusal& a, const Refusal& b) {
-        return a.code == b.code && a.detail == b.detail;
-    }
-    friend bool operator!=(const Refusal& a, const Refusal& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Refusal, code, detail)
 };
 
 /// "window_closed: the 30 days reactivation window closed at ...": the code's name and the detail.

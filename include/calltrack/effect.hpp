@@ -8,6 +8,7 @@
 #include <calltrack/clock.hpp>
 #include <calltrack/event.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/phone_number.hpp>
@@ -54,13 +55,8 @@ struct HostEffect {
     bool carrier_level = false;   ///< with restore_number
     Time at;
 
-    friend bool operator==(const HostEffect& a, const HostEffect& b) {
-        return a.kind == b.kind && a.account == b.account && a.agency == b.agency
-               && a.number == b.number && a.phone_number == b.phone_number
-               && a.forwarding_destination == b.forwarding_destination && a.charges == b.charges
-               && a.amount == b.amount && a.carrier_level == b.carrier_level && a.at == b.at;
-    }
-    friend bool operator!=(const HostEffect& a, const HostEffect& b) { return !(a == b); }
+    CALLTRACK_FIELDS(HostEffect, kind, account, agency, number, phone_number,
+                     forwarding_destination, charges, amount, carrier_level, at)
 };
 
 /// "release_number number=n1 phone=+14045550001 account=acme at=...".

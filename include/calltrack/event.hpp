@@ -10,6 +10,7 @@
 #include <calltrack/clock.hpp>
 #include <calltrack/command.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/phone_number.hpp>
@@ -34,19 +35,12 @@ CALLTRACK_API std::string_view to_string(CancelKind k) noexcept;
 
 namespace events {
 
-// Equality for these plain structs is written once, in event.cpp's field lists.
-#define CALLTRACK_EVENT_EQ(T)                        \
-    friend bool operator==(const T&, const T&);      \
-    friend bool operator!=(const T& a, const T& b) { \
-        return !(a == b);                            \
-    }
-
 struct AgencyCreated {
     AgencyId agency;
     Money balance;
     Charges charges;
     Time at;
-    CALLTRACK_EVENT_EQ(AgencyCreated)
+    CALLTRACK_FIELDS(AgencyCreated, agency, balance, charges, at)
 };
 struct AccountOpened {
     AccountId account;
@@ -55,7 +49,7 @@ struct AccountOpened {
     Money balance;
     Charges charges;
     Time at;
-    CALLTRACK_EVENT_EQ(AccountOpened)
+    CALLTRACK_FIELDS(AccountOpened, account, agency, plan, balance, charges, at)
 };
 struct TrackingNumberAdded {
     NumberId number;
@@ -64,64 +58,65 @@ struct TrackingNumberAdded {
     PhoneNumber forwarding_destination;
     NumberSource source;
     Time at;
-    CALLTRACK_EVENT_EQ(TrackingNumberAdded)
+    CALLTRACK_FIELDS(TrackingNumberAdded, number, account, phone_number, forwarding_destination,
+                     source, at)
 };
 struct ForwardingChanged {
     NumberId number;
     PhoneNumber forwarding_destination;
     Time at;
-    CALLTRACK_EVENT_EQ(ForwardingChanged)
+    CALLTRACK_FIELDS(ForwardingChanged, number, forwarding_destination, at)
 };
 struct PlanChanged {
     AccountId account;
     Plan plan;
     Time at;
-    CALLTRACK_EVENT_EQ(PlanChanged)
+    CALLTRACK_FIELDS(PlanChanged, account, plan, at)
 };
 /// `amount` is added to the available balance (negative for a debit).
 struct BalanceAdjusted {
     BalanceOwner owner;
     Money amount;
     Time at;
-    CALLTRACK_EVENT_EQ(BalanceAdjusted)
+    CALLTRACK_FIELDS(BalanceAdjusted, owner, amount, at)
 };
 struct RoleGranted {
     UserId user;
     RoleGrant grant;
     Time at;
-    CALLTRACK_EVENT_EQ(RoleGranted)
+    CALLTRACK_FIELDS(RoleGranted, user, grant, at)
 };
 struct RoleRevoked {
     UserId user;
     RoleGrant grant;
     Time at;
-    CALLTRACK_EVENT_EQ(RoleRevoked)
+    CALLTRACK_FIELDS(RoleRevoked, user, grant, at)
 };
 /// The website script stops swapping: the whole account, or one number.
 struct TrackingPaused {
     AccountId account;
     std::optional<NumberId> number;
     Time at;
-    CALLTRACK_EVENT_EQ(TrackingPaused)
+    CALLTRACK_FIELDS(TrackingPaused, account, number, at)
 };
 struct TrackingResumed {
     AccountId account;
     std::optional<NumberId> number;
     Time at;
-    CALLTRACK_EVENT_EQ(TrackingResumed)
+    CALLTRACK_FIELDS(TrackingResumed, account, number, at)
 };
 /// Callers hear a disconnected tone and swapping stops too: the whole account, or one number.
 struct CallsStopped {
     AccountId account;
     std::optional<NumberId> number;
     Time at;
-    CALLTRACK_EVENT_EQ(CallsStopped)
+    CALLTRACK_FIELDS(CallsStopped, account, number, at)
 };
 struct CallsResumed {
     AccountId account;
     std::optional<NumberId> number;
     Time at;
-    CALLTRACK_EVENT_EQ(CallsResumed)
+    CALLTRACK_FIELDS(CallsResumed, account, number, at)
 };
 struct AccountPaused {
     AccountId account;
@@ -129,38 +124,38 @@ struct AccountPaused {
     bool reports_suspended;
     std::optional<Time> pause_until;  ///< when the pause maximum is reached
     Time at;
-    CALLTRACK_EVENT_EQ(AccountPaused)
+    CALLTRACK_FIELDS(AccountPaused, account, plan_before_pause, reports_suspended, pause_until, at)
 };
 struct NumbersHeld {
     AccountId account;
     std::vector<NumberId> numbers;
     Time at;
-    CALLTRACK_EVENT_EQ(NumbersHeld)
+    CALLTRACK_FIELDS(NumbersHeld, account, numbers, at)
 };
 struct AccountResumed {
     AccountId account;
     Time at;
-    CALLTRACK_EVENT_EQ(AccountResumed)
+    CALLTRACK_FIELDS(AccountResumed, account, at)
 };
 /// Held numbers route again, to the forwarding destination they had before the pause.
 struct NumbersReactivated {
     AccountId account;
     std::vector<NumberId> numbers;
     Time at;
-    CALLTRACK_EVENT_EQ(NumbersReactivated)
+    CALLTRACK_FIELDS(NumbersReactivated, account, numbers, at)
 };
 /// The plan and add-ons in force before the pause.
 struct PlanRestored {
     AccountId account;
     Plan plan;
     Time at;
-    CALLTRACK_EVENT_EQ(PlanRestored)
+    CALLTRACK_FIELDS(PlanRestored, account, plan, at)
 };
 struct NumberReleased {
     NumberId number;
     AccountId account;
     Time at;
-    CALLTRACK_EVENT_EQ(NumberReleased)
+    CALLTRACK_FIELDS(NumberReleased, number, account, at)
 };
 /// `carrier_level`: support's attempt after the self-service window.
 struct NumberRestored {
@@ -168,7 +163,7 @@ struct NumberRestored {
     AccountId account;
     bool carrier_level;
     Time at;
-    CALLTRACK_EVENT_EQ(NumberRestored)
+    CALLTRACK_FIELDS(NumberRestored, number, account, carrier_level, at)
 };
 struct AccountCanceled {
     AccountId account;
@@ -177,7 +172,7 @@ struct AccountCanceled {
     std::optional<Time> reactivation_until;  ///< nullopt: unlimited, or never (see policy)
     std::optional<Time> restore_until;       ///< end of the self-service number restore window
     Time at;
-    CALLTRACK_EVENT_EQ(AccountCanceled)
+    CALLTRACK_FIELDS(AccountCanceled, account, kind, reasons, reactivation_until, restore_until, at)
 };
 struct AgencyCanceled {
     AgencyId agency;
@@ -185,17 +180,17 @@ struct AgencyCanceled {
     std::vector<AccountId> sub_accounts;  ///< the active sub-accounts canceled with it
     std::optional<Time> reactivation_until;
     Time at;
-    CALLTRACK_EVENT_EQ(AgencyCanceled)
+    CALLTRACK_FIELDS(AgencyCanceled, agency, reasons, sub_accounts, reactivation_until, at)
 };
 struct AccountReactivated {
     AccountId account;
     Time at;
-    CALLTRACK_EVENT_EQ(AccountReactivated)
+    CALLTRACK_FIELDS(AccountReactivated, account, at)
 };
 struct AgencyReactivated {
     AgencyId agency;
     Time at;
-    CALLTRACK_EVENT_EQ(AgencyReactivated)
+    CALLTRACK_FIELDS(AgencyReactivated, agency, at)
 };
 /// What the owner is charged from now on; empty means billing stopped.
 struct BillingChanged {
@@ -203,66 +198,66 @@ struct BillingChanged {
     Charges charges;
     bool final_usage_invoice;  ///< one last usage invoice before charges stop
     Time at;
-    CALLTRACK_EVENT_EQ(BillingChanged)
+    CALLTRACK_FIELDS(BillingChanged, owner, charges, final_usage_invoice, at)
 };
 struct DataPurgeScheduled {
     AccountId account;
     Time purge_at;
     Time at;
-    CALLTRACK_EVENT_EQ(DataPurgeScheduled)
+    CALLTRACK_FIELDS(DataPurgeScheduled, account, purge_at, at)
 };
 /// A reactivation called off a scheduled purge.
 struct DataPurgeCanceled {
     AccountId account;
     Time at;
-    CALLTRACK_EVENT_EQ(DataPurgeCanceled)
+    CALLTRACK_FIELDS(DataPurgeCanceled, account, at)
 };
 /// Agents, call flows, billing history and recordings held by the vendor are deleted. Data in
 /// external systems (the customer's CRM) is never touched.
 struct DataPurged {
     AccountId account;
     Time at;
-    CALLTRACK_EVENT_EQ(DataPurged)
+    CALLTRACK_FIELDS(DataPurged, account, at)
 };
 struct BalanceRefundable {
     BalanceOwner owner;
     Money amount;
     std::optional<Time> until;  ///< nullopt: no time limit
     Time at;
-    CALLTRACK_EVENT_EQ(BalanceRefundable)
+    CALLTRACK_FIELDS(BalanceRefundable, owner, amount, until, at)
 };
 /// The balance is in use again after a reactivation.
 struct BalanceReinstated {
     BalanceOwner owner;
     Time at;
-    CALLTRACK_EVENT_EQ(BalanceReinstated)
+    CALLTRACK_FIELDS(BalanceReinstated, owner, at)
 };
 struct RefundRequested {
     BalanceOwner owner;
     Money amount;
     Time at;
-    CALLTRACK_EVENT_EQ(RefundRequested)
+    CALLTRACK_FIELDS(RefundRequested, owner, amount, at)
 };
 struct BalanceForfeited {
     BalanceOwner owner;
     Money amount;
     Time at;
-    CALLTRACK_EVENT_EQ(BalanceForfeited)
+    CALLTRACK_FIELDS(BalanceForfeited, owner, amount, at)
 };
 struct PortOutStarted {
     NumberId number;
     Time at;
-    CALLTRACK_EVENT_EQ(PortOutStarted)
+    CALLTRACK_FIELDS(PortOutStarted, number, at)
 };
 struct PortOutCompleted {
     NumberId number;
     Time at;
-    CALLTRACK_EVENT_EQ(PortOutCompleted)
+    CALLTRACK_FIELDS(PortOutCompleted, number, at)
 };
 struct PortOutAbandoned {
     NumberId number;
     Time at;
-    CALLTRACK_EVENT_EQ(PortOutAbandoned)
+    CALLTRACK_FIELDS(PortOutAbandoned, number, at)
 };
 /// Users, data and routing move with the sub-account.
 struct SubAccountTransferred {
@@ -270,38 +265,36 @@ struct SubAccountTransferred {
     AgencyId from;
     AgencyId to;
     Time at;
-    CALLTRACK_EVENT_EQ(SubAccountTransferred)
+    CALLTRACK_FIELDS(SubAccountTransferred, account, from, to, at)
 };
 struct SurveyRecorded {
     AccountId account;
     SurveyOutcome outcome;
     Time at;
-    CALLTRACK_EVENT_EQ(SurveyRecorded)
+    CALLTRACK_FIELDS(SurveyRecorded, account, outcome, at)
 };
 /// Final: the reactivation window ended, or the policy never offered one.
 struct AccountClosed {
     AccountId account;
     Time at;
-    CALLTRACK_EVENT_EQ(AccountClosed)
+    CALLTRACK_FIELDS(AccountClosed, account, at)
 };
 struct AgencyClosed {
     AgencyId agency;
     Time at;
-    CALLTRACK_EVENT_EQ(AgencyClosed)
+    CALLTRACK_FIELDS(AgencyClosed, agency, at)
 };
 /// Released numbers can no longer be restored self-service; support may still try.
 struct RestoreWindowClosed {
     AccountId account;
     Time at;
-    CALLTRACK_EVENT_EQ(RestoreWindowClosed)
+    CALLTRACK_FIELDS(RestoreWindowClosed, account, at)
 };
 struct PauseMaximumReached {
     AccountId account;
     Time at;
-    CALLTRACK_EVENT_EQ(PauseMaximumReached)
+    CALLTRACK_FIELDS(PauseMaximumReached, account, at)
 };
-
-#undef CALLTRACK_EVENT_EQ
 
 }  // namespace events
 

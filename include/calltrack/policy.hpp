@@ -9,6 +9,7 @@
 #include <calltrack/clock.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/operation.hpp>
 #include <calltrack/window.hpp>
@@ -37,15 +38,8 @@ struct ConfirmationRule {
         return !click && !typed_phrase && acknowledgements.empty() && !terms && !survey_confirmed
                && !reason && !billing_details;
     }
-    friend bool operator==(const ConfirmationRule& a, const ConfirmationRule& b) {
-        return a.click == b.click && a.typed_phrase == b.typed_phrase
-               && a.acknowledgements == b.acknowledgements && a.terms == b.terms
-               && a.survey_confirmed == b.survey_confirmed && a.reason == b.reason
-               && a.billing_details == b.billing_details;
-    }
-    friend bool operator!=(const ConfirmationRule& a, const ConfirmationRule& b) {
-        return !(a == b);
-    }
+    CALLTRACK_FIELDS(ConfirmationRule, click, typed_phrase, acknowledgements, terms,
+                     survey_confirmed, reason, billing_details)
 };
 
 /// Whether an operation is offered, from and until when, to whom, and with what confirmation.
@@ -59,13 +53,8 @@ struct OperationRule {
     RoleSet agency_roles;               ///< when the target is an agency
     ConfirmationRule confirmation;
 
-    friend bool operator==(const OperationRule& a, const OperationRule& b) {
-        return a.offered == b.offered && a.offered_from == b.offered_from
-               && a.offered_until == b.offered_until && a.account_roles == b.account_roles
-               && a.sub_account_roles == b.sub_account_roles && a.agency_roles == b.agency_roles
-               && a.confirmation == b.confirmation;
-    }
-    friend bool operator!=(const OperationRule& a, const OperationRule& b) { return !(a == b); }
+    CALLTRACK_FIELDS(OperationRule, offered, offered_from, offered_until, account_roles,
+                     sub_account_roles, agency_roles, confirmation)
 };
 
 enum class DataOnCancel : std::uint8_t {
@@ -101,17 +90,9 @@ struct CancellationRule {
     /// Charges stop after one last invoice for usage (CallRail close).
     bool final_usage_invoice = false;
 
-    friend bool operator==(const CancellationRule& a, const CancellationRule& b) {
-        return a.data == b.data && a.data_retention == b.data_retention && a.balance == b.balance
-               && a.refund_window == b.refund_window && a.reactivation == b.reactivation
-               && a.reactivation_window == b.reactivation_window
-               && a.number_restore_window == b.number_restore_window
-               && a.support_restores_after_window == b.support_restores_after_window
-               && a.final_usage_invoice == b.final_usage_invoice;
-    }
-    friend bool operator!=(const CancellationRule& a, const CancellationRule& b) {
-        return !(a == b);
-    }
+    CALLTRACK_FIELDS(CancellationRule, data, data_retention, balance, refund_window, reactivation,
+                     reactivation_window, number_restore_window, support_restores_after_window,
+                     final_usage_invoice)
 };
 
 /// What happens when a paused account reaches the pause maximum. The articles say only that the
@@ -130,13 +111,8 @@ struct PauseRule {
     bool suspends_report_access = false;     ///< reports and call log hidden while paused
     OnPauseMaximum on_maximum = OnPauseMaximum::release_numbers;
 
-    friend bool operator==(const PauseRule& a, const PauseRule& b) {
-        return a.number_limit == b.number_limit && a.maximum == b.maximum
-               && a.monthly_hold_fee == b.monthly_hold_fee
-               && a.suspends_report_access == b.suspends_report_access
-               && a.on_maximum == b.on_maximum;
-    }
-    friend bool operator!=(const PauseRule& a, const PauseRule& b) { return !(a == b); }
+    CALLTRACK_FIELDS(PauseRule, number_limit, maximum, monthly_hold_fee, suspends_report_access,
+                     on_maximum)
 };
 
 /// What each state charges. Only a full cancel stops charges in every vendor.
@@ -149,13 +125,8 @@ struct ChargeRule {
     Charges agency_active;    ///< an agency not canceled at agency level
     Charges agency_canceled;  ///< a canceled agency
 
-    friend bool operator==(const ChargeRule& a, const ChargeRule& b) {
-        return a.active == b.active && a.tracking_paused == b.tracking_paused
-               && a.calls_stopped == b.calls_stopped && a.paused == b.paused
-               && a.canceled == b.canceled && a.agency_active == b.agency_active
-               && a.agency_canceled == b.agency_canceled;
-    }
-    friend bool operator!=(const ChargeRule& a, const ChargeRule& b) { return !(a == b); }
+    CALLTRACK_FIELDS(ChargeRule, active, tracking_paused, calls_stopped, paused, canceled,
+                     agency_active, agency_canceled)
 };
 
 struct Policy {
@@ -172,12 +143,7 @@ struct Policy {
     }
     OperationRule& rule(Operation op) noexcept { return operations[static_cast<std::size_t>(op)]; }
 
-    friend bool operator==(const Policy& a, const Policy& b) {
-        return a.name == b.name && a.operations == b.operations && a.standalone == b.standalone
-               && a.sub_account == b.sub_account && a.agency == b.agency && a.pause == b.pause
-               && a.charges == b.charges;
-    }
-    friend bool operator!=(const Policy& a, const Policy& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Policy, name, operations, standalone, sub_account, agency, pause, charges)
 };
 
 /// Where a policy document or value is wrong, for a person to fix: `field` is a JSON path such

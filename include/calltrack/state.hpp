@@ -9,6 +9,7 @@
 #include <calltrack/agency.hpp>
 #include <calltrack/clock.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/tracking_number.hpp>
 
@@ -45,10 +46,7 @@ struct Deadline {
     friend bool operator<(const Deadline& a, const Deadline& b) {
         return std::tie(a.at, a.kind, a.subject) < std::tie(b.at, b.kind, b.subject);
     }
-    friend bool operator==(const Deadline& a, const Deadline& b) {
-        return a.at == b.at && a.kind == b.kind && a.subject == b.subject;
-    }
-    friend bool operator!=(const Deadline& a, const Deadline& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Deadline, at, kind, subject)
 };
 
 CALLTRACK_API std::string deadline_subject(const AccountId& id);
@@ -79,14 +77,8 @@ struct CALLTRACK_API State {
     const Agency* find_agency(const AgencyId& id) const;
     const TrackingNumber* find_number(const NumberId& id) const;
 
-    friend bool operator==(const State& a, const State& b) {
-        return a.agencies == b.agencies && a.accounts == b.accounts && a.numbers == b.numbers
-               && a.grants == b.grants && a.numbers_by_account == b.numbers_by_account
-               && a.sub_accounts_by_agency == b.sub_accounts_by_agency
-               && a.number_by_phone == b.number_by_phone && a.deadlines == b.deadlines
-               && a.last_event_at == b.last_event_at;
-    }
-    friend bool operator!=(const State& a, const State& b) { return !(a == b); }
+    CALLTRACK_FIELDS(State, agencies, accounts, numbers, grants, numbers_by_account,
+                     sub_accounts_by_agency, number_by_phone, deadlines, last_event_at)
 };
 
 /// The Actor for a user, with the grants the state holds for it (none for an unknown user).

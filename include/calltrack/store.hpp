@@ -25,6 +25,7 @@
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/phone_number.hpp>
 #include <calltrack/state.hpp>
@@ -43,20 +44,14 @@ template <class T>
 struct Versioned {
     T value;
     Version version = 0;
-    friend bool operator==(const Versioned& a, const Versioned& b) {
-        return a.value == b.value && a.version == b.version;
-    }
-    friend bool operator!=(const Versioned& a, const Versioned& b) { return !(a == b); }
+    CALLTRACK_FIELDS(Versioned, value, version)
 };
 
 /// A user's role grants, stored as one record.
 struct UserGrants {
     UserId user;
     std::vector<RoleGrant> grants;
-    friend bool operator==(const UserGrants& a, const UserGrants& b) {
-        return a.user == b.user && a.grants == b.grants;
-    }
-    friend bool operator!=(const UserGrants& a, const UserGrants& b) { return !(a == b); }
+    CALLTRACK_FIELDS(UserGrants, user, grants)
 };
 
 /// A record to write, with the version it was read at (0: it must not exist yet).
@@ -74,20 +69,13 @@ struct StoredEvent {
     StreamId stream;
     Version stream_version = 0;  ///< position in its stream, from 1
     Event event;
-    friend bool operator==(const StoredEvent& a, const StoredEvent& b) {
-        return a.sequence == b.sequence && a.stream == b.stream
-               && a.stream_version == b.stream_version && a.event == b.event;
-    }
-    friend bool operator!=(const StoredEvent& a, const StoredEvent& b) { return !(a == b); }
+    CALLTRACK_FIELDS(StoredEvent, sequence, stream, stream_version, event)
 };
 
 struct OutboxEntry {
     std::uint64_t sequence = 0;  ///< delivery order, from 1
     HostEffect effect;
-    friend bool operator==(const OutboxEntry& a, const OutboxEntry& b) {
-        return a.sequence == b.sequence && a.effect == b.effect;
-    }
-    friend bool operator!=(const OutboxEntry& a, const OutboxEntry& b) { return !(a == b); }
+    CALLTRACK_FIELDS(OutboxEntry, sequence, effect)
 };
 
 /// What execute() returned the first time a key was used, so a repeat returns it unchanged.
@@ -96,13 +84,7 @@ struct IdempotencyRecord {
     std::string fingerprint;  ///< identifies the command and actor; a different one is refused
     std::vector<Event> events;
     std::vector<HostEffect> effects;
-    friend bool operator==(const IdempotencyRecord& a, const IdempotencyRecord& b) {
-        return a.key == b.key && a.fingerprint == b.fingerprint && a.events == b.events
-               && a.effects == b.effects;
-    }
-    friend bool operator!=(const IdempotencyRecord& a, const IdempotencyRecord& b) {
-        return !(a == b);
-    }
+    CALLTRACK_FIELDS(IdempotencyRecord, key, fingerprint, events, effects)
 };
 
 struct AppendEvent {

@@ -5,6 +5,7 @@
 
 #include <calltrack/clock.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/phone_number.hpp>
 
@@ -41,13 +42,8 @@ struct TrackingNumber {
     bool are_calls_stopped = false;  ///< incoming calls stopped for this number alone
     std::optional<Time> released_at;
 
-    friend bool operator==(const TrackingNumber& a, const TrackingNumber& b) {
-        return a.id == b.id && a.account == b.account && a.number == b.number
-               && a.forwarding_destination == b.forwarding_destination && a.source == b.source
-               && a.status == b.status && a.is_swap_paused == b.is_swap_paused
-               && a.are_calls_stopped == b.are_calls_stopped && a.released_at == b.released_at;
-    }
-    friend bool operator!=(const TrackingNumber& a, const TrackingNumber& b) { return !(a == b); }
+    CALLTRACK_FIELDS(TrackingNumber, id, account, number, forwarding_destination, source, status,
+                     is_swap_paused, are_calls_stopped, released_at)
 };
 
 /// Counts toward the account: active, held, or in the middle of a port-out.

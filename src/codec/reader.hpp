@@ -120,9 +120,9 @@ class Reader {
     template <class T>
     bool members(const Json& j, const std::string& path, std::string_view discriminator, T& out) {
         if (!j.is_object()) return wrong_type(j, path, "an object");
-        const auto fields = fields_of(Tag<T>{});
+        const auto fields = T::fields();
         std::vector<std::string_view> keys;
-        std::apply([&](const auto&... f) { (keys.push_back(f.key), ...); }, fields);
+        std::apply([&](const auto&... f) { (keys.push_back(key_of(f)), ...); }, fields);
         for (const auto& item : j.items()) {
             if (!discriminator.empty() && item.key() == discriminator) continue;
             if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
@@ -138,7 +138,7 @@ class Reader {
     template <class T, class M>
     bool member(const Json& j, const std::string& path, const Field<T, M>& f, T& out) {
         M& m = out.*(f.member);
-        const std::string key(f.key);
+        const std::string key(key_of(f));
         const std::string where = join(path, key);
         const auto found = j.find(key);
         if (found == j.end() || (is_optional<M>::value && found->is_null())) {

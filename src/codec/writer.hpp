@@ -79,17 +79,17 @@ class TextWriter {
     /// whether the object has no member yet.
     template <class T>
     void members(const T& record, bool& first) {
-        std::apply([&](const auto&... f) { (member(record, f, first), ...); }, fields_of(Tag<T>{}));
+        std::apply([&](const auto&... f) { (member(record, f, first), ...); }, T::fields());
     }
     template <class T, class M>
     void member(const T& record, const Field<T, M>& f, bool& first) {
         const M& m = record.*(f.member);
         if constexpr (is_optional<M>::value) {
             if (!m) return;
-            key(f.key, first);
+            key(key_of(f), first);
             value(*m);
         } else {
-            key(f.key, first);
+            key(key_of(f), first);
             value(m);
         }
     }
