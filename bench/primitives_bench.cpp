@@ -1,4 +1,5 @@
 // Costs of the primitives that sit on every command's path: parsing input numbers and money sums.
+#include <calltrack/errors.hpp>
 #include <calltrack/money.hpp>
 #include <calltrack/phone_number.hpp>
 

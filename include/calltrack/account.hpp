@@ -5,6 +5,7 @@
 
 #include <calltrack/billing.hpp>
 #include <calltrack/clock.hpp>
+#include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
 #include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>

@@ -3,6 +3,7 @@
 // Who acts: a user and the roles granted to it, each grant scoped to one account, one agency, or
 // (for the vendor's own support staff) the whole platform.
 
+#include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
 #include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>

@@ -15,6 +15,7 @@
 #include <calltrack/decide.hpp>
 #include <calltrack/effect.hpp>
 #include <calltrack/engine.hpp>
+#include <calltrack/errc.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
 #include <calltrack/export.hpp>
@@ -27,6 +28,7 @@
 #include <calltrack/operation.hpp>
 #include <calltrack/phone_number.hpp>
 #include <calltrack/policy.hpp>
+#include <calltrack/result.hpp>
 #include <calltrack/state.hpp>
 #include <calltrack/store.hpp>
 #include <calltrack/tracking_number.hpp>

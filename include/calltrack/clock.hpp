@@ -6,8 +6,8 @@
 // "2024-03-01T09:00:00Z"_time, which throws std::invalid_argument naming the text
 // (docs/concepts.md, "Values from text"). Time is Boost's type, so it has no constructor of ours.
 
-#include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/result.hpp>
 
 #include <boost/date_time/posix_time/posix_time_types.hpp>
 

@@ -6,8 +6,9 @@
 // spells, through the constructor or "acme"_account, which throw std::invalid_argument naming it
 // (docs/concepts.md, "Values from text").
 
-#include <calltrack/errors.hpp>
+#include <calltrack/errc.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/result.hpp>
 
 #include <cstddef>
 #include <functional>

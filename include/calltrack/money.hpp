@@ -6,8 +6,8 @@
 // "USD"_currency and "12.50 USD"_money, which throw std::invalid_argument naming it
 // (docs/concepts.md, "Values from text").
 
-#include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/result.hpp>
 
 #include <array>
 #include <cstdint>

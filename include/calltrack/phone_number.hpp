@@ -5,8 +5,8 @@
 // never throws; text the program spells, through the constructor or "+14045550123"_phone, which
 // throw std::invalid_argument naming it (docs/concepts.md, "Values from text").
 
-#include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/result.hpp>
 
 #include <functional>
 #include <ostream>

@@ -4,6 +4,7 @@
 // website script swaps it, and where it is in its own lifecycle.
 
 #include <calltrack/clock.hpp>
+#include <calltrack/errors.hpp>
 #include <calltrack/export.hpp>
 #include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
