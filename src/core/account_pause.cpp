@@ -14,11 +14,8 @@ namespace calltrack::core {
 
 void handle(Judge& j, const commands::PauseAccount& c, Events* out) {
     const auto op = Operation::pause_account;
-    const auto* a = j.account(c.account);
+    const auto* a = j.account_for(op, c.account);
     if (a == nullptr) return;
-    j.offered(op);
-    j.authorized(op, target_of(*a));
-    j.gate(op, *a);
     std::size_t on_account = 0;
     std::vector<NumberId> held;
     j.for_each_number(*a, [&](const TrackingNumber& n) {
@@ -43,11 +40,8 @@ void handle(Judge& j, const commands::PauseAccount& c, Events* out) {
 
 void handle(Judge& j, const commands::ResumeAccount& c, Events* out) {
     const auto op = Operation::resume_account;
-    const auto* a = j.account(c.account);
+    const auto* a = j.account_for(op, c.account);
     if (a == nullptr) return;
-    j.offered(op);
-    j.authorized(op, target_of(*a));
-    j.gate(op, *a);
     // The pause maximum may have passed before the host fired it: judge as if it had.
     const bool maximum_reached = a->pause_until && j.now >= *a->pause_until;
     if (maximum_reached && j.policy.pause.on_maximum == OnPauseMaximum::close_account) {

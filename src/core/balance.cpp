@@ -38,11 +38,8 @@ void handle(Judge& j, const commands::RequestRefund& c, Events* out) {
     const auto op = Operation::request_refund;
     const Balance* b = nullptr;
     if (const auto* id = std::get_if<AccountId>(&c.owner)) {
-        const auto* a = j.account(*id);
+        const auto* a = j.account_for(op, *id);
         if (a == nullptr) return;
-        j.offered(op);
-        j.authorized(op, target_of(*a));
-        j.gate(op, *a);
         b = &a->balance;
     } else {
         const auto* g = j.agency(std::get<AgencyId>(c.owner));

@@ -82,6 +82,30 @@ class Judge {
         return n;
     }
 
+    /// What an operation on one account checks first, in this order: the account (an unknown id
+    /// ends the judgement: nullptr), whether the policy offers the operation, the actor's
+    /// authority over the account, and the status gate.
+    const Account* account_for(Operation op, const AccountId& id) {
+        const auto* a = account(id);
+        if (a == nullptr) return nullptr;
+        offered(op);
+        authorized(op, target_of(*a));
+        gate(op, *a);
+        return a;
+    }
+    /// The same for an operation on one tracking number, judged on the account it is on.
+    struct NumberOnAccount {
+        const TrackingNumber* number = nullptr;
+        const Account* account = nullptr;
+    };
+    NumberOnAccount number_for(Operation op, const NumberId& id) {
+        const auto* n = number(id);
+        if (n == nullptr) return {};
+        const auto* a = account_for(op, n->account);
+        if (a == nullptr) return {};
+        return {n, a};
+    }
+
     // --- the common gates (judge.cpp; the status gate is with its table, status_table.cpp) --
     void offered(Operation op);
     void authorized(Operation op, const Target& target);

@@ -10,13 +10,8 @@ namespace calltrack::core {
 namespace {
 
 void handle_port(Judge& j, Operation op, const NumberId& id, Events* out) {
-    const auto* n = j.number(id);
+    const auto [n, a] = j.number_for(op, id);
     if (n == nullptr) return;
-    const auto* a = j.account(n->account);
-    if (a == nullptr) return;
-    j.offered(op);
-    j.authorized(op, target_of(*a));
-    j.gate(op, *a);
     const bool starting = op == Operation::start_port_out;
     if (starting && n->status == NumberStatus::port_out_pending) {
         j.refuse(errc::already_in_state, "a port-out of " + n->number.e164() + " is under way");
@@ -53,13 +48,8 @@ const TrackingNumber* number_in_use(const State& s, const PhoneNumber& phone,
 
 void handle(Judge& j, const commands::RestoreNumber& c, Events* out) {
     const auto op = Operation::restore_number;
-    const auto* n = j.number(c.number);
+    const auto [n, a] = j.number_for(op, c.number);
     if (n == nullptr) return;
-    const auto* a = j.account(n->account);
-    if (a == nullptr) return;
-    j.offered(op);
-    j.authorized(op, target_of(*a));
-    j.gate(op, *a);
     if (n->status != NumberStatus::released) {
         j.refuse(errc::number_not_released,
                  "tracking number " + n->id.str() + " is " + std::string(to_string(n->status)));

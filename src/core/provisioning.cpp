@@ -102,11 +102,8 @@ void handle(Judge& j, const commands::OpenAccount& c, Events* out) {
 
 void handle(Judge& j, const commands::AddTrackingNumber& c, Events* out) {
     const auto op = Operation::add_tracking_number;
-    const auto* a = j.account(c.account);
+    const auto* a = j.account_for(op, c.account);
     if (a == nullptr) return;
-    j.offered(op);
-    j.authorized(op, target_of(*a));
-    j.gate(op, *a);
     if (j.state.find_number(c.number) != nullptr) {
         j.refuse(errc::already_exists, "tracking number " + c.number.str() + " exists already");
     }
@@ -123,13 +120,8 @@ void handle(Judge& j, const commands::AddTrackingNumber& c, Events* out) {
 
 void handle(Judge& j, const commands::ChangeForwarding& c, Events* out) {
     const auto op = Operation::change_forwarding;
-    const auto* n = j.number(c.number);
+    const auto [n, a] = j.number_for(op, c.number);
     if (n == nullptr) return;
-    const auto* a = j.account(n->account);
-    if (a == nullptr) return;
-    j.offered(op);
-    j.authorized(op, target_of(*a));
-    j.gate(op, *a);
     if (n->status != NumberStatus::active && n->status != NumberStatus::held) {
         j.refuse(errc::invalid_state,
                  "tracking number " + n->id.str() + " is " + std::string(to_string(n->status)));
@@ -145,11 +137,8 @@ void handle(Judge& j, const commands::ChangeForwarding& c, Events* out) {
 
 void handle(Judge& j, const commands::SetPlan& c, Events* out) {
     const auto op = Operation::set_plan;
-    const auto* a = j.account(c.account);
+    const auto* a = j.account_for(op, c.account);
     if (a == nullptr) return;
-    j.offered(op);
-    j.authorized(op, target_of(*a));
-    j.gate(op, *a);
     if (a->plan == c.plan)
         j.refuse(errc::already_in_state, "the plan is " + c.plan.name + " already");
     if (out && j.ok()) out->push_back(events::PlanChanged{c.account, c.plan, j.now});

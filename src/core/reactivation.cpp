@@ -64,11 +64,8 @@ void emit_reactivation(const Judge& j, const Account& a, Events& out) {
 
 void handle_reactivate(Judge& j, Operation op, const AccountId& id,
                        const Confirmation& confirmation, Events* out) {
-    const auto* a = j.account(id);
+    const auto* a = j.account_for(op, id);
     if (a == nullptr) return;
-    j.offered(op);
-    j.authorized(op, target_of(*a));
-    j.gate(op, *a);
     check_reactivation(j, *a);
     j.confirmed(op, confirmation, nullptr);
     if (out && j.ok()) emit_reactivation(j, *a, *out);
