@@ -114,18 +114,28 @@ int fail(std::ostream& err, const std::string& message) {
     return exit_failed;
 }
 
+/// Reads a subcommand's arguments. Returns the exit code when nothing more is to be done: the
+/// usage was wrong (said on err), or --help asked for the help (printed on out).
+std::optional<int> read_arguments(const std::vector<std::string>& all,
+                                  const std::set<std::string>& with_value,
+                                  const std::set<std::string>& switches, std::string_view help,
+                                  std::ostream& out, std::ostream& err, Arguments& args) {
+    if (auto e = parse_arguments(all, 1, with_value, switches, help, args)) return usage(err, *e);
+    if (args.help) {
+        out << help;
+        return exit_ok;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err,
                 const Environment& env) {
     Arguments args;
-    if (auto e =
-            parse_arguments(all, 1, {"--policy", "--db"}, {"--fresh", "--json"}, run_help, args)) {
-        return usage(err, *e);
-    }
-    if (args.help) {
-        out << run_help;
-        return exit_ok;
+    if (auto done = read_arguments(all, {"--policy", "--db"}, {"--fresh", "--json"}, run_help, out,
+                                   err, args)) {
+        return *done;
     }
     if (args.positional.size() != 1) {
         return usage(err, {args.positional.empty() ? "run needs a scenario file"
@@ -206,13 +216,9 @@ int judge_command(const std::vector<std::string>& all, bool is_preview, std::ost
                   std::ostream& err) {
     const std::string_view help = is_preview ? preview_help : check_help;
     Arguments args;
-    if (auto e = parse_arguments(all, 1, {"--db", "--actor", "--command", "--at", "--policy"},
-                                 {"--json"}, help, args)) {
-        return usage(err, *e);
-    }
-    if (args.help) {
-        out << help;
-        return exit_ok;
+    if (auto done = read_arguments(all, {"--db", "--actor", "--command", "--at", "--policy"},
+                                   {"--json"}, help, out, err, args)) {
+        return *done;
     }
     if (!args.positional.empty()) {
         return usage(err, {"unexpected argument " + args.positional.front(), help});
@@ -287,13 +293,9 @@ int judge_command(const std::vector<std::string>& all, bool is_preview, std::ost
 
 int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
     Arguments args;
-    if (auto e =
-            parse_arguments(all, 1, {"--to", "--db", "--policy"}, {"--json"}, advance_help, args)) {
-        return usage(err, *e);
-    }
-    if (args.help) {
-        out << advance_help;
-        return exit_ok;
+    if (auto done = read_arguments(all, {"--to", "--db", "--policy"}, {"--json"}, advance_help, out,
+                                   err, args)) {
+        return *done;
     }
     if (!args.positional.empty()) {
         return usage(err, {"unexpected argument " + args.positional.front(), advance_help});
@@ -361,11 +363,7 @@ int advance_command(const std::vector<std::string>& all, std::ostream& out, std:
 
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
     Arguments args;
-    if (auto e = parse_arguments(all, 1, {}, {}, policy_help, args)) return usage(err, *e);
-    if (args.help) {
-        out << policy_help;
-        return exit_ok;
-    }
+    if (auto done = read_arguments(all, {}, {}, policy_help, out, err, args)) return *done;
     if (args.positional.size() != 2) {
         return usage(err, {"policy needs an action and its argument", policy_help});
     }
