@@ -2,6 +2,7 @@
 // the first not 0) and parses back to itself.
 #include "fuzz_support.hpp"
 
+#include <calltrack/errors.hpp>  // parse() returns result<T>, complete only here
 #include <calltrack/phone_number.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -3,6 +3,7 @@
 #include "fuzz_support.hpp"
 
 #include <calltrack/clock.hpp>
+#include <calltrack/errors.hpp>  // parse() returns result<T>, complete only here
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace calltrack;

@@ -1,4 +1,5 @@
 #include <calltrack/clock.hpp>
+#include <calltrack/errors.hpp>  // parse() returns result<T>, complete only here
 
 #include <rapidcheck.h>
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+#include <calltrack/errors.hpp>  // parse() returns result<T>, complete only here
 #include <calltrack/ids.hpp>
 
 #include <rapidcheck.h>

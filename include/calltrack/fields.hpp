@@ -73,14 +73,16 @@ bool fields_equal(const T& a, const T& b) {
 #define CALLTRACK_DETAIL_FIELD(m) ::calltrack::detail::field(#m, &Self_::m)
 
 /// Inside struct T, after its members: T's members in declaration order, and == / != by them.
+/// The operators are [[maybe_unused]] because clang warns about an unused hidden friend of a
+/// struct in an anonymous namespace, where a host's own records may well live.
 #define CALLTRACK_FIELDS(T, ...)                                                           \
     static constexpr auto fields() noexcept {                                              \
         using Self_ = T;                                                                   \
         return std::make_tuple(CALLTRACK_DETAIL_MAP(CALLTRACK_DETAIL_FIELD, __VA_ARGS__)); \
     }                                                                                      \
-    friend bool operator==(const T& a, const T& b) {                                       \
+    [[maybe_unused]] friend bool operator==(const T& a, const T& b) {                      \
         return ::calltrack::detail::fields_equal(a, b);                                    \
     }                                                                                      \
-    friend bool operator!=(const T& a, const T& b) {                                       \
+    [[maybe_unused]] friend bool operator!=(const T& a, const T& b) {                      \
         return !(a == b);                                                                  \
     }
