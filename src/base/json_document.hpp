@@ -41,6 +41,28 @@ inline std::string in_quotes(std::string_view text) {
 }
 
 /// "a string", "an array", ... for "expected X, got Y".
+/// The first key of the object `j` that is not one of `keys` (nor `also`, a discriminator read
+/// apart): what every strict reader refuses, each with its own code and words.
+template <class Json, class Keys>
+std::optional<std::string> first_unknown_key(const Json& j, const Keys& keys,
+                                             std::string_view also = {}) {
+    for (const auto& item : j.items()) {
+        if (!also.empty() && item.key() == also) continue;
+        if (std::find(std::begin(keys), std::end(keys), item.key()) == std::end(keys)) {
+            return item.key();
+        }
+    }
+    return std::nullopt;
+}
+/// The first of `keys` that the object `j` lacks.
+template <class Json, class Keys>
+std::optional<std::string> first_missing_key(const Json& j, const Keys& keys) {
+    for (const auto& k : keys) {
+        if (!j.contains(k)) return std::string(k);
+    }
+    return std::nullopt;
+}
+
 template <class Json>
 std::string describe_type(const Json& j) {
     if (j.is_number_float()) {

@@ -123,18 +123,10 @@ bool Reader::value(const Json& j, const std::string& path, BalanceOwner& out) {
 bool Reader::object(const Json& j, const std::string& path,
                     std::initializer_list<std::string> keys) {
     if (!j.is_object()) return wrong_type(j, path, "an object");
-    for (const auto& item : j.items()) {
-        if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
-            return refuse(
-                errc::json_unknown_field, join(path, item.key()),
-                "unknown key " + in_quotes(item.key()) + "; " + suggest(item.key(), keys));
-        }
-    }
-    for (const auto& k : keys) {
-        if (!j.contains(k)) {
-            return refuse(errc::json_invalid_field, join(path, k),
-                          "missing key " + in_quotes(k) + "; it is required");
-        }
+    if (!only_keys(j, path, keys)) return false;
+    if (const auto missing = detail::first_missing_key(j, keys)) {
+        return refuse(errc::json_invalid_field, join(path, *missing),
+                      "missing key " + in_quotes(*missing) + "; it is required");
     }
     return true;
 }

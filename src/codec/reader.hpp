@@ -123,14 +123,7 @@ class Reader {
         const auto fields = T::fields();
         std::vector<std::string_view> keys;
         std::apply([&](const auto&... f) { (keys.push_back(key_of(f)), ...); }, fields);
-        for (const auto& item : j.items()) {
-            if (!discriminator.empty() && item.key() == discriminator) continue;
-            if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
-                return refuse(
-                    errc::json_unknown_field, join(path, item.key()),
-                    "unknown key " + in_quotes(item.key()) + "; " + suggest(item.key(), keys));
-            }
-        }
+        if (!only_keys(j, path, keys, discriminator)) return false;
         return std::apply([&](const auto&... f) { return (member(j, path, f, out) && ...); },
                           fields);
     }
@@ -160,7 +153,17 @@ class Reader {
         }
     }
 
-    /// An object with exactly one of the listed keys. Defaults stay on failure: callers return.
+    /// Refuses the first key of the object `j` that is not one of `keys` (nor `also`).
+    template <class Keys>
+    bool only_keys(const Json& j, const std::string& path, const Keys& keys,
+                   std::string_view also = {}) {
+        const auto unknown = detail::first_unknown_key(j, keys, also);
+        if (!unknown) return true;
+        return refuse(errc::json_unknown_field, join(path, *unknown),
+                      "unknown key " + in_quotes(*unknown) + "; " + suggest(*unknown, keys));
+    }
+
+    /// An object with every listed key and no other. Defaults stay on failure: callers return.
     bool object(const Json& j, const std::string& path, std::initializer_list<std::string> keys);
 
     bool integer(const Json& j, const std::string& path, std::int64_t& out);
@@ -169,13 +172,7 @@ class Reader {
     template <class Subject>
     bool subject(const Json& j, const std::string& path, Subject& out) {
         const std::initializer_list<std::string> keys = {"account", "agency"};
-        for (const auto& item : j.items()) {
-            if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
-                return refuse(
-                    errc::json_unknown_field, join(path, item.key()),
-                    "unknown key " + in_quotes(item.key()) + "; " + suggest(item.key(), keys));
-            }
-        }
+        if (!only_keys(j, path, keys)) return false;
         if (j.size() != 1) {
             return refuse(errc::json_invalid_field, path,
                           "expected exactly one of \"account\" or \"agency\", got "

@@ -79,18 +79,13 @@ class Reader {
     template <class Keys>
     bool object(const Json& j, const std::string& path, const Keys& keys) {
         if (!j.is_object()) return wrong_type(j, path, "an object");
-        for (const auto& item : j.items()) {
-            if (std::find(std::begin(keys), std::end(keys), item.key()) == std::end(keys)) {
-                return refuse(
-                    errc::policy_unknown_key, join(path, item.key()),
-                    "unknown key " + in_quotes(item.key()) + "; " + suggest(item.key(), keys));
-            }
+        if (const auto unknown = detail::first_unknown_key(j, keys)) {
+            return refuse(errc::policy_unknown_key, join(path, *unknown),
+                          "unknown key " + in_quotes(*unknown) + "; " + suggest(*unknown, keys));
         }
-        for (const auto& k : keys) {
-            if (!j.contains(k)) {
-                return refuse(errc::policy_invalid_value, join(path, k),
-                              "missing key " + in_quotes(k) + "; every policy key is required");
-            }
+        if (const auto missing = detail::first_missing_key(j, keys)) {
+            return refuse(errc::policy_invalid_value, join(path, *missing),
+                          "missing key " + in_quotes(*missing) + "; every policy key is required");
         }
         return true;
     }

@@ -34,14 +34,10 @@ bool Parser::wrong_type(const Json& j, const std::string& field, std::string_vie
 
 bool Parser::only_keys(const Json& j, const std::string& path,
                        std::initializer_list<std::string> keys) {
-    for (const auto& item : j.items()) {
-        if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) {
-            return refuse(
-                errc::json_unknown_field, join(path, item.key()),
-                "unknown key " + in_quotes(item.key()) + "; " + suggest(item.key(), keys));
-        }
-    }
-    return true;
+    const auto unknown = detail::first_unknown_key(j, keys);
+    if (!unknown) return true;
+    return refuse(errc::json_unknown_field, join(path, *unknown),
+                  "unknown key " + in_quotes(*unknown) + "; " + suggest(*unknown, keys));
 }
 
 bool Parser::text(const Json& j, const std::string& field, std::string& out) {
