@@ -23,6 +23,18 @@ TEST_CASE("every errc has a distinct, non-empty message and name", "[errors]") {
     CHECK(messages.size() == static_cast<std::size_t>(calltrack::errc_last));
 }
 
+TEST_CASE("every errc is found again by its name, and only by it", "[errors]") {
+    for (int ev = calltrack::errc_first; ev <= calltrack::errc_last; ++ev) {
+        const auto e = static_cast<errc>(ev);
+        INFO(calltrack::to_string(e));
+        CHECK(calltrack::errc_named(calltrack::to_string(e)) == e);
+    }
+    CHECK_FALSE(calltrack::errc_named("window_close"));
+    CHECK_FALSE(calltrack::errc_named("WINDOW_CLOSED"));
+    CHECK_FALSE(calltrack::errc_named("unknown"));
+    CHECK_FALSE(calltrack::errc_named(""));
+}
+
 TEST_CASE("errc converts to an error_code of the calltrack category", "[errors]") {
     const boost::system::error_code ec = errc::window_closed;
     CHECK(ec);

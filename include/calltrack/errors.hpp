@@ -9,6 +9,7 @@
 #include <calltrack/export.hpp>
 #include <calltrack/result.hpp>
 
+#include <optional>
 #include <string_view>
 #include <type_traits>
 
@@ -30,6 +31,9 @@ CALLTRACK_API bool is_retryable(const boost::system::error_code& ec) noexcept;
 
 /// The enumerator's name, e.g. "window_closed", for logs and JSON.
 CALLTRACK_API std::string_view to_string(errc e) noexcept;
+
+/// The errc whose name is exactly `name` (what to_string writes), if any.
+CALLTRACK_API std::optional<errc> errc_named(std::string_view name) noexcept;
 
 namespace detail {
 /// Outcome's own choice of policy for any other error type (Refused). result.hpp names the one

@@ -1,284 +1,194 @@
 #include <calltrack/errors.hpp>
 
+#include <array>
+#include <cstddef>
 #include <string>
 
 namespace calltrack {
 namespace {
 
-// One entry per errc: its name and a message a person can act on. The switch has no default so
-// that a new enumerator without a message is a compiler warning (an error in dev and CI).
-struct Description {
+// One row per errc, in declaration order: its name, its family and a message a person can act
+// on. The names, the parsing of names, the messages and the conditions all read this one table.
+struct ErrcRow {
+    errc value;
     std::string_view name;
+    condition family;
     std::string_view message;
 };
 
-Description describe(errc e) noexcept {
-    switch (e) {
-        case errc::phone_number_empty:
-            return {"phone_number_empty",
-                    "the phone number is empty; give it in E.164 form, "
-                    "for example +14045550123"};
-        case errc::phone_number_missing_plus:
-            return {"phone_number_missing_plus",
-                    "the phone number must start with '+' and the country code (E.164), "
-                    "for example +14045550123"};
-        case errc::phone_number_invalid_character:
-            return {"phone_number_invalid_character",
-                    "the phone number has a character other than digits, spaces, dashes, dots "
-                    "or parentheses"};
-        case errc::phone_number_too_short:
-            return {"phone_number_too_short",
-                    "the phone number has fewer than 8 digits after '+'; include the country "
-                    "code and the full subscriber number"};
-        case errc::phone_number_too_long:
-            return {"phone_number_too_long",
-                    "the phone number has more than 15 digits after '+', the E.164 maximum"};
-        case errc::phone_number_leading_zero:
-            return {"phone_number_leading_zero",
-                    "the digit after '+' is 0, but no country code starts with 0; drop the "
-                    "trunk prefix"};
-        case errc::invalid_currency_code:
-            return {"invalid_currency_code",
-                    "the currency must be an ISO 4217 code of three upper-case letters, such "
-                    "as USD or EUR"};
-        case errc::currency_mismatch:
-            return {"currency_mismatch",
-                    "the two amounts are in different currencies; convert one before adding "
-                    "or comparing them"};
-        case errc::amount_overflow:
-            return {"amount_overflow",
-                    "the amount does not fit in 64-bit minor units; split the operation"};
-        case errc::invalid_amount:
-            return {"invalid_amount",
-                    "the amount is not a decimal number such as 12.50 USD, with at most as many "
-                    "digits after the point as the currency has; amounts are never rounded"};
-        case errc::invalid_id:
-            return {"invalid_id", "the id is empty or malformed; ids are non-empty text"};
-        case errc::invalid_time:
-            return {"invalid_time",
-                    "the time is not an ISO 8601 UTC time; write it like 2020-09-15T10:00:00Z"};
-        case errc::invalid_role:
-            return {"invalid_role",
-                    "not a role calltrack knows; use agency_administrator, administrator, "
-                    "account_owner or support"};
-        case errc::invalid_number_source:
-            return {"invalid_number_source",
-                    "not a number source calltrack knows; use onsite_dynamic or offsite"};
-        case errc::invalid_survey_outcome:
-            return {"invalid_survey_outcome",
-                    "not a survey outcome calltrack knows; use keep_account, book_meeting or "
-                    "confirm"};
-        case errc::invalid_operation:
-            return {"invalid_operation",
-                    "not an operation calltrack knows; see docs/policies.md for the list"};
-        case errc::clock_went_backwards:
-            return {"clock_went_backwards",
-                    "the clock reads earlier than a time already used; fix the host clock "
-                    "(calltrack never moves time backwards)"};
-        case errc::permission_denied:
-            return {"permission_denied",
-                    "the actor does not hold a role this operation requires; ask a user who "
-                    "holds it"};
-        case errc::actor_out_of_scope:
-            return {"actor_out_of_scope",
-                    "the actor's roles are granted on another account or agency, not this one"};
-        case errc::support_only:
-            return {"support_only",
-                    "only the vendor's support staff can do this now; contact support"};
-        case errc::operation_not_offered:
-            return {"operation_not_offered", "this vendor's policy does not offer the operation"};
-        case errc::operation_not_yet_offered:
-            return {"operation_not_yet_offered",
-                    "the operation is offered only from a later date; try again then"};
-        case errc::operation_withdrawn:
-            return {"operation_withdrawn",
-                    "the vendor withdrew this operation; it can no longer be started"};
-        case errc::confirmation_required:
-            return {"confirmation_required",
-                    "the operation must be confirmed; ask the person to confirm and send it "
-                    "again"};
-        case errc::confirmation_mismatch:
-            return {"confirmation_mismatch",
-                    "the typed confirmation does not match the required phrase exactly "
-                    "(spelling, case and spaces all count)"};
-        case errc::acknowledgement_missing:
-            return {"acknowledgement_missing",
-                    "a required acknowledgement was not given; the person must acknowledge it "
-                    "first"};
-        case errc::terms_not_accepted:
-            return {"terms_not_accepted",
-                    "the terms and conditions must be accepted before the account can resume"};
-        case errc::survey_required:
-            return {"survey_required", "the cancellation survey must be answered first"};
-        case errc::survey_not_confirmed:
-            return {"survey_not_confirmed",
-                    "the cancellation survey ended in keeping the account or booking a "
-                    "meeting, so nothing is canceled"};
-        case errc::billing_details_required:
-            return {"billing_details_required",
-                    "billing details must be entered before the account can reopen"};
-        case errc::reason_required:
-            return {"reason_required", "a reason for leaving is required for this operation"};
-        case errc::invalid_state:
-            return {"invalid_state",
-                    "the operation is not possible in the current status of the account, "
-                    "agency or number"};
-        case errc::account_closed:
-            return {"account_closed",
-                    "the account is closed for good; a returning customer opens a new account"};
-        case errc::agency_closed:
-            return {"agency_closed",
-                    "the agency is closed for good; nothing can bring it or its sub-accounts back "
-                    "through it"};
-        case errc::agency_canceled:
-            return {"agency_canceled", "the agency is canceled; only support can reactivate it"};
-        case errc::window_closed:
-            return {"window_closed", "the time window for this operation has ended"};
-        case errc::window_not_offered:
-            return {"window_not_offered", "this vendor offers no window for this operation at all"};
-        case errc::number_limit_exceeded:
-            return {"number_limit_exceeded",
-                    "the account has more tracking numbers than the policy keeps; disable "
-                    "some first"};
-        case errc::number_not_swappable:
-            return {"number_not_swappable",
-                    "only onsite dynamic numbers are swapped by the tracking code, so only "
-                    "they can be paused one by one"};
-        case errc::port_out_pending:
-            return {"port_out_pending",
-                    "a number port-out is still in progress; wait for it to complete or "
-                    "abandon it first"};
-        case errc::number_not_released:
-            return {"number_not_released", "the tracking number is not released"};
-        case errc::nothing_to_refund:
-            return {"nothing_to_refund",
-                    "there is no available balance to refund, or it was refunded already"};
-        case errc::not_a_sub_account:
-            return {"not_a_sub_account", "the account does not belong to an agency"};
-        case errc::not_standalone:
-            return {"not_standalone",
-                    "the account is a sub-account of an agency; use the sub-account operation"};
-        case errc::transfer_not_approved:
-            return {"transfer_not_approved",
-                    "a transfer needs the approval of an administrator of both agencies"};
-        case errc::already_in_state:
-            return {"already_in_state", "nothing to do: the change has already been made"};
-        case errc::unknown_agency:
-            return {"unknown_agency", "no agency has that id"};
-        case errc::unknown_account:
-            return {"unknown_account", "no account has that id"};
-        case errc::unknown_number:
-            return {"unknown_number", "no tracking number has that id"};
-        case errc::unknown_user:
-            return {"unknown_user", "no user has that id"};
-        case errc::already_exists:
-            return {"already_exists", "an entity with that id exists already; choose another id"};
-        case errc::policy_malformed:
-            return {"policy_malformed", "the policy document is not valid JSON"};
-        case errc::policy_unknown_key:
-            return {"policy_unknown_key",
-                    "the policy document has a key that Policy does not define; check its "
-                    "spelling"};
-        case errc::policy_invalid_value:
-            return {"policy_invalid_value",
-                    "a policy field has a value of the wrong type or out of range"};
-        case errc::policy_contradictory:
-            return {"policy_contradictory", "two or more policy fields contradict each other"};
-        case errc::json_malformed:
-            return {"json_malformed",
-                    "the text is not valid JSON; check its brackets, quotes and commas"};
-        case errc::json_unknown_field:
-            return {"json_unknown_field",
-                    "the JSON object has a key that the type does not define; check its spelling"};
-        case errc::json_invalid_field:
-            return {"json_invalid_field",
-                    "a JSON field is missing, has a value of the wrong type, or holds a value "
-                    "that is not valid; the diagnostic names the field"};
-        case errc::concurrency_conflict:
-            return {"concurrency_conflict",
-                    "another writer changed the same records first; nothing was written, and "
-                    "the command can be retried"};
-        case errc::idempotency_key_reused:
-            return {"idempotency_key_reused",
-                    "the idempotency key was already used for a different command; use a new "
-                    "key"};
-        case errc::store_unavailable:
-            return {"store_unavailable",
-                    "the store could not be read or written; nothing was changed, and the "
-                    "command can be retried"};
-        case errc::store_corrupt:
-            return {"store_corrupt",
-                    "the store holds data that breaks calltrack's invariants; restore it from "
-                    "a backup"};
-        case errc::schema_too_new:
-            return {"schema_too_new",
-                    "the database was written by a newer calltrack; upgrade the library to "
-                    "open it"};
-        case errc::store_not_found:
-            return {"store_not_found",
-                    "there is no calltrack database there, and none was created; create one "
-                    "first"};
+constexpr std::array errc_table{
+    ErrcRow{errc::phone_number_empty, "phone_number_empty", condition::invalid_input,
+            "the phone number is empty; give it in E.164 form, for example +14045550123"},
+    ErrcRow{errc::phone_number_missing_plus, "phone_number_missing_plus", condition::invalid_input,
+            "the phone number must start with '+' and the country code (E.164), for example "
+            "+14045550123"},
+    ErrcRow{
+        errc::phone_number_invalid_character, "phone_number_invalid_character",
+        condition::invalid_input,
+        "the phone number has a character other than digits, spaces, dashes, dots or parentheses"},
+    ErrcRow{errc::phone_number_too_short, "phone_number_too_short", condition::invalid_input,
+            "the phone number has fewer than 8 digits after '+'; include the country code and the "
+            "full subscriber number"},
+    ErrcRow{errc::phone_number_too_long, "phone_number_too_long", condition::invalid_input,
+            "the phone number has more than 15 digits after '+', the E.164 maximum"},
+    ErrcRow{errc::phone_number_leading_zero, "phone_number_leading_zero", condition::invalid_input,
+            "the digit after '+' is 0, but no country code starts with 0; drop the trunk prefix"},
+    ErrcRow{
+        errc::invalid_currency_code, "invalid_currency_code", condition::invalid_input,
+        "the currency must be an ISO 4217 code of three upper-case letters, such as USD or EUR"},
+    ErrcRow{
+        errc::currency_mismatch, "currency_mismatch", condition::invalid_input,
+        "the two amounts are in different currencies; convert one before adding or comparing them"},
+    ErrcRow{errc::amount_overflow, "amount_overflow", condition::invalid_input,
+            "the amount does not fit in 64-bit minor units; split the operation"},
+    ErrcRow{errc::invalid_amount, "invalid_amount", condition::invalid_input,
+            "the amount is not a decimal number such as 12.50 USD, with at most as many digits "
+            "after the point as the currency has; amounts are never rounded"},
+    ErrcRow{errc::invalid_id, "invalid_id", condition::invalid_input,
+            "the id is empty or malformed; ids are non-empty text"},
+    ErrcRow{errc::invalid_time, "invalid_time", condition::invalid_input,
+            "the time is not an ISO 8601 UTC time; write it like 2020-09-15T10:00:00Z"},
+    ErrcRow{errc::invalid_role, "invalid_role", condition::invalid_input,
+            "not a role calltrack knows; use agency_administrator, administrator, account_owner or "
+            "support"},
+    ErrcRow{errc::invalid_number_source, "invalid_number_source", condition::invalid_input,
+            "not a number source calltrack knows; use onsite_dynamic or offsite"},
+    ErrcRow{errc::invalid_survey_outcome, "invalid_survey_outcome", condition::invalid_input,
+            "not a survey outcome calltrack knows; use keep_account, book_meeting or confirm"},
+    ErrcRow{errc::invalid_operation, "invalid_operation", condition::invalid_input,
+            "not an operation calltrack knows; see docs/policies.md for the list"},
+    ErrcRow{errc::clock_went_backwards, "clock_went_backwards", condition::invalid_input,
+            "the clock reads earlier than a time already used; fix the host clock (calltrack never "
+            "moves time backwards)"},
+    ErrcRow{errc::permission_denied, "permission_denied", condition::refused,
+            "the actor does not hold a role this operation requires; ask a user who holds it"},
+    ErrcRow{errc::actor_out_of_scope, "actor_out_of_scope", condition::refused,
+            "the actor's roles are granted on another account or agency, not this one"},
+    ErrcRow{errc::support_only, "support_only", condition::refused,
+            "only the vendor's support staff can do this now; contact support"},
+    ErrcRow{errc::operation_not_offered, "operation_not_offered", condition::refused,
+            "this vendor's policy does not offer the operation"},
+    ErrcRow{errc::operation_not_yet_offered, "operation_not_yet_offered", condition::refused,
+            "the operation is offered only from a later date; try again then"},
+    ErrcRow{errc::operation_withdrawn, "operation_withdrawn", condition::refused,
+            "the vendor withdrew this operation; it can no longer be started"},
+    ErrcRow{errc::confirmation_required, "confirmation_required", condition::refused,
+            "the operation must be confirmed; ask the person to confirm and send it again"},
+    ErrcRow{errc::confirmation_mismatch, "confirmation_mismatch", condition::refused,
+            "the typed confirmation does not match the required phrase exactly (spelling, case and "
+            "spaces all count)"},
+    ErrcRow{errc::acknowledgement_missing, "acknowledgement_missing", condition::refused,
+            "a required acknowledgement was not given; the person must acknowledge it first"},
+    ErrcRow{errc::terms_not_accepted, "terms_not_accepted", condition::refused,
+            "the terms and conditions must be accepted before the account can resume"},
+    ErrcRow{errc::survey_required, "survey_required", condition::refused,
+            "the cancellation survey must be answered first"},
+    ErrcRow{errc::survey_not_confirmed, "survey_not_confirmed", condition::refused,
+            "the cancellation survey ended in keeping the account or booking a meeting, so nothing "
+            "is canceled"},
+    ErrcRow{errc::billing_details_required, "billing_details_required", condition::refused,
+            "billing details must be entered before the account can reopen"},
+    ErrcRow{errc::reason_required, "reason_required", condition::refused,
+            "a reason for leaving is required for this operation"},
+    ErrcRow{errc::invalid_state, "invalid_state", condition::refused,
+            "the operation is not possible in the current status of the account, agency or number"},
+    ErrcRow{errc::account_closed, "account_closed", condition::refused,
+            "the account is closed for good; a returning customer opens a new account"},
+    ErrcRow{errc::agency_canceled, "agency_canceled", condition::refused,
+            "the agency is canceled; only support can reactivate it"},
+    ErrcRow{
+        errc::agency_closed, "agency_closed", condition::refused,
+        "the agency is closed for good; nothing can bring it or its sub-accounts back through it"},
+    ErrcRow{errc::window_closed, "window_closed", condition::refused,
+            "the time window for this operation has ended"},
+    ErrcRow{errc::window_not_offered, "window_not_offered", condition::refused,
+            "this vendor offers no window for this operation at all"},
+    ErrcRow{errc::number_limit_exceeded, "number_limit_exceeded", condition::refused,
+            "the account has more tracking numbers than the policy keeps; disable some first"},
+    ErrcRow{errc::number_not_swappable, "number_not_swappable", condition::refused,
+            "only onsite dynamic numbers are swapped by the tracking code, so only they can be "
+            "paused one by one"},
+    ErrcRow{errc::port_out_pending, "port_out_pending", condition::refused,
+            "a number port-out is still in progress; wait for it to complete or abandon it first"},
+    ErrcRow{errc::number_not_released, "number_not_released", condition::refused,
+            "the tracking number is not released"},
+    ErrcRow{errc::nothing_to_refund, "nothing_to_refund", condition::refused,
+            "there is no available balance to refund, or it was refunded already"},
+    ErrcRow{errc::not_a_sub_account, "not_a_sub_account", condition::refused,
+            "the account does not belong to an agency"},
+    ErrcRow{errc::not_standalone, "not_standalone", condition::refused,
+            "the account is a sub-account of an agency; use the sub-account operation"},
+    ErrcRow{errc::transfer_not_approved, "transfer_not_approved", condition::refused,
+            "a transfer needs the approval of an administrator of both agencies"},
+    ErrcRow{errc::already_in_state, "already_in_state", condition::refused,
+            "nothing to do: the change has already been made"},
+    ErrcRow{errc::unknown_agency, "unknown_agency", condition::invalid_input,
+            "no agency has that id"},
+    ErrcRow{errc::unknown_account, "unknown_account", condition::invalid_input,
+            "no account has that id"},
+    ErrcRow{errc::unknown_number, "unknown_number", condition::invalid_input,
+            "no tracking number has that id"},
+    ErrcRow{errc::unknown_user, "unknown_user", condition::invalid_input, "no user has that id"},
+    ErrcRow{errc::already_exists, "already_exists", condition::invalid_input,
+            "an entity with that id exists already; choose another id"},
+    ErrcRow{errc::policy_malformed, "policy_malformed", condition::invalid_input,
+            "the policy document is not valid JSON"},
+    ErrcRow{errc::policy_unknown_key, "policy_unknown_key", condition::invalid_input,
+            "the policy document has a key that Policy does not define; check its spelling"},
+    ErrcRow{errc::policy_invalid_value, "policy_invalid_value", condition::invalid_input,
+            "a policy field has a value of the wrong type or out of range"},
+    ErrcRow{errc::policy_contradictory, "policy_contradictory", condition::invalid_input,
+            "two or more policy fields contradict each other"},
+    ErrcRow{errc::json_malformed, "json_malformed", condition::invalid_input,
+            "the text is not valid JSON; check its brackets, quotes and commas"},
+    ErrcRow{errc::json_unknown_field, "json_unknown_field", condition::invalid_input,
+            "the JSON object has a key that the type does not define; check its spelling"},
+    ErrcRow{errc::json_invalid_field, "json_invalid_field", condition::invalid_input,
+            "a JSON field is missing, has a value of the wrong type, or holds a value that is not "
+            "valid; the diagnostic names the field"},
+    ErrcRow{errc::concurrency_conflict, "concurrency_conflict", condition::retryable,
+            "another writer changed the same records first; nothing was written, and the command "
+            "can be retried"},
+    ErrcRow{errc::idempotency_key_reused, "idempotency_key_reused", condition::invalid_input,
+            "the idempotency key was already used for a different command; use a new key"},
+    ErrcRow{errc::store_unavailable, "store_unavailable", condition::retryable,
+            "the store could not be read or written; nothing was changed, and the command can be "
+            "retried"},
+    ErrcRow{errc::store_corrupt, "store_corrupt", condition::storage,
+            "the store holds data that breaks calltrack's invariants; restore it from a backup"},
+    ErrcRow{errc::schema_too_new, "schema_too_new", condition::storage,
+            "the database was written by a newer calltrack; upgrade the library to open it"},
+    ErrcRow{errc::store_not_found, "store_not_found", condition::storage,
+            "there is no calltrack database there, and none was created; create one first"},
+};
+
+constexpr bool rows_follow_the_enum() {
+    for (std::size_t i = 0; i < errc_table.size(); ++i) {
+        if (static_cast<int>(errc_table[i].value) != errc_first + static_cast<int>(i)) return false;
     }
-    return {"unknown", "unknown calltrack error"};
+    return errc_table.size() == static_cast<std::size_t>(errc_last - errc_first + 1);
+}
+static_assert(rows_follow_the_enum(), "errc_table must list every errc once, in declaration order");
+
+const ErrcRow* row_of(int ev) noexcept {
+    if (ev < errc_first || ev > errc_last) return nullptr;
+    return &errc_table[static_cast<std::size_t>(ev - errc_first)];
 }
 
 class Category final : public boost::system::error_category {
   public:
     const char* name() const noexcept override { return "calltrack"; }
     std::string message(int ev) const override {
-        return std::string(describe(static_cast<errc>(ev)).message);
+        const auto* row = row_of(ev);
+        return std::string(row ? row->message : "unknown calltrack error");
     }
     boost::system::error_condition default_error_condition(int ev) const noexcept override;
 };
 
-condition condition_of(errc e) noexcept {
-    switch (e) {
-        case errc::phone_number_empty:
-        case errc::phone_number_missing_plus:
-        case errc::phone_number_invalid_character:
-        case errc::phone_number_too_short:
-        case errc::phone_number_too_long:
-        case errc::phone_number_leading_zero:
-        case errc::invalid_currency_code:
-        case errc::currency_mismatch:
-        case errc::amount_overflow:
-        case errc::invalid_amount:
-        case errc::invalid_id:
-        case errc::invalid_time:
-        case errc::invalid_role:
-        case errc::invalid_number_source:
-        case errc::invalid_survey_outcome:
-        case errc::invalid_operation:
-        case errc::clock_went_backwards:
-        case errc::unknown_agency:
-        case errc::unknown_account:
-        case errc::unknown_number:
-        case errc::unknown_user:
-        case errc::already_exists:
-        case errc::policy_malformed:
-        case errc::policy_unknown_key:
-        case errc::policy_invalid_value:
-        case errc::policy_contradictory:
-        case errc::json_malformed:
-        case errc::json_unknown_field:
-        case errc::json_invalid_field:
-        case errc::idempotency_key_reused:
-            return condition::invalid_input;
-        case errc::concurrency_conflict:
-        case errc::store_unavailable:
-            return condition::retryable;
-        case errc::store_corrupt:
-        case errc::schema_too_new:
-        case errc::store_not_found:
-            return condition::storage;
-        default:
-            return condition::refused;
-    }
-}
-
 boost::system::error_condition Category::default_error_condition(int ev) const noexcept {
-    if (ev < errc_first || ev > errc_last) return {ev, *this};
-    return make_error_condition(condition_of(static_cast<errc>(ev)));
+    const auto* row = row_of(ev);
+    if (!row) return {ev, *this};
+    return make_error_condition(row->family);
 }
 
 class ConditionCategory final : public boost::system::error_category {
@@ -316,7 +226,15 @@ bool is_retryable(const boost::system::error_code& ec) noexcept {
 }
 
 std::string_view to_string(errc e) noexcept {
-    return describe(e).name;
+    const auto* row = row_of(static_cast<int>(e));
+    return row ? row->name : std::string_view("unknown");
+}
+
+std::optional<errc> errc_named(std::string_view name) noexcept {
+    for (const auto& row : errc_table) {
+        if (row.name == name) return row.value;
+    }
+    return std::nullopt;
 }
 
 }  // namespace calltrack

@@ -67,13 +67,6 @@ const std::vector<std::string>& error_names() {
     return names;
 }
 
-std::optional<errc> errc_from_name(std::string_view name) {
-    const auto& names = error_names();
-    const auto at = std::find(names.begin(), names.end(), name);
-    if (at == names.end()) return std::nullopt;
-    return static_cast<errc>(errc_first + static_cast<int>(at - names.begin()));
-}
-
 std::string to_string(const Expectation& e) {
     std::vector<std::string> parts;
     if (e.refused) {

@@ -127,7 +127,5 @@ result<Scenario> parse_scenario(std::string_view json, ScenarioDiagnostic* diagn
 
 /// The to_string name of every errc, in declaration order.
 const std::vector<std::string>& error_names();
-/// The errc whose to_string name is `name`.
-std::optional<errc> errc_from_name(std::string_view name);
 
 }  // namespace calltrack::cli

@@ -95,7 +95,7 @@ bool Parser::expectation(const Json& j, const std::string& path, Step::Kind kind
         if (codes.empty()) {
             return invalid(join(path, "error"), "name at least one error code");
         }
-        for (const auto& c : codes) out.errors.push_back(*errc_from_name(c));
+        for (const auto& c : codes) out.errors.push_back(*errc_named(c));
     }
     std::vector<std::string> list;
     if (j.contains("events")) {
