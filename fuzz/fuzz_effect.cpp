@@ -1,8 +1,10 @@
 // The effect reader on any text: never crashes; what it accepts writes back as canonical text that
-// reads back to the same value.
+// reads back to the same value, holds what its kind needs (typed() does not throw) and nothing
+// of another kind (untyped(typed()) gives it back).
 #include "fuzz_support.hpp"
 
 #include <calltrack/json.hpp>
+#include <calltrack/typed_effect.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace calltrack;
@@ -19,5 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                   "to_json's text is refused: " + text + ": " + why.field + ": " + why.problem);
     fuzz::require(again.value() == value.value() && to_json(again.value()) == text,
                   "the effect changed on a round trip: " + text);
+    fuzz::require(untyped(typed(value.value())) == value.value(),
+                  "the effect holds a member its kind does not have: " + text);
     return 0;
 }

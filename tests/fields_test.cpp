@@ -123,6 +123,9 @@ TEST_CASE("every CALLTRACK_FIELDS list names each member of its struct, in order
     CHECK(list_problem<IdempotencyRecord>("IdempotencyRecord").empty());
     for (const auto& problem : alternatives_problems<Command>("a command")) CHECK(problem.empty());
     for (const auto& problem : alternatives_problems<Event>("an event")) CHECK(problem.empty());
+    for (const auto& problem : alternatives_problems<TypedEffect>("a typed effect")) {
+        CHECK(problem.empty());
+    }
 }
 
 // The check above must be able to fail: a struct whose list leaves out a member, at the start, in

@@ -1,4 +1,5 @@
 #include <calltrack/json.hpp>
+#include <calltrack/typed_effect.hpp>
 
 #include "lifecycle_fixture.hpp"
 
@@ -300,29 +301,98 @@ TEST_CASE("events with their optional members unset round-trip", "[json]") {
     }
 }
 
-TEST_CASE("every kind of host effect round-trips, with its optionals set and unset", "[json]") {
+// An effect's JSON carries only the members of its kind (typed_effect.hpp): `full` sets every
+// member of HostEffect, and its text is that of the same effect with only its kind's members.
+TEST_CASE("every kind of host effect round-trips with its own members, set and unset", "[json]") {
     for (const EffectKind kind : all_effect_kinds) {
-        HostEffect bare;
-        bare.kind = kind;
-        bare.at = at("2024-03-01T00:00:00Z");
-        HostEffect full = bare;
-        full.account = acme;
-        full.agency = agency;
-        full.number = n1;
+        HostEffect needed;
+        needed.kind = kind;
+        needed.at = at("2024-03-01T00:00:00Z");
+        needed.account = acme;
+        needed.number = n1;
+        needed.amount = dollars(-5);
+        HostEffect full = needed;
         full.phone_number = phone("+14045550101");
         full.forwarding_destination = phone("+14045550199");
-        full.charges = Charges{Charge::usage};
-        full.amount = dollars(-5);
+        full.charges = Charges{Charge::usage, Charge::hold_fee};
+        full.hold_fee = dollars(500);
         full.carrier_level = true;
-        for (const HostEffect& effect : {bare, full}) {
-            const std::string text = to_json(effect);
+        std::vector<HostEffect> cases{needed, full};
+        const bool owned =
+            kind == EffectKind::change_billing || kind == EffectKind::final_usage_invoice
+            || kind == EffectKind::refund_balance || kind == EffectKind::forfeit_balance;
+        if (owned) {  // billed or paid to an agency rather than an account
+            cases.push_back(full);
+            cases.back().account.reset();
+            cases.back().agency = agency;
+        }
+        for (const HostEffect& given : cases) {
+            const HostEffect own = untyped(typed(given));
+            CHECK(own.kind == kind);
+            const std::string text = to_json(given);
             INFO(text);
             CHECK(text.rfind("{\"effect\":\"" + std::string(to_string(kind)) + "\"", 0) == 0);
+            CHECK(text == to_json(own));
             const auto back = effect_from_json(text);
             REQUIRE(back);
-            CHECK(back.value() == effect);
+            CHECK(back.value() == own);
         }
     }
+}
+
+TEST_CASE("an effect's JSON holds only its kind's members, and the reader refuses any other",
+          "[json]") {
+    HostEffect release;
+    release.kind = EffectKind::release_number;
+    release.number = n1;
+    release.account = acme;
+    release.at = at("2024-03-01T00:00:00Z");
+    CHECK(
+        to_json(release)
+        == R"({"effect":"release_number","account":"acme","number":"n1","at":"2024-03-01T00:00:00Z"})");
+
+    HostEffect billing;
+    billing.kind = EffectKind::change_billing;
+    billing.account = acme;
+    billing.charges = Charges{Charge::hold_fee};
+    billing.hold_fee = dollars(500);
+    billing.at = release.at;
+    CHECK(to_json(billing)
+          == R"({"effect":"change_billing","account":"acme","charges":["hold_fee"],)"
+             R"("hold_fee":{"minor_units":500,"currency":"USD"},"at":"2024-03-01T00:00:00Z"})");
+
+    JsonDiagnostic d;
+    const auto charged = effect_from_json(
+        R"({"effect":"release_number","number":"n1","charges":["usage"],"at":"2024-03-01T00:00:00Z"})",
+        &d);
+    REQUIRE_FALSE(charged);
+    CHECK(charged.error() == errc::json_invalid_field);
+    CHECK(d.field == "charges");
+    CHECK(d.problem
+          == R"("charges" does not apply to a release_number effect, which has "account", )"
+             R"("number", "phone_number", "forwarding_destination", "at")");
+
+    const auto numberless =
+        effect_from_json(R"({"effect":"release_number","at":"2024-03-01T00:00:00Z"})", &d);
+    REQUIRE_FALSE(numberless);
+    CHECK(d.field == "number");
+    CHECK(d.problem == R"(missing key "number"; a release_number effect needs it)");
+
+    const auto two_owners = effect_from_json(
+        R"({"effect":"refund_balance","account":"acme","agency":"umbrella",)"
+        R"("amount":{"minor_units":5,"currency":"USD"},"at":"2024-03-01T00:00:00Z"})",
+        &d);
+    REQUIRE_FALSE(two_owners);
+    CHECK(d.field == "account");
+    CHECK(d.problem == R"(a refund_balance effect has exactly one owner: "account" or "agency")");
+
+    // What calltrack wrote before each kind had its own members: an empty "charges" and a false
+    // "carrier_level" on every effect. An outbox or receipt from then still reads.
+    const auto earlier = effect_from_json(
+        R"({"effect":"release_number","account":"acme","number":"n1","charges":[],)"
+        R"("carrier_level":false,"at":"2024-03-01T00:00:00Z"})");
+    REQUIRE(earlier);
+    CHECK(earlier.value() == release);
 }
 
 TEST_CASE("accounts round-trip with every optional set and with none", "[json]") {

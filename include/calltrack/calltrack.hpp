@@ -32,5 +32,6 @@
 #include <calltrack/state.hpp>
 #include <calltrack/store.hpp>
 #include <calltrack/tracking_number.hpp>
+#include <calltrack/typed_effect.hpp>
 #include <calltrack/version.hpp>
 #include <calltrack/window.hpp>

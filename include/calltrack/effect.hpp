@@ -43,6 +43,8 @@ enum class EffectKind : std::uint8_t {
 };
 CALLTRACK_API std::string_view to_string(EffectKind k) noexcept;
 
+/// One effect for the host to carry out. Which members apply depends on `kind`; typed_effect.hpp
+/// gives each kind its own type with exactly those members, and the JSON carries only them.
 struct HostEffect {
     EffectKind kind = EffectKind::release_number;  ///< always set by effects_of()
     std::optional<AccountId> account;
@@ -50,13 +52,14 @@ struct HostEffect {
     std::optional<NumberId> number;
     std::optional<PhoneNumber> phone_number;  ///< the E.164 number the carrier knows
     std::optional<PhoneNumber> forwarding_destination;
-    Charges charges;              ///< with change_billing
-    std::optional<Money> amount;  ///< with refund_balance and forfeit_balance
-    bool carrier_level = false;   ///< with restore_number
+    Charges charges;                ///< with change_billing
+    std::optional<Money> hold_fee;  ///< with change_billing, when the charges include the fee
+    std::optional<Money> amount;    ///< with refund_balance and forfeit_balance
+    bool carrier_level = false;     ///< with restore_number
     Time at;
 
     CALLTRACK_FIELDS(HostEffect, kind, account, agency, number, phone_number,
-                     forwarding_destination, charges, amount, carrier_level, at)
+                     forwarding_destination, charges, hold_fee, amount, carrier_level, at)
 };
 
 /// "release_number number=n1 phone=+14045550001 account=acme at=...".

@@ -198,7 +198,10 @@ struct BillingChanged {
     Charges charges;
     bool final_usage_invoice;  ///< one last usage invoice before charges stop
     Time at;
-    CALLTRACK_FIELDS(BillingChanged, owner, charges, final_usage_invoice, at)
+    /// The monthly hold fee, fixed when the charges start to include it; absent otherwise. Last,
+    /// and defaulted, so that the four members before it still initialise an event by position.
+    std::optional<Money> hold_fee = std::nullopt;
+    CALLTRACK_FIELDS(BillingChanged, owner, charges, final_usage_invoice, at, hold_fee)
 };
 struct DataPurgeScheduled {
     AccountId account;

@@ -120,6 +120,56 @@ bool Reader::value(const Json& j, const std::string& path, BalanceOwner& out) {
     return subject(j, path, out);
 }
 
+namespace {
+
+/// What calltrack before 0.2 wrote for every effect kind, whatever applied to it; still read, so
+/// that an outbox or a receipt written then stays readable.
+bool written_for_every_kind(const std::string& key, const Json& value) {
+    return (key == "charges" && value.is_array() && value.empty())
+           || (key == "carrier_level" && value.is_boolean() && !value.get<bool>());
+}
+
+}  // namespace
+
+bool Reader::value(const Json& j, const std::string& path, HostEffect& out) {
+    if (!j.is_object()) return wrong_type(j, path, "an object");
+    if (!j.contains("effect")) {
+        return refuse(errc::json_invalid_field, join(path, "effect"),
+                      "missing key \"effect\"; it is required");
+    }
+    if (!members(j, path, {}, out)) return false;
+    const auto& kind = effect_members(out.kind);
+    const std::string kind_name(to_string(out.kind));
+    for (const auto& [key, value] : j.items()) {
+        if (key == "effect" || value.is_null() || kind.has(key)
+            || written_for_every_kind(key, value)) {
+            continue;
+        }
+        std::string expected;
+        for (const auto k : kind.keys) expected += (expected.empty() ? "" : ", ") + in_quotes(k);
+        return refuse(errc::json_invalid_field, join(path, key),
+                      in_quotes(key) + " does not apply to a " + kind_name + " effect, which has "
+                          + expected);
+    }
+    const auto given = [&](std::string_view key) {
+        const auto found = j.find(std::string(key));
+        return found != j.end() && !found->is_null();
+    };
+    for (const auto key : kind.required) {
+        if (!given(key)) {
+            return refuse(
+                errc::json_invalid_field, join(path, std::string(key)),
+                "missing key " + in_quotes(key) + "; a " + kind_name + " effect needs it");
+        }
+    }
+    if (kind.needs_owner && given("account") == given("agency")) {
+        return refuse(
+            errc::json_invalid_field, join(path, "account"),
+            "a " + kind_name + " effect has exactly one owner: \"account\" or \"agency\"");
+    }
+    return true;
+}
+
 bool Reader::object(const Json& j, const std::string& path,
                     std::initializer_list<std::string> keys) {
     if (!j.is_object()) return wrong_type(j, path, "an object");

@@ -81,6 +81,21 @@ void TextWriter::value(const BalanceOwner& owner) {
     }
 }
 
+void TextWriter::value(const HostEffect& effect) {
+    const auto& kept = effect_members(effect.kind);
+    out_ += '{';
+    bool first = true;
+    std::apply(
+        [&](const auto&... f) {
+            const auto one = [&](const auto& field) {
+                if (key_of(field) == "effect" || kept.has(field.name)) member(effect, field, first);
+            };
+            (one(f), ...);
+        },
+        HostEffect::fields());
+    out_ += '}';
+}
+
 void TextWriter::key(std::string_view k, bool& first) {
     if (!first) out_ += ',';
     first = false;

@@ -35,7 +35,7 @@ void handle(Judge& j, const commands::PauseAccount& c, Events* out) {
     out->push_back(events::AccountPaused{a->id, a->plan, j.policy.pause.suspends_report_access,
                                          j.policy.pause.maximum.end_from(j.now), j.now});
     if (!held.empty()) out->push_back(events::NumbersHeld{a->id, std::move(held), j.now});
-    emit_billing(*out, a->id, a->charges, j.policy.charges.paused, false, j.now);
+    emit_billing(*out, j.policy, a->id, a->charges, j.policy.charges.paused, false, j.now);
 }
 
 void handle(Judge& j, const commands::ResumeAccount& c, Events* out) {
@@ -66,7 +66,7 @@ void handle(Judge& j, const commands::ResumeAccount& c, Events* out) {
         out->push_back(events::PlanRestored{a->id, *a->plan_before_pause, j.now});
     }
     emit_billing(
-        *out, a->id, a->charges,
+        *out, j.policy, a->id, a->charges,
         charges_for(j.policy, AccountStatus::active, a->is_tracking_paused, a->are_calls_stopped),
         false, j.now);
 }

@@ -38,7 +38,8 @@ void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const Cancel
     out.push_back(events::AccountCanceled{
         a.id, kind, reasons, window_end(can_reactivate, rule.reactivation_window, j.now),
         window_end(can_reactivate, rule.number_restore_window, j.now), j.now});
-    emit_billing(out, a.id, a.charges, j.policy.charges.canceled, rule.final_usage_invoice, j.now);
+    emit_billing(out, j.policy, a.id, a.charges, j.policy.charges.canceled,
+                 rule.final_usage_invoice, j.now);
     if (a.data != DataStatus::purged) {
         if (rule.data == DataOnCancel::purge_now) {
             out.push_back(events::DataPurged{a.id, j.now});
@@ -132,7 +133,7 @@ void handle(Judge& j, const commands::CancelAgency& c, Events* out) {
     for (const auto* a : cascade) {
         emit_cancel(j, *a, CancelKind::agency_cascade, sub_rule, c.confirmation.reasons, *out);
     }
-    emit_billing(*out, g->id, g->charges, j.policy.charges.agency_canceled,
+    emit_billing(*out, j.policy, g->id, g->charges, j.policy.charges.agency_canceled,
                  rule.final_usage_invoice, j.now);
     if (g->balance.status == BalanceStatus::in_use && !g->balance.available.is_zero()
         && !g->balance.available.is_negative()) {

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "judge.hpp"
+
 namespace calltrack {
 namespace {
 
@@ -35,7 +37,8 @@ void fire_pause_maximum(const State& s, const Policy& p, const Account& a, Time 
     if (p.pause.on_maximum == OnPauseMaximum::close_account) {
         out.push_back(events::AccountClosed{a.id, at});
         if (a.charges != p.charges.canceled) {
-            out.push_back(events::BillingChanged{a.id, p.charges.canceled, false, at});
+            out.push_back(events::BillingChanged{a.id, p.charges.canceled, false, at,
+                                                 core::hold_fee_for(p, p.charges.canceled)});
         }
         return;
     }
@@ -45,7 +48,8 @@ void fire_pause_maximum(const State& s, const Policy& p, const Account& a, Time 
         if (c != Charge::hold_fee && p.charges.paused.contains(c)) without_hold_fee.insert(c);
     }
     if (a.charges != without_hold_fee) {
-        out.push_back(events::BillingChanged{a.id, without_hold_fee, false, at});
+        out.push_back(events::BillingChanged{a.id, without_hold_fee, false, at,
+                                             core::hold_fee_for(p, without_hold_fee)});
     }
 }
 

@@ -18,6 +18,7 @@ std::string describe(const HostEffect& e) {
     if (e.phone_number) out += " phone=" + e.phone_number->e164();
     if (e.forwarding_destination) out += " forwarding=" + e.forwarding_destination->e164();
     if (e.kind == EffectKind::change_billing) out += " charges=" + to_string(e.charges);
+    if (e.hold_fee) out += " hold_fee=" + to_string(*e.hold_fee);
     if (e.amount) out += " amount=" + to_string(*e.amount);
     if (e.carrier_level) out += " carrier_level";
     out += " at=" + format_time(e.at);
@@ -144,6 +145,7 @@ std::vector<HostEffect> effects_of(const Event& event, const State& after) {
                 }
                 auto effect = on_owner(EffectKind::change_billing, e.owner, e.at);
                 effect.charges = e.charges;
+                effect.hold_fee = e.hold_fee;
                 out.push_back(effect);
             },
             [&](const events::DataPurged& e) {

@@ -181,10 +181,17 @@ Charges charges_for(const Policy& p, AccountStatus status, bool tracking_paused,
     return {};
 }
 
-void emit_billing(Events& out, const BalanceOwner& owner, Charges before, Charges after,
-                  bool final_usage_invoice, Time now) {
-    if (before != after)
-        out.push_back(events::BillingChanged{owner, after, final_usage_invoice, now});
+std::optional<Money> hold_fee_for(const Policy& p, const Charges& charges) {
+    if (!charges.contains(Charge::hold_fee)) return std::nullopt;
+    return p.pause.monthly_hold_fee;
+}
+
+void emit_billing(Events& out, const Policy& p, const BalanceOwner& owner, Charges before,
+                  Charges after, bool final_usage_invoice, Time now) {
+    if (before == after) return;
+    auto hold_fee = hold_fee_for(p, after);
+    out.push_back(events::BillingChanged{owner, std::move(after), final_usage_invoice, now,
+                                         std::move(hold_fee)});
 }
 
 }  // namespace calltrack::core

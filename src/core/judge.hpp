@@ -134,9 +134,12 @@ class Judge {
 Charges charges_for(const Policy& p, AccountStatus status, bool tracking_paused,
                     bool calls_stopped);
 
-/// A BillingChanged event when the charges change (judge.cpp).
-void emit_billing(Events& out, const BalanceOwner& owner, Charges before, Charges after,
-                  bool final_usage_invoice, Time now);
+/// The policy's monthly hold fee when `charges` include it, else nothing (judge.cpp).
+std::optional<Money> hold_fee_for(const Policy& p, const Charges& charges);
+
+/// A BillingChanged event when the charges change, with the hold fee they include (judge.cpp).
+void emit_billing(Events& out, const Policy& p, const BalanceOwner& owner, Charges before,
+                  Charges after, bool final_usage_invoice, Time now);
 
 /// The cancellation rule that applies to an account (cancel.cpp).
 CancellationRule rule_for(const Policy& p, const Account& a);

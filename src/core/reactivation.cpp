@@ -51,7 +51,7 @@ void check_reactivation(Judge& j, const Account& a) {
 void emit_reactivation(const Judge& j, const Account& a, Events& out) {
     out.push_back(events::AccountReactivated{a.id, j.now});
     emit_billing(
-        out, a.id, a.charges,
+        out, j.policy, a.id, a.charges,
         charges_for(j.policy, AccountStatus::active, a.is_tracking_paused, a.are_calls_stopped),
         false, j.now);
     if (a.data == DataStatus::purge_scheduled) {
@@ -101,7 +101,7 @@ void handle(Judge& j, const commands::ReactivateAgency& c, Events* out) {
     j.confirmed(op, c.confirmation, nullptr);
     if (!out || !j.ok()) return;
     out->push_back(events::AgencyReactivated{g->id, j.now});
-    emit_billing(*out, g->id, g->charges, j.policy.charges.agency_active, false, j.now);
+    emit_billing(*out, j.policy, g->id, g->charges, j.policy.charges.agency_active, false, j.now);
     if (g->balance.status == BalanceStatus::refundable) {
         out->push_back(events::BalanceReinstated{g->id, j.now});
     }

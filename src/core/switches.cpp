@@ -74,7 +74,7 @@ void handle_switch(Judge& j, Operation op, Switch which, bool turn_off, const Cm
     if (n == nullptr) {
         const bool tracking_paused = tracking ? turn_off : a->is_tracking_paused;
         const bool calls_stopped = tracking ? a->are_calls_stopped : turn_off;
-        emit_billing(*out, a->id, a->charges,
+        emit_billing(*out, j.policy, a->id, a->charges,
                      charges_for(j.policy, a->status, tracking_paused, calls_stopped), false, now);
     }
 }

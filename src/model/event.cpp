@@ -92,6 +92,7 @@ struct has_owner<T, std::void_t<decltype(std::declval<T>().owner)>> : std::true_
 CALLTRACK_HAS_FIELD(user)
 CALLTRACK_HAS_FIELD(kind)
 CALLTRACK_HAS_FIELD(charges)
+CALLTRACK_HAS_FIELD(hold_fee)
 CALLTRACK_HAS_FIELD(amount)
 CALLTRACK_HAS_FIELD(purge_at)
 CALLTRACK_HAS_FIELD(until)
@@ -140,6 +141,9 @@ std::string describe(const Event& event) {
                 append(out, "outcome", std::string(to_string(e.outcome)));
             }
             if constexpr (has_charges<T>::value) append(out, "charges", to_string(e.charges));
+            if constexpr (has_hold_fee<T>::value) {
+                if (e.hold_fee) append(out, "hold_fee", to_string(*e.hold_fee));
+            }
             if constexpr (has_amount<T>::value) append(out, "amount", to_string(e.amount));
             if constexpr (has_purge_at<T>::value) append_time(out, "purge_at", e.purge_at);
             if constexpr (has_until<T>::value) append_time(out, "until", e.until);
