@@ -21,15 +21,26 @@ static_assert(
     kinds_follow_the_variant(std::make_index_sequence<std::variant_size_v<TypedEffect>>{}),
     "TypedEffect's alternatives must follow EffectKind's order");
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
-
 [[noreturn]] void lacks(EffectKind kind, std::string_view what) {
     throw std::invalid_argument("calltrack::typed: a " + std::string(to_string(kind))
                                 + " effect without its " + std::string(what));
 }
+
+/// Calls `visit` with the field of HostEffect named `name`, if it has one.
+template <class Visit>
+void with_member_named(std::string_view name, Visit visit) {
+    std::apply(
+        [&](const auto&... f) {
+            const auto one = [&](const auto& field) {
+                if (field.name == name) visit(field);
+            };
+            (one(f), ...);
+        },
+        HostEffect::fields());
+}
+
+template <class Field>
+using member_of = typename std::decay_t<Field>::member_type;
 
 /// The typed member `to`, from the HostEffect member of the same name.
 template <class M>
@@ -42,22 +53,16 @@ void copy_from(const HostEffect& from, std::string_view name, M& to, EffectKind 
             to = *from.agency;
         }
     } else {
-        std::apply(
-            [&](const auto&... f) {
-                const auto one = [&](const auto& field) {
-                    using H = typename std::decay_t<decltype(field)>::member_type;
-                    if (field.name != name) return;
-                    const H& value = from.*(field.member);
-                    if constexpr (std::is_same_v<H, M>) {
-                        to = value;
-                    } else if constexpr (std::is_same_v<H, std::optional<M>>) {
-                        if (!value) lacks(kind, name);
-                        to = *value;
-                    }
-                };
-                (one(f), ...);
-            },
-            HostEffect::fields());
+        with_member_named(name, [&](const auto& field) {
+            using H = member_of<decltype(field)>;
+            const H& value = from.*(field.member);
+            if constexpr (std::is_same_v<H, M>) {
+                to = value;
+            } else if constexpr (std::is_same_v<H, std::optional<M>>) {
+                if (!value) lacks(kind, name);
+                to = *value;
+            }
+        });
     }
 }
 
@@ -71,18 +76,12 @@ void copy_to(HostEffect& to, std::string_view name, const M& from) {
             to.agency = std::get<AgencyId>(from);
         }
     } else {
-        std::apply(
-            [&](const auto&... f) {
-                const auto one = [&](const auto& field) {
-                    using H = typename std::decay_t<decltype(field)>::member_type;
-                    if (field.name != name) return;
-                    if constexpr (std::is_same_v<H, M> || std::is_same_v<H, std::optional<M>>) {
-                        to.*(field.member) = from;
-                    }
-                };
-                (one(f), ...);
-            },
-            HostEffect::fields());
+        with_member_named(name, [&](const auto& field) {
+            using H = member_of<decltype(field)>;
+            if constexpr (std::is_same_v<H, M> || std::is_same_v<H, std::optional<M>>) {
+                to.*(field.member) = from;
+            }
+        });
     }
 }
 
