@@ -65,6 +65,9 @@ CALLTRACK_API std::string to_json(const Event& event);
 CALLTRACK_API result<Event> event_from_json(std::string_view json,
                                             JsonDiagnostic* diagnostic = nullptr);
 
+/// An effect's text holds only the members of its kind (typed_effect.hpp). The reader refuses a
+/// member of another kind and a missing one its kind needs, as json_invalid_field naming it; it
+/// still reads the empty "charges" and false "carrier_level" once written on every effect.
 CALLTRACK_API std::string to_json(const HostEffect& effect);
 CALLTRACK_API result<HostEffect> effect_from_json(std::string_view json,
                                                   JsonDiagnostic* diagnostic = nullptr);

@@ -122,7 +122,7 @@ bool Reader::value(const Json& j, const std::string& path, BalanceOwner& out) {
 
 namespace {
 
-/// What calltrack before 0.2 wrote for every effect kind, whatever applied to it; still read, so
+/// What calltrack wrote for every effect kind before each kind had its own members; still read, so
 /// that an outbox or a receipt written then stays readable.
 bool written_for_every_kind(const std::string& key, const Json& value) {
     return (key == "charges" && value.is_array() && value.empty())
