@@ -75,3 +75,9 @@ TEST_CASE("property: parsing an id never throws, and accepts what the constructo
     });
     CHECK(ok);
 }
+
+// AccountId(0) picks the deleted nullptr_t constructor and does not compile; before, 0 became a
+// null const char* and a std::string built from it failed at run time.
+static_assert(!std::is_constructible_v<calltrack::AccountId, std::nullptr_t>);
+static_assert(!std::is_constructible_v<calltrack::NumberId, std::nullptr_t>);
+static_assert(std::is_constructible_v<calltrack::AccountId, const char*>);

@@ -6,6 +6,8 @@
 #include <rapidcheck.h>
 #include <catch2/catch.hpp>
 
+#include <type_traits>
+
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -196,3 +198,8 @@ TEST_CASE("property: parsing an amount never throws", "[money][property]") {
         });
     CHECK(ok);
 }
+
+// Money(0) and Currency(0) pick the deleted nullptr_t constructors and do not compile.
+static_assert(!std::is_constructible_v<calltrack::Money, std::nullptr_t>);
+static_assert(!std::is_constructible_v<calltrack::Currency, std::nullptr_t>);
+static_assert(std::is_constructible_v<calltrack::Money, const char*>);

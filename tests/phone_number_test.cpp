@@ -4,6 +4,8 @@
 #include <rapidcheck.h>
 #include <catch2/catch.hpp>
 
+#include <type_traits>
+
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
@@ -143,3 +145,7 @@ TEST_CASE("property: parsing a phone number never throws, and agrees with the co
     });
     CHECK(ok);
 }
+
+// PhoneNumber(0) picks the deleted nullptr_t constructor and does not compile.
+static_assert(!std::is_constructible_v<calltrack::PhoneNumber, std::nullptr_t>);
+static_assert(std::is_constructible_v<calltrack::PhoneNumber, const char*>);

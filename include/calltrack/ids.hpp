@@ -37,6 +37,9 @@ class StrongId {
     explicit StrongId(std::string text) : text_(std::move(text)) {
         if (!detail::is_valid_id_text(text_)) detail::throw_invalid_id(text_);
     }
+    /// `AccountId(0)` would otherwise build a std::string from a null pointer and fail at run
+    /// time; this makes it a compile error.
+    StrongId(std::nullptr_t) = delete;
 
     static result<StrongId> parse(std::string_view text) {
         if (!detail::is_valid_id_text(text)) return errc::invalid_id;

@@ -10,6 +10,7 @@
 #include <calltrack/result.hpp>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -25,6 +26,7 @@ class CALLTRACK_API Currency {
     /// For codes the program itself spells ("USD"). A malformed code is a programming error and
     /// throws std::invalid_argument with the code in the message.
     explicit Currency(std::string_view code);
+    Currency(std::nullptr_t) = delete;  ///< as Money's
     static result<Currency> parse(std::string_view code);
 
     std::string_view code() const noexcept { return {code_.data(), code_.size()}; }
@@ -51,6 +53,7 @@ class CALLTRACK_API Money {
     /// Money("12.50", usd). Malformed text is a programming error and throws
     /// std::invalid_argument with the text in the message.
     explicit Money(std::string_view text);
+    Money(std::nullptr_t) = delete;  ///< `Money(0)` is no amount: a compile error, not a crash
     explicit Money(std::string_view amount, Currency currency);
     /// "12.50 USD", "-3 EUR", "500 JPY", as to_string() writes them: an optional '-', digits, at
     /// most the currency's minor digits after a '.', one space and the code. Exact: "12.505 USD"

@@ -8,6 +8,7 @@
 #include <calltrack/export.hpp>
 #include <calltrack/result.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -21,6 +22,7 @@ class CALLTRACK_API PhoneNumber {
     /// For numbers the program itself spells: accepts what parse() accepts. Malformed text is a
     /// programming error and throws std::invalid_argument with the text and what is wrong.
     explicit PhoneNumber(std::string_view text);
+    PhoneNumber(std::nullptr_t) = delete;  ///< `PhoneNumber(0)`: a compile error, not a crash
 
     /// Accepts E.164 with the separators people type: spaces, dashes, dots and parentheses, as in
     /// "+1 (404) 555-0123". Returns the errc that says what is wrong otherwise.
