@@ -156,4 +156,29 @@ TEST_CASE("untyped() leaves every member of another kind empty", "[typed-effect]
     CHECK_FALSE(e.hold_fee);
     CHECK_FALSE(e.agency);
     CHECK(typed(e) == TypedEffect{restore});
+    CHECK(describe(e) == "restore_number number=n1 carrier_level at=2024-01-01T00:00:00Z");
+}
+
+TEST_CASE("describe() says the members of the effect's kind, and only those", "[typed-effect]") {
+    HostEffect billing;
+    billing.kind = EffectKind::change_billing;
+    billing.agency = AgencyId("umbrella");
+    billing.charges = Charges{Charge::hold_fee};
+    billing.hold_fee = dollars(500);
+    billing.number = NumberId("n1");  // not a member of a billing change
+    billing.at = at("2024-01-01T00:00:00Z");
+    CHECK(describe(billing)
+          == "change_billing agency=umbrella charges=hold_fee hold_fee=5.00 USD "
+             "at=2024-01-01T00:00:00Z");
+
+    HostEffect forwarding;
+    forwarding.kind = EffectKind::update_forwarding;
+    forwarding.account = acme;
+    forwarding.number = NumberId("n1");
+    forwarding.phone_number = phone("+14045550101");
+    forwarding.forwarding_destination = phone("+14045550199");
+    forwarding.at = billing.at;
+    CHECK(describe(forwarding)
+          == "update_forwarding account=acme number=n1 phone=+14045550101 "
+             "forwarding=+14045550199 at=2024-01-01T00:00:00Z");
 }

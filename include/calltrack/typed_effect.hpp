@@ -12,7 +12,9 @@
 #include <calltrack/fields.hpp>
 
 #include <optional>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 namespace calltrack {
 namespace effects {
@@ -129,5 +131,15 @@ CALLTRACK_API HostEffect untyped(const TypedEffect& effect);
 
 /// The kind of a typed effect.
 CALLTRACK_API EffectKind kind_of(const TypedEffect& effect) noexcept;
+
+/// The HostEffect members that apply to one kind, read off its typed effect's field list (the
+/// owner as "account" and "agency"): what its JSON and describe() hold.
+struct EffectMembers {
+    std::vector<std::string_view> keys;      ///< in the typed effect's order
+    std::vector<std::string_view> required;  ///< every key that is not optional, but the owner's
+    bool needs_owner = false;                ///< exactly one of "account" and "agency"
+    CALLTRACK_API bool has(std::string_view key) const noexcept;
+};
+CALLTRACK_API const EffectMembers& members_of(EffectKind kind);
 
 }  // namespace calltrack

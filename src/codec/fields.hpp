@@ -5,6 +5,8 @@
 
 #include "codec.hpp"
 
+#include <calltrack/typed_effect.hpp>
+
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -42,20 +44,10 @@ struct is_optional<std::optional<T>> : std::true_type {};
 template <class T>
 constexpr bool may_be_left_out = is_optional<T>::value || std::is_same_v<T, Confirmation>;
 /// An effect's keys depend on its kind: Reader::value(HostEffect) reads what is there, then
-/// checks it against effect_members().
+/// checks it against members_of() (typed_effect.hpp).
 template <class T>
 constexpr bool every_key_may_be_left_out =
     std::is_same_v<T, Confirmation> || std::is_same_v<T, HostEffect>;
-
-/// The members the JSON of one effect kind holds: its typed effect's (typed_effect.hpp), each under
-/// HostEffect's key, the owner as "account" or "agency" (effect_members.cpp).
-struct EffectMembers {
-    std::vector<std::string_view> keys;      ///< in the typed effect's order
-    std::vector<std::string_view> required;  ///< every key that is not optional, but the owner's
-    bool needs_owner = false;                ///< exactly one of "account" and "agency"
-    bool has(std::string_view key) const noexcept;
-};
-const EffectMembers& effect_members(EffectKind kind);
 
 /// A value to read into. Reading sets every member, from its key or (where the key may be left
 /// out) to its empty value, so nothing of a blank survives; in particular not the placeholder

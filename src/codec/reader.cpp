@@ -138,7 +138,7 @@ bool Reader::value(const Json& j, const std::string& path, HostEffect& out) {
                       "missing key \"effect\"; it is required");
     }
     if (!members(j, path, {}, out)) return false;
-    const auto& kind = effect_members(out.kind);
+    const auto& kind = members_of(out.kind);
     const std::string kind_name(to_string(out.kind));
     for (const auto& [key, value] : j.items()) {
         if (key == "effect" || value.is_null() || kind.has(key)

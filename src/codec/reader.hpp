@@ -96,7 +96,7 @@ class Reader {
     bool value(const Json& j, const std::string& path, Charges& out);
     bool value(const Json& j, const std::string& path, Scope& out);
     bool value(const Json& j, const std::string& path, BalanceOwner& out);
-    /// An effect: its kind, then only the members of that kind (effect_members()), each it needs.
+    /// An effect: its kind, then only the members of that kind (members_of()), each it needs.
     bool value(const Json& j, const std::string& path, HostEffect& out);
 
     template <class T>

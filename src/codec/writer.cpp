@@ -82,7 +82,7 @@ void TextWriter::value(const BalanceOwner& owner) {
 }
 
 void TextWriter::value(const HostEffect& effect) {
-    const auto& kept = effect_members(effect.kind);
+    const auto& kept = members_of(effect.kind);
     out_ += '{';
     bool first = true;
     std::apply(

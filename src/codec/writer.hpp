@@ -46,7 +46,7 @@ class TextWriter {
     void value(Charges charges);
     void value(const Scope& scope);
     void value(const BalanceOwner& owner);
-    /// Only the members of the effect's kind (effect_members()), each as a record's member.
+    /// Only the members of the effect's kind (members_of()), each as a record's member.
     void value(const HostEffect& effect);
     template <class IdTag>
     void subject(std::string_view key, const StrongId<IdTag>& id) {

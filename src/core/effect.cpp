@@ -1,6 +1,7 @@
 #include <calltrack/effect.hpp>
 
 #include <calltrack/detail/overloaded.hpp>
+#include <calltrack/typed_effect.hpp>
 
 #include "core_names.hpp"
 
@@ -10,17 +11,53 @@ std::string_view to_string(EffectKind k) noexcept {
     return detail::name_of(detail::effect_kind_names, k);
 }
 
+namespace {
+
+// describe()'s words for a member, where they are not its name.
+std::string_view label_of(std::string_view member) {
+    if (member == "phone_number") return "phone";
+    if (member == "forwarding_destination") return "forwarding";
+    return member;
+}
+
+template <class IdTag>
+std::string text_of(const StrongId<IdTag>& id) {
+    return id.str();
+}
+std::string text_of(const PhoneNumber& n) {
+    return n.e164();
+}
+std::string text_of(const Money& m) {
+    return to_string(m);
+}
+std::string text_of(const Charges& c) {
+    return to_string(c);
+}
+
+}  // namespace
+
+// The members of the effect's kind (members_of()), in HostEffect's order: an empty optional says
+// nothing, a flag is its name.
 std::string describe(const HostEffect& e) {
     std::string out(to_string(e.kind));
-    if (e.agency) out += " agency=" + e.agency->str();
-    if (e.account) out += " account=" + e.account->str();
-    if (e.number) out += " number=" + e.number->str();
-    if (e.phone_number) out += " phone=" + e.phone_number->e164();
-    if (e.forwarding_destination) out += " forwarding=" + e.forwarding_destination->e164();
-    if (e.kind == EffectKind::change_billing) out += " charges=" + to_string(e.charges);
-    if (e.hold_fee) out += " hold_fee=" + to_string(*e.hold_fee);
-    if (e.amount) out += " amount=" + to_string(*e.amount);
-    if (e.carrier_level) out += " carrier_level";
+    const auto& members = members_of(e.kind);
+    std::apply(
+        [&](const auto&... f) {
+            const auto one = [&](const auto& field) {
+                using M = typename std::decay_t<decltype(field)>::member_type;
+                if (field.name == "at" || !members.has(field.name)) return;
+                const M& value = e.*(field.member);
+                if constexpr (std::is_same_v<M, bool>) {
+                    if (value) (out += ' ') += field.name;
+                } else if constexpr (std::is_same_v<M, Charges>) {
+                    ((out += ' ') += label_of(field.name)) += '=' + text_of(value);
+                } else if constexpr (!std::is_same_v<M, EffectKind> && !std::is_same_v<M, Time>) {
+                    if (value) ((out += ' ') += label_of(field.name)) += '=' + text_of(*value);
+                }
+            };
+            (one(f), ...);
+        },
+        HostEffect::fields());
     out += " at=" + format_time(e.at);
     return out;
 }

@@ -1,8 +1,9 @@
-// typed() and untyped(): each typed member is copied to or from the HostEffect member of the
-// same name, so a kind's type is the only list of what applies to it. The owner of a balance or
-// a bill is the one exception: HostEffect keeps it as an account or an agency.
+// typed(), untyped() and members_of(): each typed member is copied to or from the HostEffect member
+// of the same name, so a kind's type is the only list of what applies to it. The owner of a balance
+// or a bill is the one exception: HostEffect keeps it as an account or an agency.
 #include <calltrack/typed_effect.hpp>
 
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -20,6 +21,11 @@ constexpr bool kinds_follow_the_variant(std::index_sequence<I...>) {
 static_assert(
     kinds_follow_the_variant(std::make_index_sequence<std::variant_size_v<TypedEffect>>{}),
     "TypedEffect's alternatives must follow EffectKind's order");
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
 
 [[noreturn]] void lacks(EffectKind kind, std::string_view what) {
     throw std::invalid_argument("calltrack::typed: a " + std::string(to_string(kind))
@@ -127,6 +133,57 @@ HostEffect untyped(const TypedEffect& effect) {
 
 EffectKind kind_of(const TypedEffect& effect) noexcept {
     return static_cast<EffectKind>(effect.index());
+}
+
+// --- members_of ------------------------------------------------------------------------------
+namespace {
+
+template <class T>
+EffectMembers members_of_type() {
+    EffectMembers out;
+    std::apply(
+        [&](const auto&... f) {
+            const auto one = [&](const auto& field) {
+                using M = typename std::decay_t<decltype(field)>::member_type;
+                const bool required = !is_optional<M>::value;
+                if (field.name == "owner") {
+                    out.keys.push_back("account");
+                    out.keys.push_back("agency");
+                    out.needs_owner = true;
+                } else {
+                    out.keys.push_back(field.name);
+                    if (required) out.required.push_back(field.name);
+                }
+            };
+            (one(f), ...);
+        },
+        T::fields());
+    return out;
+}
+
+template <std::size_t... I>
+std::array<EffectMembers, sizeof...(I)> all_members(std::index_sequence<I...>) {
+    return {members_of_type<std::variant_alternative_t<I, TypedEffect>>()...};
+}
+
+}  // namespace
+
+const EffectMembers& members_of(EffectKind kind) {
+    static const auto table =
+        all_members(std::make_index_sequence<std::variant_size_v<TypedEffect>>{});
+    const auto i = static_cast<std::size_t>(kind);
+    if (i >= table.size()) {
+        static const EffectMembers none;
+        return none;
+    }
+    return table[i];
+}
+
+bool EffectMembers::has(std::string_view key) const noexcept {
+    for (const auto k : keys) {
+        if (k == key) return true;
+    }
+    return false;
 }
 
 }  // namespace calltrack
