@@ -40,7 +40,6 @@ inline std::string in_quotes(std::string_view text) {
     return q;
 }
 
-/// "a string", "an array", ... for "expected X, got Y".
 /// The first key of the object `j` that is not one of `keys` (nor `also`, a discriminator read
 /// apart): what every strict reader refuses, each with its own code and words.
 template <class Json, class Keys>
@@ -63,6 +62,7 @@ std::optional<std::string> first_missing_key(const Json& j, const Keys& keys) {
     return std::nullopt;
 }
 
+/// "a string", "an array", ... for "expected X, got Y".
 template <class Json>
 std::string describe_type(const Json& j) {
     if (j.is_number_float()) {

@@ -63,4 +63,11 @@ std::string suggest(std::string_view got, const Names& names) {
     return "expected one of " + quoted_list(names);
 }
 
+/// `unknown key "x"; did you mean "y"?` (or the keys there are): what each strict reader says
+/// of the key first_unknown_key() found.
+template <class Keys>
+std::string unknown_key_problem(const std::string& key, const Keys& keys) {
+    return "unknown key " + in_quotes(key) + "; " + suggest(key, keys);
+}
+
 }  // namespace calltrack::detail

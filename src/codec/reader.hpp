@@ -162,7 +162,7 @@ class Reader {
         const auto unknown = detail::first_unknown_key(j, keys, also);
         if (!unknown) return true;
         return refuse(errc::json_unknown_field, join(path, *unknown),
-                      "unknown key " + in_quotes(*unknown) + "; " + suggest(*unknown, keys));
+                      detail::unknown_key_problem(*unknown, keys));
     }
 
     /// An object with every listed key and no other. Defaults stay on failure: callers return.

@@ -81,7 +81,7 @@ class Reader {
         if (!j.is_object()) return wrong_type(j, path, "an object");
         if (const auto unknown = detail::first_unknown_key(j, keys)) {
             return refuse(errc::policy_unknown_key, join(path, *unknown),
-                          "unknown key " + in_quotes(*unknown) + "; " + suggest(*unknown, keys));
+                          detail::unknown_key_problem(*unknown, keys));
         }
         if (const auto missing = detail::first_missing_key(j, keys)) {
             return refuse(errc::policy_invalid_value, join(path, *missing),

@@ -37,7 +37,7 @@ bool Parser::only_keys(const Json& j, const std::string& path,
     const auto unknown = detail::first_unknown_key(j, keys);
     if (!unknown) return true;
     return refuse(errc::json_unknown_field, join(path, *unknown),
-                  "unknown key " + in_quotes(*unknown) + "; " + suggest(*unknown, keys));
+                  detail::unknown_key_problem(*unknown, keys));
 }
 
 bool Parser::text(const Json& j, const std::string& field, std::string& out) {
