@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -141,5 +142,20 @@ struct EffectMembers {
     CALLTRACK_API bool has(std::string_view key) const noexcept;
 };
 CALLTRACK_API const EffectMembers& members_of(EffectKind kind);
+
+/// Calls `visit(field)` for each HostEffect member of the effect's kind, in HostEffect's order
+/// (`kind` itself is not one of them; `at` is the last): how its JSON and describe() walk it.
+template <class Visit>
+void for_each_member(const HostEffect& effect, Visit&& visit) {
+    const auto& members = members_of(effect.kind);
+    std::apply(
+        [&](const auto&... f) {
+            const auto one = [&](const auto& field) {
+                if (members.has(field.name)) visit(field);
+            };
+            (one(f), ...);
+        },
+        HostEffect::fields());
+}
 
 }  // namespace calltrack

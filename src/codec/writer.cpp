@@ -82,17 +82,11 @@ void TextWriter::value(const BalanceOwner& owner) {
 }
 
 void TextWriter::value(const HostEffect& effect) {
-    const auto& kept = members_of(effect.kind);
     out_ += '{';
     bool first = true;
-    std::apply(
-        [&](const auto&... f) {
-            const auto one = [&](const auto& field) {
-                if (key_of(field) == "effect" || kept.has(field.name)) member(effect, field, first);
-            };
-            (one(f), ...);
-        },
-        HostEffect::fields());
+    key("effect", first);
+    value(effect.kind);
+    for_each_member(effect, [&](const auto& field) { member(effect, field, first); });
     out_ += '}';
 }
 

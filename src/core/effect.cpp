@@ -36,29 +36,23 @@ std::string text_of(const Charges& c) {
 
 }  // namespace
 
-// The members of the effect's kind (members_of()), in HostEffect's order: an empty optional says
-// nothing, a flag is its name.
+// The members of the effect's kind, in HostEffect's order: an empty optional says nothing, a
+// flag is its name.
 std::string describe(const HostEffect& e) {
     std::string out(to_string(e.kind));
-    const auto& members = members_of(e.kind);
-    std::apply(
-        [&](const auto&... f) {
-            const auto one = [&](const auto& field) {
-                using M = typename std::decay_t<decltype(field)>::member_type;
-                if (field.name == "at" || !members.has(field.name)) return;
-                const M& value = e.*(field.member);
-                if constexpr (std::is_same_v<M, bool>) {
-                    if (value) (out += ' ') += field.name;
-                } else if constexpr (std::is_same_v<M, Charges>) {
-                    ((out += ' ') += label_of(field.name)) += '=' + text_of(value);
-                } else if constexpr (!std::is_same_v<M, EffectKind> && !std::is_same_v<M, Time>) {
-                    if (value) ((out += ' ') += label_of(field.name)) += '=' + text_of(*value);
-                }
-            };
-            (one(f), ...);
-        },
-        HostEffect::fields());
-    out += " at=" + format_time(e.at);
+    for_each_member(e, [&](const auto& field) {
+        using M = typename std::decay_t<decltype(field)>::member_type;
+        const M& value = e.*(field.member);
+        if constexpr (std::is_same_v<M, bool>) {
+            if (value) (out += ' ') += field.name;
+        } else if constexpr (std::is_same_v<M, Time>) {
+            out += " at=" + format_time(value);
+        } else if constexpr (std::is_same_v<M, Charges>) {
+            ((out += ' ') += label_of(field.name)) += '=' + text_of(value);
+        } else if constexpr (!std::is_same_v<M, EffectKind>) {
+            if (value) ((out += ' ') += label_of(field.name)) += '=' + text_of(*value);
+        }
+    });
     return out;
 }
 
