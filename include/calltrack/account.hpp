@@ -60,7 +60,9 @@ CALLTRACK_API std::string_view to_string(BalanceStatus s) noexcept;
 struct Balance {
     Money available;
     BalanceStatus status = BalanceStatus::in_use;
-    std::optional<Time> refundable_until;  ///< nullopt while refundable means: no time limit
+    /// The refund window's end, fixed at the cancel; nullopt while refundable means no time
+    /// limit. It stays after the window forfeits the balance, as the record of when it ended.
+    std::optional<Time> refundable_until;
     CALLTRACK_FIELDS(Balance, available, status, refundable_until)
 };
 
@@ -91,10 +93,12 @@ struct Account {
     std::optional<SurveyOutcome> survey;    ///< the last cancellation survey answer
     bool was_canceled_with_agency = false;  ///< canceled by an agency cascade: support reactivates
     DataStatus data = DataStatus::retained;
-    std::optional<Time> data_purge_at;       ///< when a scheduled purge happens
-    std::optional<Time> reactivation_until;  ///< while canceled: end of the reactivation window
-    std::optional<Time> restore_until;       ///< end of the self-service number restore window
-    std::optional<Time> pause_until;         ///< while paused: when the pause maximum is reached
+    std::optional<Time> data_purge_at;  ///< when a scheduled purge happens
+    /// While canceled: the end of the reactivation window, fixed at the cancel. It stays after the
+    /// window closes the account, as the record of when it ended.
+    std::optional<Time> reactivation_until;
+    std::optional<Time> restore_until;  ///< end of the self-service number restore window
+    std::optional<Time> pause_until;    ///< while paused: when the pause maximum is reached
     AccountTimeline timeline;
 
     bool is_sub_account() const noexcept { return agency.has_value(); }

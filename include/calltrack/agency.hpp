@@ -27,6 +27,8 @@ struct Agency {
     Charges charges;
     Balance balance;
     std::vector<std::string> cancel_reasons;  ///< the reasons for leaving given at cancel
+    /// While canceled: the end of the reactivation window, fixed at the cancel; it stays after the
+    /// window closes the agency, as the record of when it ended.
     std::optional<Time> reactivation_until;
     Time created_at;
     std::optional<Time> canceled_at;

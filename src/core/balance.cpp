@@ -3,6 +3,7 @@
 // a refund is judged on the balance's own status after the account's.
 #include "judge.hpp"
 
+#include <optional>
 #include <string>
 
 namespace calltrack::core {
@@ -37,10 +38,12 @@ void handle(Judge& j, const commands::AdjustBalance& c, Events* out) {
 void handle(Judge& j, const commands::RequestRefund& c, Events* out) {
     const auto op = Operation::request_refund;
     const Balance* b = nullptr;
+    std::optional<Time> canceled_at;  // when the owner's last cancel opened the refund window
     if (const auto* id = std::get_if<AccountId>(&c.owner)) {
         const auto* a = j.account_for(op, *id);
         if (a == nullptr) return;
         b = &a->balance;
+        canceled_at = a->timeline.canceled_at;
     } else {
         const auto* g = j.agency(std::get<AgencyId>(c.owner));
         if (g == nullptr) return;
@@ -48,7 +51,14 @@ void handle(Judge& j, const commands::RequestRefund& c, Events* out) {
         j.authorized(op, target_of(*g));
         j.gate(op, *g);
         b = &g->balance;
+        canceled_at = g->canceled_at;
     }
+    // The refund window is the one the cancel fixed: its end is stored on the balance.
+    const auto window = [&] {
+        return canceled_at && b->refundable_until
+                   ? closed_window("refund", *canceled_at, *b->refundable_until)
+                   : "the refund window closed at " + format_time(*b->refundable_until);
+    };
     switch (b->status) {
         case BalanceStatus::in_use:
             // Past the status gate the owner is canceled or closed: a cancel keeps only a
@@ -65,8 +75,7 @@ void handle(Judge& j, const commands::RequestRefund& c, Events* out) {
             break;
         case BalanceStatus::refundable:
             if (b->refundable_until && j.now >= *b->refundable_until) {
-                j.refuse(errc::window_closed,
-                         "the refund window closed at " + format_time(*b->refundable_until));
+                j.refuse(errc::window_closed, window());
             } else if (b->available.is_zero() || b->available.is_negative()) {
                 j.refuse(errc::nothing_to_refund,
                          "the available balance is " + to_string(b->available));
@@ -76,7 +85,16 @@ void handle(Judge& j, const commands::RequestRefund& c, Events* out) {
             j.refuse(errc::already_in_state, "a refund was requested already");
             break;
         case BalanceStatus::forfeited:
-            j.refuse(errc::nothing_to_refund, "the balance was forfeited");
+            // Forfeited when its window ended, or at the cancel where the policy forfeits it (an
+            // end from before the last cancel is an earlier window's).
+            if (b->refundable_until && (!canceled_at || *b->refundable_until >= *canceled_at)) {
+                j.refuse(errc::nothing_to_refund, window() + "; the balance was forfeited");
+            } else if (canceled_at) {
+                j.refuse(errc::nothing_to_refund, "the balance was forfeited at the cancel, at "
+                                                      + format_time(*canceled_at));
+            } else {
+                j.refuse(errc::nothing_to_refund, "the balance was forfeited");
+            }
             break;
     }
     if (out && j.ok()) out->push_back(events::RefundRequested{c.owner, b->available, j.now});

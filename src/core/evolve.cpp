@@ -49,6 +49,11 @@ void remove_deadline(State& s, std::optional<Time>& at, DeadlineKind kind, std::
     if (at) s.deadlines.erase(Deadline{*at, kind, std::move(subject)});
     at.reset();
 }
+/// The same for a window that ended: its end stays, as the record of when it ended, which every
+/// later refusal names.
+void end_window(State& s, const std::optional<Time>& at, DeadlineKind kind, std::string subject) {
+    if (at) s.deadlines.erase(Deadline{*at, kind, std::move(subject)});
+}
 
 /// Every number status change goes through here, so the phone-number index stays exact.
 void set_status(State& s, TrackingNumber& n, NumberStatus status) {
@@ -284,8 +289,8 @@ void apply(State& s, const Event& event) {
                 auto& b = balance(s, e.owner);
                 b.status = BalanceStatus::forfeited;
                 b.available = Money::zero(b.available.currency());
-                remove_deadline(s, b.refundable_until, DeadlineKind::refund_window_closes,
-                                subject_of(e.owner));
+                end_window(s, b.refundable_until, DeadlineKind::refund_window_closes,
+                           subject_of(e.owner));
             },
             [&](const events::PortOutStarted& e) {
                 set_status(s, number(s, e.number), NumberStatus::port_out_pending);
@@ -311,8 +316,8 @@ void apply(State& s, const Event& event) {
                 auto& a = account(s, e.account);
                 a.status = AccountStatus::closed;
                 a.timeline.closed_at = e.at;
-                remove_deadline(s, a.reactivation_until, DeadlineKind::reactivation_window_closes,
-                                deadline_subject(e.account));
+                end_window(s, a.reactivation_until, DeadlineKind::reactivation_window_closes,
+                           deadline_subject(e.account));
                 remove_deadline(s, a.pause_until, DeadlineKind::pause_maximum,
                                 deadline_subject(e.account));
             },
@@ -320,18 +325,12 @@ void apply(State& s, const Event& event) {
                 auto& g = agency(s, e.agency);
                 g.status = AgencyStatus::closed;
                 g.closed_at = e.at;
-                remove_deadline(s, g.reactivation_until,
-                                DeadlineKind::agency_reactivation_window_closes,
-                                deadline_subject(e.agency));
+                end_window(s, g.reactivation_until, DeadlineKind::agency_reactivation_window_closes,
+                           deadline_subject(e.agency));
             },
             [&](const events::RestoreWindowClosed& e) {
-                // restore_until stays as the record of when the window ended.
-                const auto& a = account(s, e.account);
-                if (a.restore_until) {
-                    s.deadlines.erase(Deadline{*a.restore_until,
-                                               DeadlineKind::restore_window_closes,
-                                               deadline_subject(e.account)});
-                }
+                end_window(s, account(s, e.account).restore_until,
+                           DeadlineKind::restore_window_closes, deadline_subject(e.account));
             },
             [&](const events::PauseMaximumReached& e) {
                 auto& a = account(s, e.account);

@@ -194,4 +194,17 @@ void emit_billing(Events& out, const Policy& p, const BalanceOwner& owner, Charg
                                          std::move(hold_fee)});
 }
 
+std::string closed_window(std::string_view what, Time opened, Time closed) {
+    std::string text = "the ";
+    const auto length = closed - opened;
+    const auto day = boost::posix_time::hours(24);
+    if (!length.is_negative() && length.ticks() % day.ticks() == 0) {
+        const auto days = length.ticks() / day.ticks();
+        text += std::to_string(days) + "-day ";
+    }
+    text += what;
+    text += " window, opened at " + format_time(opened) + ", closed at " + format_time(closed);
+    return text;
+}
+
 }  // namespace calltrack::core

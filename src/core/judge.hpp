@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -140,6 +141,11 @@ std::optional<Money> hold_fee_for(const Policy& p, const Charges& charges);
 /// A BillingChanged event when the charges change, with the hold fee they include (judge.cpp).
 void emit_billing(Events& out, const Policy& p, const BalanceOwner& owner, Charges before,
                   Charges after, bool final_usage_invoice, Time now);
+
+/// "the 30-day reactivation window, opened at S, closed at T": a window as it was fixed when it
+/// opened, read from the stored instants alone, so that a later policy cannot change what it
+/// says (judge.cpp). The day count is left out when the end is not whole days after the start.
+std::string closed_window(std::string_view what, Time opened, Time closed);
 
 /// The cancellation rule that applies to an account (cancel.cpp).
 CancellationRule rule_for(const Policy& p, const Account& a);

@@ -4,6 +4,7 @@
 // the account's, which is what they share and what sets them apart from provisioning.
 #include "judge.hpp"
 
+#include <optional>
 #include <string>
 
 namespace calltrack::core {
@@ -59,21 +60,30 @@ void handle(Judge& j, const commands::RestoreNumber& c, Events* out) {
         j.refuse(errc::already_exists,
                  n->number.e164() + " is routing again as tracking number " + other->id.str());
     }
+    // The self-service window is the one the cancel fixed (restore_until). Without a stored end
+    // (never canceled, or canceled under a window that was unlimited or not offered) the rule
+    // in force now decides, from the cancel or the release.
     const auto rule = rule_for(j.policy, *a);
-    const Time since = a->timeline.canceled_at.value_or(n->released_at.value_or(j.now));
-    bool carrier_level = false;
-    if (!rule.number_restore_window.is_offered()) {
+    const auto& canceled_at = a->timeline.canceled_at;
+    const Time since = canceled_at.value_or(n->released_at.value_or(j.now));
+    std::optional<std::string> closed;
+    if (a->restore_until && canceled_at) {
+        if (j.now >= *a->restore_until) {
+            closed = closed_window("self-service restore", *canceled_at, *a->restore_until);
+        }
+    } else if (!rule.number_restore_window.is_offered()) {
         j.refuse(errc::window_not_offered,
                  "the " + j.policy.name + " policy does not restore released numbers");
     } else if (!rule.number_restore_window.is_open(since, j.now)) {
-        const auto closed_at = format_time(*rule.number_restore_window.end_from(since));
+        closed = closed_window("self-service restore", since,
+                               *rule.number_restore_window.end_from(since));
+    }
+    bool carrier_level = false;
+    if (closed) {
         if (!rule.support_restores_after_window) {
-            j.refuse(errc::window_closed, "the " + to_string(rule.number_restore_window)
-                                              + " restore window closed at " + closed_at);
+            j.refuse(errc::window_closed, *closed);
         } else if (!is_support(j.actor)) {
-            j.refuse(errc::support_only, "the " + to_string(rule.number_restore_window)
-                                             + " self-service restore window closed at " + closed_at
-                                             + "; support can attempt a carrier-level restore");
+            j.refuse(errc::support_only, *closed + "; support can attempt a carrier-level restore");
         } else {
             carrier_level = true;
         }

@@ -9,24 +9,34 @@
 namespace calltrack::core {
 namespace {
 
-/// Whether the account's way back is still open, and open to this actor.
+/// Whether the account's way back is still open, and open to this actor. The window is the one
+/// fixed by the cancel: a canceled account's window is open until the stored end (none stored:
+/// unlimited), whatever the policy in force now says of new cancels. Who may walk through it is
+/// judged under the policy in force now.
 void check_reactivation(Judge& j, const Account& a) {
     const auto rule = rule_for(j.policy, a);
     const bool closed_for_good = a.status == AccountStatus::closed;
     if (!closed_for_good && (a.status != AccountStatus::canceled || !a.timeline.canceled_at)) {
         return;
     }
-    if (rule.reactivation == Reactivation::impossible) {
-        j.refuse(errc::window_not_offered, "the " + j.policy.name
-                                               + " policy never reactivates a canceled account; "
-                                                 "a returning customer opens a new one");
+    if (closed_for_good) {
+        // The gate says the account is closed; say why when its reactivation window ended it
+        // (the deadline fires at the stored end, so the close is at that instant).
+        const auto& t = a.timeline;
+        if (t.canceled_at && t.closed_at && a.reactivation_until
+            && *t.closed_at == *a.reactivation_until) {
+            j.refuse(errc::window_closed,
+                     closed_window("reactivation", *t.canceled_at, *a.reactivation_until));
+        } else if (rule.reactivation == Reactivation::impossible) {
+            j.refuse(errc::window_not_offered, "the " + j.policy.name
+                                                   + " policy never reactivates a canceled "
+                                                     "account; a returning customer opens a new one");
+        }
         return;
     }
-    if (closed_for_good) return;  // the gate says so; the window and roles no longer matter
-    if (!rule.reactivation_window.is_open(*a.timeline.canceled_at, j.now)) {
-        j.refuse(errc::window_closed, "the " + to_string(rule.reactivation_window)
-                                          + " reactivation window closed at "
-                                          + format_time(*a.reactivation_until));
+    if (a.reactivation_until && j.now >= *a.reactivation_until) {
+        j.refuse(errc::window_closed,
+                 closed_window("reactivation", *a.timeline.canceled_at, *a.reactivation_until));
     }
     if (rule.reactivation == Reactivation::support_only && !is_support(j.actor)) {
         j.refuse(errc::support_only,
@@ -87,15 +97,16 @@ void handle(Judge& j, const commands::ReactivateAgency& c, Events* out) {
     j.offered(op);
     j.authorized(op, target_of(*g));
     j.gate(op, *g);
-    const auto& rule = j.policy.agency;
-    if (g->status == AgencyStatus::canceled && g->canceled_at) {
-        if (rule.reactivation == Reactivation::impossible) {
-            j.refuse(errc::window_not_offered,
-                     "the " + j.policy.name + " policy never reactivates a canceled agency");
-        } else if (!rule.reactivation_window.is_open(*g->canceled_at, j.now)) {
-            j.refuse(errc::window_closed, "the " + to_string(rule.reactivation_window)
-                                              + " reactivation window closed at "
-                                              + format_time(*g->reactivation_until));
+    // As for an account, the window is the one the cancel fixed, and a closed agency whose
+    // window ended it (the deadline fires at the stored end) is told so beside the gate's.
+    if (g->canceled_at && g->reactivation_until) {
+        const bool ended = g->status == AgencyStatus::canceled
+                               ? j.now >= *g->reactivation_until
+                               : g->status == AgencyStatus::closed && g->closed_at
+                                     && *g->closed_at == *g->reactivation_until;
+        if (ended) {
+            j.refuse(errc::window_closed,
+                     closed_window("reactivation", *g->canceled_at, *g->reactivation_until));
         }
     }
     j.confirmed(op, c.confirmation, nullptr);
