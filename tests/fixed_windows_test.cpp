@@ -226,3 +226,24 @@ TEST_CASE("the pause maximum is the one the pause fixed", "[windows]") {
     REQUIRE(resumed);
     CHECK(w.number_state("n1").status == NumberStatus::active);
 }
+
+TEST_CASE("a held number keeps the forwarding destination saved at the pause", "[windows]") {
+    World w(policies::callrail(), at("2020-09-01T00:00:00Z"));
+    w.account("acme")
+        .number("n1", "acme", "+14045550001")
+        .grant("ann", Role::administrator, AccountId("acme"));
+    REQUIRE((w.when(w.user("ann"), commands::PauseAccount{AccountId("acme"), clicked()})));
+
+    const auto verdict =
+        w.check(w.user("ann"), commands::ChangeForwarding{NumberId("n1"), phone("+14045550199")});
+    INFO(details(verdict));
+    CHECK(verdict.has(errc::invalid_state));
+    CHECK(verdict.refusals.size() == 1);
+
+    w.advance(days(10));
+    REQUIRE(w.when(w.user("ann"),
+                   commands::ResumeAccount{AccountId("acme"), Confirmation{}.accept_terms()}));
+    CHECK(w.number_state("n1").forwarding_destination == phone("+14045550100"));
+    const commands::ChangeForwarding after_resume{NumberId("n1"), phone("+14045550199")};
+    CHECK(w.check(w.user("ann"), after_resume).is_allowed());
+}

@@ -33,7 +33,7 @@ struct AccountRow {
 constexpr AccountRow account_table[] = {
     // operation                         active paused canceled closed
     {Operation::add_tracking_number,     A,     I,     I,       C},
-    {Operation::change_forwarding,       A,     A,     I,       C},  // held numbers keep it
+    {Operation::change_forwarding,       A,     I,     I,       C},  // held as saved at the pause
     {Operation::set_plan,                A,     I,     I,       C},  // the pause keeps the plan
     {Operation::adjust_balance,          A,     A,     I,       C},  // a cancel freezes it
     {Operation::grant_role,              A,     A,     A,       I},  // read-only login
