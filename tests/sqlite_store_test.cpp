@@ -199,6 +199,38 @@ TEST_CASE("SqliteStore stores its schema version and uses WAL", "[sqlite]") {
     CHECK(again->stored_schema_version().value() == ct::SqliteStore::schema_version);
 }
 
+TEST_CASE(
+    "SqliteStore migrates a schema 1 database: its events keep no policy version, new ones "
+    "record theirs",
+    "[sqlite]") {
+    TempDir dir;
+    const std::string path = dir.file("calltrack.db");
+    {
+        auto store = open_store(path);
+        REQUIRE(store->commit(open_account("a1", 1)));
+    }
+    // Schema 1 is schema 2 without the events' policy_version column.
+    raw_query(path, "ALTER TABLE events DROP COLUMN policy_version");
+    raw_query(path, "PRAGMA user_version = 1");
+    REQUIRE(raw_query(path,
+                      "SELECT count(*) FROM pragma_table_info('events') "
+                      "WHERE name = 'policy_version'")
+            == "0");
+
+    auto store = open_store(path);
+    CHECK(store->stored_schema_version().value() == ct::SqliteStore::schema_version);
+    ct::CommitBatch next;
+    next.events.push_back(ct::AppendEvent{"account:a1", resumed("a1", 2), "ctm-2024"});
+    REQUIRE(store->commit(next));
+    const auto events = store->read_stream("account:a1", 0);
+    REQUIRE(events);
+    REQUIRE(events.value().size() == 2);
+    CHECK(events.value()[0].policy_version.empty());
+    CHECK(events.value()[0].event == resumed("a1", 1));
+    CHECK(events.value()[1].policy_version == "ctm-2024");
+    CHECK(store->integrity_check().value() == "ok");
+}
+
 TEST_CASE("SqliteStore refuses a database written by a newer calltrack", "[sqlite]") {
     TempDir dir;
     const std::string path = dir.file("calltrack.db");

@@ -69,7 +69,10 @@ struct StoredEvent {
     StreamId stream;
     Version stream_version = 0;  ///< position in its stream, from 1
     Event event;
-    CALLTRACK_FIELDS(StoredEvent, sequence, stream, stream_version, event)
+    /// The policy version the event was decided under (PolicyVersion::version); empty for an
+    /// event stored before versions were recorded.
+    std::string policy_version = {};
+    CALLTRACK_FIELDS(StoredEvent, sequence, stream, stream_version, event, policy_version)
 };
 
 struct OutboxEntry {
@@ -90,6 +93,7 @@ struct IdempotencyRecord {
 struct AppendEvent {
     StreamId stream;
     Event event;
+    std::string policy_version = {};  ///< stored with the event: see StoredEvent
 };
 
 /// Everything one command changes, committed atomically.

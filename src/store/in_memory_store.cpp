@@ -173,6 +173,7 @@ void InMemoryStore::append_event(const AppendEvent& append) {
     stored.stream = append.stream;
     stored.stream_version = stream.size() + 1;
     stored.event = append.event;
+    stored.policy_version = append.policy_version;
     stream.push_back(events_.size());
     events_.push_back(std::move(stored));
 

@@ -66,6 +66,23 @@ void stored_events_read_back_equal(Check& c) {
     c.expect_equal(from_stream, written, "events from read_stream(account:a1)");
 }
 
+void events_keep_their_policy_version(Check& c) {
+    CommitBatch b;
+    b.events = {append("account:a1", 1), append("account:a1", 2), append("agency:g1", 3)};
+    b.events[0].policy_version = "callrail-original";
+    b.events[1].policy_version = "callrail-2020-10";
+    c.commit(b, "events decided under two versions, and one under none");
+
+    std::vector<std::string> from_all;
+    for (const auto& e : c.all(0, 100)) from_all.push_back(e.policy_version);
+    c.expect_equal(from_all, {"callrail-original", "callrail-2020-10", ""},
+                   "policy versions from read_all(0, 100)");
+    std::vector<std::string> from_stream;
+    for (const auto& e : c.stream("account:a1")) from_stream.push_back(e.policy_version);
+    c.expect_equal(from_stream, {"callrail-original", "callrail-2020-10"},
+                   "policy versions from read_stream(account:a1)");
+}
+
 void read_stream_returns_versions_after(Check& c) {
     CommitBatch b;
     for (int i = 1; i <= 5; ++i) b.events.push_back(append("account:a1", i));
@@ -140,6 +157,7 @@ std::vector<CheckDefinition> event_checks() {
         {"events_are_numbered_per_stream_and_globally",
          events_are_numbered_per_stream_and_globally},
         {"stored_events_read_back_equal", stored_events_read_back_equal},
+        {"events_keep_their_policy_version", events_keep_their_policy_version},
         {"read_stream_returns_versions_after", read_stream_returns_versions_after},
         {"read_all_pages_by_after_and_limit", read_all_pages_by_after_and_limit},
         {"last_event_time_is_the_latest_event_time", last_event_time_is_the_latest_event_time},

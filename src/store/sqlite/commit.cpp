@@ -184,7 +184,7 @@ result<void> SqliteStore::write_batch(const CommitBatch& batch, Counters& counte
         undo.stream_versions.emplace_back(&version->second, version->second);
         CALLTRACK_SQLITE_QUERY(q, Sql::append_event);
         q.bind(1, ++*counters.last_sequence).bind(2, append.stream).bind(3, ++version->second);
-        q.bind(4, to_json(append.event));
+        q.bind(4, to_json(append.event)).bind(5, append.policy_version);
         if (auto r = done(q, Sql::append_event); !r) return r;
     }
 

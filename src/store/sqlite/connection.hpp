@@ -112,7 +112,8 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> s
     "ON CONFLICT (user) DO UPDATE SET version = excluded.version, json = excluded.json",
     "SELECT coalesce(max(sequence), 0) FROM events",
     "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream = ?1",
-    "INSERT INTO events (sequence, stream, stream_version, json) VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO events (sequence, stream, stream_version, json, policy_version) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO meta (key, value) VALUES ('last_event_at', ?1) "
     "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
     "DELETE FROM deadlines WHERE at = ?1 AND kind = ?2 AND subject = ?3",
@@ -123,9 +124,9 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> s
 
     "SELECT at, kind, subject FROM deadlines WHERE at <= ?1 ORDER BY at, kind, subject LIMIT ?2",
     "SELECT at, kind FROM deadlines WHERE subject = ?1 ORDER BY at, kind",
-    "SELECT sequence, stream_version, json FROM events "
+    "SELECT sequence, stream_version, json, policy_version FROM events "
     "WHERE stream = ?1 AND stream_version > ?2 ORDER BY stream_version",
-    "SELECT sequence, stream, stream_version, json FROM events "
+    "SELECT sequence, stream, stream_version, json, policy_version FROM events "
     "WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
     "SELECT value FROM meta WHERE key = 'last_event_at'",
     "SELECT sequence, json FROM outbox WHERE acknowledged = 0 ORDER BY sequence LIMIT ?1",

@@ -265,7 +265,8 @@ result<std::vector<StoredEvent>> SqliteStore::read_stream(const StreamId& stream
         auto event = decode<Event>(q.text(2), event_decoder, "events", std::to_string(sequence),
                                    last_error_);
         if (!event) return event.error();
-        found.push_back(StoredEvent{sequence, stream, q.uint64(1), std::move(event).value()});
+        found.push_back(
+            StoredEvent{sequence, stream, q.uint64(1), std::move(event).value(), q.text(3)});
     }
     if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::read_stream)]);
     return found;
@@ -283,7 +284,8 @@ result<std::vector<StoredEvent>> SqliteStore::read_all(std::uint64_t after, std:
         auto event = decode<Event>(q.text(3), event_decoder, "events", std::to_string(sequence),
                                    last_error_);
         if (!event) return event.error();
-        found.push_back(StoredEvent{sequence, q.text(1), q.uint64(2), std::move(event).value()});
+        found.push_back(
+            StoredEvent{sequence, q.text(1), q.uint64(2), std::move(event).value(), q.text(4)});
     }
     if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::read_all)]);
     return found;

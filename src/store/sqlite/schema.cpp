@@ -101,6 +101,10 @@ CREATE TABLE idempotency (
     json        TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // Each event records the policy version it was decided under; older events name none.
+    {2, R"sql(
+ALTER TABLE events ADD COLUMN policy_version TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 static_assert(migrations[std::size(migrations) - 1].to == SqliteStore::schema_version,
