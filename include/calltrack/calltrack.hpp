@@ -28,6 +28,7 @@
 #include <calltrack/operation.hpp>
 #include <calltrack/phone_number.hpp>
 #include <calltrack/policy.hpp>
+#include <calltrack/policy_history.hpp>
 #include <calltrack/result.hpp>
 #include <calltrack/state.hpp>
 #include <calltrack/store.hpp>

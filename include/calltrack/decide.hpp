@@ -14,6 +14,7 @@
 #include <calltrack/export.hpp>
 #include <calltrack/fields.hpp>
 #include <calltrack/policy.hpp>
+#include <calltrack/policy_history.hpp>
 #include <calltrack/state.hpp>
 
 #include <string>
@@ -29,7 +30,8 @@ struct Refusal {
     CALLTRACK_FIELDS(Refusal, code, detail)
 };
 
-/// "window_closed: the 30 days reactivation window closed at ...": the code's name and the detail.
+/// "window_closed: the 30-day reactivation window, opened at ..., closed at ...": the code's name
+/// and the detail.
 CALLTRACK_API std::string describe(const Refusal& refusal);
 
 /// check()'s answer: allowed when there are no refusals.
@@ -69,5 +71,8 @@ CALLTRACK_API void apply(State& state, const std::vector<Event>& events);
 /// The events of every deadline at or before `now`, in deadline order (time, then kind, then
 /// subject). Applying them removes the deadlines they fire.
 CALLTRACK_API std::vector<Event> due(const State& state, const Policy& policy, Time now);
+/// The same, each deadline judged under the version in force at its own time: a sweep that
+/// crosses a version's start fires what was due before it under the earlier rules.
+CALLTRACK_API std::vector<Event> due(const State& state, const PolicyHistory& policies, Time now);
 
 }  // namespace calltrack

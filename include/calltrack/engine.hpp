@@ -14,6 +14,7 @@
 #include <calltrack/event.hpp>
 #include <calltrack/export.hpp>
 #include <calltrack/policy.hpp>
+#include <calltrack/policy_history.hpp>
 #include <calltrack/store.hpp>
 
 #include <boost/system/system_error.hpp>
@@ -86,7 +87,8 @@ inline boost::system::error_code make_error_code(const Refused& refused) noexcep
 }
 
 /// What value() on a refused result throws: a boost::system::system_error with the code, and
-/// what() naming the reasons ("window_closed: the 60 days reactivation window closed at ...").
+/// what() naming the reasons ("window_closed: the 60-day reactivation window, opened at ..., closed
+/// at ...").
 [[noreturn]] inline void outcome_throw_as_system_error_with_payload(const Refused& refused) {
     std::string what = refused.problem();
     for (const auto& r : refused.refusals()) what += (what.empty() ? "" : "; ") + describe(r);
@@ -178,9 +180,14 @@ class LatestReading {
 
 class CALLTRACK_API Engine {
   public:
-    Engine(Policy policy, Clock& clock, Store& store, EngineOptions options = {});
+    /// `policies` is a vendor's versions, or one Policy (a history of one version): each command
+    /// is judged under the version in force at the clock's reading, each deadline under the
+    /// version in force at its own time, and each stored event records that version's name.
+    Engine(PolicyHistory policies, Clock& clock, Store& store, EngineOptions options = {});
 
-    const Policy& policy() const noexcept { return policy_; }
+    const PolicyHistory& policies() const noexcept { return policies_; }
+    /// The newest version's rules: the only ones of an engine made from one Policy.
+    const Policy& policy() const noexcept { return policies_.latest().policy; }
 
     /// Allowed, or every reason not (store failures are errors of the result itself).
     result<Verdict> check(const Actor& actor, const Command& command);
@@ -219,7 +226,7 @@ class CALLTRACK_API Engine {
     result<Time> read_clock(std::optional<Time>* last_event = nullptr);
     Sweep fire_due(Time now);
 
-    Policy policy_;
+    PolicyHistory policies_;
     Clock& clock_;
     Store& store_;
     EngineOptions options_;

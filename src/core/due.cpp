@@ -67,44 +67,58 @@ void fire_refund_window(const State& s, const Deadline& d, std::vector<Event>& o
     }
 }
 
+/// The events of one due deadline, judged under `policy`.
+void fire(const State& state, const Policy& policy, const Deadline& d, std::vector<Event>& out) {
+    switch (d.kind) {
+        case DeadlineKind::pause_maximum:
+            fire_pause_maximum(state, policy, account_of(state, d), d.at, out);
+            break;
+        case DeadlineKind::restore_window_closes:
+            out.push_back(events::RestoreWindowClosed{account_of(state, d).id, d.at});
+            break;
+        case DeadlineKind::reactivation_window_closes: {
+            const auto& a = account_of(state, d);
+            if (a.status == AccountStatus::canceled) {
+                out.push_back(events::AccountClosed{a.id, d.at});
+            }
+            break;
+        }
+        case DeadlineKind::agency_reactivation_window_closes: {
+            const auto& g = state.agencies.at(AgencyId(d.subject.substr(agency_prefix.size())));
+            if (g.status == AgencyStatus::canceled) {
+                out.push_back(events::AgencyClosed{g.id, d.at});
+            }
+            break;
+        }
+        case DeadlineKind::data_purge: {
+            const auto& a = account_of(state, d);
+            if (a.data == DataStatus::purge_scheduled) {
+                out.push_back(events::DataPurged{a.id, d.at});
+            }
+            break;
+        }
+        case DeadlineKind::refund_window_closes:
+            fire_refund_window(state, d, out);
+            break;
+    }
+}
+
 }  // namespace
 
 std::vector<Event> due(const State& state, const Policy& policy, Time now) {
     std::vector<Event> out;
     for (const auto& d : state.deadlines) {
         if (now < d.at) break;
-        switch (d.kind) {
-            case DeadlineKind::pause_maximum:
-                fire_pause_maximum(state, policy, account_of(state, d), d.at, out);
-                break;
-            case DeadlineKind::restore_window_closes:
-                out.push_back(events::RestoreWindowClosed{account_of(state, d).id, d.at});
-                break;
-            case DeadlineKind::reactivation_window_closes: {
-                const auto& a = account_of(state, d);
-                if (a.status == AccountStatus::canceled) {
-                    out.push_back(events::AccountClosed{a.id, d.at});
-                }
-                break;
-            }
-            case DeadlineKind::agency_reactivation_window_closes: {
-                const auto& g = state.agencies.at(AgencyId(d.subject.substr(agency_prefix.size())));
-                if (g.status == AgencyStatus::canceled) {
-                    out.push_back(events::AgencyClosed{g.id, d.at});
-                }
-                break;
-            }
-            case DeadlineKind::data_purge: {
-                const auto& a = account_of(state, d);
-                if (a.data == DataStatus::purge_scheduled) {
-                    out.push_back(events::DataPurged{a.id, d.at});
-                }
-                break;
-            }
-            case DeadlineKind::refund_window_closes:
-                fire_refund_window(state, d, out);
-                break;
-        }
+        fire(state, policy, d, out);
+    }
+    return out;
+}
+
+std::vector<Event> due(const State& state, const PolicyHistory& policies, Time now) {
+    std::vector<Event> out;
+    for (const auto& d : state.deadlines) {
+        if (now < d.at) break;
+        fire(state, policies.in_force_at(d.at).policy, d, out);
     }
     return out;
 }

@@ -62,9 +62,12 @@ CommitBatch diff(const Snapshot& before, const State& after) {
 }
 
 void add_events(CommitBatch& batch, const std::vector<Event>& events, const State& after,
-                std::vector<HostEffect>* effects_out) {
+                const PolicyHistory& policies, std::vector<HostEffect>* effects_out) {
     for (const auto& e : events) {
-        batch.events.push_back({stream_of(e, after), e});
+        // Every event is decided at its own time, under the version in force then: a command's
+        // at now, a deadline's at the deadline.
+        batch.events.push_back(
+            {stream_of(e, after), e, policies.in_force_at(event_time(e)).version});
         auto effects = effects_of(e, after);
         batch.effects.insert(batch.effects.end(), effects.begin(), effects.end());
         if (effects_out != nullptr) {

@@ -20,8 +20,8 @@ using engine_detail::load_numbers_for_due;
 using engine_detail::Loader;
 using engine_detail::Snapshot;
 
-Engine::Engine(Policy policy, Clock& clock, Store& store, EngineOptions options)
-    : policy_(std::move(policy)), clock_(clock), store_(store), options_(options) {}
+Engine::Engine(PolicyHistory policies, Clock& clock, Store& store, EngineOptions options)
+    : policies_(std::move(policies)), clock_(clock), store_(store), options_(options) {}
 
 // The store first, then the clock: an event another engine committed was timed by a reading
 // taken before its commit, so on a shared monotonic clock a reading taken after the commit was
@@ -42,9 +42,10 @@ result<Verdict> Engine::check(const Actor& actor, const Command& command) {
     std::optional<Time> last;
     auto now = read_clock(&last);
     if (!now) return now.error();
-    auto snap = load_decidable(store_, command, policy_, now.value(), last);
+    auto snap = load_decidable(store_, command, policies_, now.value(), last);
     if (!snap) return snap.error();
-    return calltrack::check(snap.value().state, command, actor, policy_, now.value());
+    const auto& policy = policies_.in_force_at(now.value()).policy;
+    return calltrack::check(snap.value().state, command, actor, policy, now.value());
 }
 
 result<Preview> Engine::preview(const Actor& actor, const Command& command) {
@@ -52,9 +53,10 @@ result<Preview> Engine::preview(const Actor& actor, const Command& command) {
     std::optional<Time> last;
     auto now = read_clock(&last);
     if (!now) return now.error();
-    auto snap = load_decidable(store_, command, policy_, now.value(), last);
+    auto snap = load_decidable(store_, command, policies_, now.value(), last);
     if (!snap) return snap.error();
-    auto events = decide(snap.value().state, command, actor, policy_, now.value());
+    const auto& policy = policies_.in_force_at(now.value()).policy;
+    auto events = decide(snap.value().state, command, actor, policy, now.value());
     if (!events) return events.error();
     State& after = snap.value().state;  // decided already: applied in place, not copied
     calltrack::apply(after, events.value());
@@ -98,7 +100,8 @@ result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& comm
         // now are at or before the reading.
         snap.state.last_event_at = last;
         // Refused, every reason comes from this one decision, on what this attempt read.
-        auto decision = decide_with_reasons(snap.state, command, actor, policy_, now.value());
+        const auto& policy = policies_.in_force_at(now.value()).policy;
+        auto decision = decide_with_reasons(snap.state, command, actor, policy, now.value());
         if (!decision.is_allowed()) return Refused(std::move(decision.refusals));
 
         State after = snap.state;
@@ -106,7 +109,7 @@ result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& comm
         CommitBatch batch = diff(snap, after);
         Receipt receipt;
         receipt.events = std::move(decision.events);
-        add_events(batch, receipt.events, after, &receipt.effects);
+        add_events(batch, receipt.events, after, policies_, &receipt.effects);
         if (idempotency_key) {
             batch.idempotency =
                 IdempotencyRecord{*idempotency_key, print, receipt.events, receipt.effects};
@@ -182,7 +185,7 @@ Sweep Engine::fire_due(Time now) {
                 it = snap.state.deadlines.erase(it);
             }
         }
-        auto fired = due(snap.state, policy_, now);
+        auto fired = due(snap.state, policies_, now);
         snap.state.deadlines.merge(unlisted);
         State after = snap.state;
         calltrack::apply(after, fired);
@@ -190,7 +193,7 @@ Sweep Engine::fire_due(Time now) {
         for (const auto& d : read) after.deadlines.erase(d);
         CommitBatch batch = diff(snap, after);
         std::vector<HostEffect> fired_effects;
-        add_events(batch, fired, after, &fired_effects);
+        add_events(batch, fired, after, policies_, &fired_effects);
         auto committed = store_.commit(batch);
         if (!committed) {
             if (committed.error() == errc::concurrency_conflict

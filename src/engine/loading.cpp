@@ -94,7 +94,7 @@ result<void> load_for(Loader& load, const Command& command) {
 
 /// A snapshot for `command`, with deadlines already due by `now` fired in memory, the way
 /// execute() fires them in the store before deciding.
-result<Snapshot> load_decidable(Store& store, const Command& command, const Policy& policy,
+result<Snapshot> load_decidable(Store& store, const Command& command, const PolicyHistory& policies,
                                 Time now, std::optional<Time> last_event) {
     Snapshot snap;
     Loader load(store, snap);
@@ -103,7 +103,7 @@ result<Snapshot> load_decidable(Store& store, const Command& command, const Poli
     snap.state.last_event_at = last_event;
     // execute() fires due deadlines in the store before deciding; firing them here in memory
     // lets check() and preview() judge the same state. This snapshot is never committed.
-    calltrack::apply(snap.state, due(snap.state, policy, now));
+    calltrack::apply(snap.state, due(snap.state, policies, now));
     return snap;
 }
 

@@ -212,14 +212,15 @@ result<void> load_numbers_for_due(Loader& load, const State& state, Time now);
 /// Loads everything `command` reads.
 result<void> load_for(Loader& load, const Command& command);
 /// A snapshot for `command`, with deadlines already due by `now` fired in memory.
-result<Snapshot> load_decidable(Store& store, const Command& command, const Policy& policy,
+result<Snapshot> load_decidable(Store& store, const Command& command, const PolicyHistory& policies,
                                 Time now, std::optional<Time> last_event);
 
 /// The records that changed from `before` to `after`, at the versions they were read.
 CommitBatch diff(const Snapshot& before, const State& after);
-/// Appends `events`, each on its stream, and the host effects they queue (also to *effects_out).
+/// Appends `events`, each on its stream with the policy version in force at its time, and the
+/// host effects they queue (also to *effects_out).
 void add_events(CommitBatch& batch, const std::vector<Event>& events, const State& after,
-                std::vector<HostEffect>* effects_out);
+                const PolicyHistory& policies, std::vector<HostEffect>* effects_out);
 /// What makes two commands under one idempotency key the same request.
 std::string fingerprint(const Actor& actor, const Command& command);
 

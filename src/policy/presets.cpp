@@ -2,10 +2,12 @@
 // or says why it is a choice where the articles are silent.
 
 #include <calltrack/policy.hpp>
+#include <calltrack/policy_history.hpp>
 
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace calltrack::policies {
 namespace {
@@ -195,6 +197,60 @@ Policy smrtphone() {
 
     p.pause = no_pause();
     return p;
+}
+
+namespace {
+
+PolicyVersion version(std::string name, Time from, Policy policy) {
+    return PolicyVersion{std::move(name), from, std::move(policy)};
+}
+
+/// CallRail before and after October 2020 (seed 000: "account pause deprecated since October
+/// 2020"). Before, an administrator paused an account (and "suspended" what is now closed);
+/// after, no account can be paused, and a paused one can still resume. callrail() folds the two
+/// into one policy with pause offered until that instant.
+PolicyHistory callrail_history() {
+    Policy before = callrail();
+    before.rule(Operation::pause_account).offered_until.reset();
+    Policy after = callrail();
+    after.rule(Operation::pause_account) = OperationRule{};
+    const Time withdrawn = *callrail().rule(Operation::pause_account).offered_until;
+    return PolicyHistory::make({version("callrail-original", first_time(), std::move(before)),
+                                version("callrail-2020-10", withdrawn, std::move(after))})
+        .value();
+}
+
+/// smrtPhone's older cancel article (seed 003: nothing comes back) and the newer one: "the
+/// customer can still change their mind within 90 days of canceling, after which everything is
+/// permanently lost". Neither is dated; the newer is taken to be in force from 2025-01-01
+/// (docs/policies.md marks the date and each value of it a choice).
+PolicyHistory smrtphone_history() {
+    Policy newer = smrtphone();
+    auto& canceled = newer.standalone;
+    canceled.data = DataOnCancel::retain;
+    canceled.data_retention = Window::days(90);
+    canceled.reactivation = Reactivation::self_service;
+    canceled.reactivation_window = Window::days(90);
+    canceled.number_restore_window = Window::days(90);
+    newer.sub_account = canceled;
+    newer.agency = canceled;
+    newer.rule(Operation::reactivate_account) =
+        offered({R::account_owner, R::support}, {}, {}, click());
+    newer.rule(Operation::restore_number) = offered({R::account_owner, R::support}, {}, {});
+    return PolicyHistory::make(
+               {version("smrtphone-original", first_time(), smrtphone()),
+                version("smrtphone-2025-01", parse_time("2025-01-01T00:00:00Z").value(),
+                        std::move(newer))})
+        .value();
+}
+
+}  // namespace
+
+result<PolicyHistory> history_by_name(std::string_view name) {
+    if (name == "callrail") return callrail_history();
+    if (name == "ctm") return PolicyHistory(ctm());
+    if (name == "smrtphone") return smrtphone_history();
+    return errc::policy_invalid_value;
 }
 
 result<Policy> by_name(std::string_view name) {
