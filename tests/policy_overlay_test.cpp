@@ -288,8 +288,14 @@ TEST_CASE("a cycle of extends is refused, naming the chain", "[policy][overlay]"
         };
         const auto r = refusal({"top.json", R"({"extends": "again.json", "name": "x"})"}, endless);
         CHECK(r.diagnostic.field == "extends");
-        CHECK(has(r.diagnostic.problem, "more than 16 documents extend one another"));
+        CHECK(has(r.diagnostic.problem,
+                  "more than 16 documents extend one another: top.json -> "
+                  "x1.json -> x2.json"));
+        CHECK(r.diagnostic.document == "x15.json");
         CHECK(calls == 15);
+        // A text given without a name is still named in the chain.
+        const auto nameless = refusal({"", R"({"extends": "again.json", "name": "x"})"}, endless);
+        CHECK(has(nameless.diagnostic.problem, ": (the document given) -> x16.json"));
     }
 }
 
