@@ -107,6 +107,7 @@ result<Layer> base_of(Layer& overlay, const std::vector<Layer>& chain,
     Layer base;
     if (auto preset = policies::by_name(target)) {
         base.name = target;
+        // policy_to_json's text always parses; the round-trip tests hold it to that.
         (void)policy_detail::parse_policy_text(policy_to_json(preset.value()), base.document,
                                                nullptr);
     } else if (!resolve) {
