@@ -116,6 +116,7 @@ TEST_CASE("every CALLTRACK_FIELDS list names each member of its struct, in order
     CHECK(list_problem<PauseRule>("PauseRule").empty());
     CHECK(list_problem<ChargeRule>("ChargeRule").empty());
     CHECK(list_problem<Policy>("Policy").empty());
+    CHECK(list_problem<PolicyDifference>("PolicyDifference").empty());
     CHECK(list_problem<Versioned<Account>>("Versioned").empty());
     CHECK(list_problem<UserGrants>("UserGrants").empty());
     CHECK(list_problem<StoredEvent>("StoredEvent").empty());

@@ -346,6 +346,21 @@ TEST_CASE("scenario: the policy is a preset name, a policy document, or left to 
     CHECK_THAT(d.problem, Catch::Contains("did you mean \"ctm\""));
 }
 
+TEST_CASE("scenario: the policy may be an overlay of a preset, but not of a file") {
+    const Scenario s = parse(R"({"policy": {"extends": "ctm", "name": "ctm-no-refunds",
+        "operations": {"request_refund": {"offered": false}}},
+        "start": "2024-03-01T09:00:00Z", "steps": []})");
+    Policy expected = policies::ctm();
+    expected.name = "ctm-no-refunds";
+    expected.rule(Operation::request_refund).offered = false;
+    CHECK(std::get<Policy>(s.policy) == expected);
+    // The scenario is read from its text alone, so there is no directory a file would be in.
+    auto d = refusal(R"({"policy": {"extends": "mine.json", "name": "x"},
+        "start": "2024-03-01T09:00:00Z", "steps": []})");
+    CHECK(d.field == "policy.extends");
+    CHECK_THAT(d.problem, Catch::Contains("names a preset, not a file"));
+}
+
 // --- running ---------------------------------------------------------------------------------
 
 TEST_CASE("runner: steps run through the engine; a refused step writes nothing") {

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -151,6 +152,9 @@ struct Policy {
 struct PolicyDiagnostic {
     std::string field;
     std::string problem;
+    /// In a chain of overlays, the document that gave the field (its PolicyDocument name, or a
+    /// preset's), so that a person edits the file the value came from; empty for a nameless one.
+    std::string document;
 };
 
 /// Refuses a policy that cannot be applied: a negative window, a typed confirmation with an empty
@@ -158,12 +162,44 @@ struct PolicyDiagnostic {
 /// and the like.
 CALLTRACK_API result<void> validate(const Policy& policy, PolicyDiagnostic* diagnostic = nullptr);
 
+/// A policy document's text and the name it is known by: a file's path, for the diagnostics and
+/// for telling that a chain of "extends" came back to a document already in it.
+struct PolicyDocument {
+    std::string name;
+    std::string text;
+};
+
+/// Finds the document an overlay's `"extends": "..."` names when that is not a preset: `extends`
+/// as written, `from` the name of the document that says it. A host decides what names mean (a
+/// file relative to `from`, a database row); the library itself reads no files.
+using PolicyResolver =
+    std::function<result<PolicyDocument>(std::string_view extends, std::string_view from)>;
+
 /// Parses and validates a policy document. Unknown keys are refused; every field is required, so
-/// a document never silently inherits a default.
+/// a document never silently inherits a default, unless it says `"extends": "ctm"` and gives
+/// only what it changes (an overlay, docs/policies.md). This overload resolves presets only.
 CALLTRACK_API result<Policy> policy_from_json(std::string_view json,
+                                              PolicyDiagnostic* diagnostic = nullptr);
+/// The same, with every "extends" that names no preset found by `resolve`.
+CALLTRACK_API result<Policy> policy_from_json(const PolicyDocument& document,
+                                              const PolicyResolver& resolve,
                                               PolicyDiagnostic* diagnostic = nullptr);
 /// A document that policy_from_json reads back to an equal Policy.
 CALLTRACK_API std::string policy_to_json(const Policy& policy);
+
+/// One field in which two policies differ: its JSON path, and its value in each as JSON text.
+struct PolicyDifference {
+    std::string field;
+    std::string a;
+    std::string b;
+
+    CALLTRACK_FIELDS(PolicyDifference, field, a, b)
+};
+
+/// Every field in which `a` and `b` differ, in document order, each at the deepest path where
+/// their documents (policy_to_json) still have the same shape; an array is one value. Empty when
+/// the policies are equal.
+CALLTRACK_API std::vector<PolicyDifference> policy_diff(const Policy& a, const Policy& b);
 
 namespace policies {
 CALLTRACK_API Policy

@@ -1,10 +1,12 @@
-// policy_from_json(): reads a policy document, refusing unknown and missing keys and values of
-// the wrong type, each refusal naming the field at fault, then validates what it read. Apart from
+// The reader of a whole policy document: unknown and missing keys and values of the wrong type are
+// refused, each refusal naming the field at fault. policy_from_json() (policy_overlay.cpp) first
+// merges an overlay onto what it extends, then reads the result here and validates it. Apart from
 // the writer because reading is where a document can be wrong and writing cannot fail; the two
 // agree through the key tables in policy_json.hpp, which validate() names fields by too.
 
 #include <calltrack/policy.hpp>
 
+#include "policy_document.hpp"
 #include "policy_json.hpp"
 
 #include <calltrack/detail/json_document.hpp>
@@ -50,7 +52,7 @@ using policy_detail::refuse;
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using policy_detail::Json;
 
 // Reading. Every reader returns false after recording what is wrong and where; the first
 // refusal is the one reported.
@@ -388,29 +390,31 @@ class Reader {
 
 }  // namespace
 
-result<Policy> policy_from_json(std::string_view json, PolicyDiagnostic* diagnostic) {
-    Json document;
-    if (const auto failure = detail::parse_document(json, document)) {
+namespace policy_detail {
+
+result<void> parse_policy_text(std::string_view text, Json& out, PolicyDiagnostic* diagnostic) {
+    if (const auto failure = detail::parse_document(text, out)) {
         using Kind = detail::ParseFailure::Kind;
         switch (failure->kind) {
             case Kind::not_json:
                 return refuse(diagnostic, errc::policy_malformed, "",
-                              "the document is not valid JSON: " + failure->problem)
-                    .error();
+                              "the document is not valid JSON: " + failure->problem);
             case Kind::number_out_of_range:
                 return refuse(diagnostic, errc::policy_invalid_value, failure->field,
-                              failure->problem)
-                    .error();
+                              failure->problem);
             case Kind::duplicate_key:
-                return refuse(diagnostic, errc::policy_malformed, failure->field, failure->problem)
-                    .error();
+                return refuse(diagnostic, errc::policy_malformed, failure->field, failure->problem);
         }
     }
-    Policy policy;
-    Reader reader(diagnostic);
-    if (!reader.policy(document, policy)) return reader.error();
-    if (auto valid = validate(policy, diagnostic); !valid) return valid.error();
-    return policy;
+    return boost::outcome_v2::success();
 }
+
+result<void> read_policy(const Json& document, Policy& out, PolicyDiagnostic* diagnostic) {
+    Reader reader(diagnostic);
+    if (!reader.policy(document, out)) return reader.error();
+    return boost::outcome_v2::success();
+}
+
+}  // namespace policy_detail
 
 }  // namespace calltrack

@@ -16,7 +16,6 @@ using command_line::advance_command;
 using command_line::judge_command;
 using command_line::memory_database;
 using command_line::policy_command;
-using command_line::read_file;
 using command_line::run_command;
 using command_line::usage;
 
@@ -30,8 +29,9 @@ usage:
   calltrack check   [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
-  calltrack policy show PRESET
+  calltrack policy show PRESET | show --resolved PRESET|FILE.json
   calltrack policy validate FILE.json
+  calltrack policy diff PRESET|FILE.json PRESET|FILE.json
   calltrack --help | --version
   calltrack SUBCOMMAND --help
 
@@ -40,12 +40,13 @@ subcommands:
   check     may USER do this now? allowed, or every reason it is refused
   preview   what would it do? the events and host effects, writing nothing
   advance   move the clock to TIME and fire every deadline due by then
-  policy    print a preset as JSON, or validate a policy file
+  policy    print a preset or a resolved policy file as JSON, validate one, or diff two
 
 PRESET is ctm, callrail or smrtphone. TIME is UTC ISO 8601, e.g. 2024-03-01T09:00:00Z.
 The database is the SQLite file calltrack.db in the working directory unless --db names another;
 --db :memory: keeps everything in memory for the length of the command.
-Exit status: 0 success, 1 failure (expectation not met, refused, bad input), 2 bad command line.
+Exit status: 0 success, 1 failure (expectation not met, refused, policies differ, bad input),
+2 bad command line.
 Scenario format: docs/scenarios.md.
 )";
 
@@ -65,22 +66,9 @@ std::string policy_sidecar(const std::string& database) {
 
 result<Policy> load_policy_argument(const std::string& argument, std::string* why) {
     std::string ignored;
-    if (why == nullptr) why = &ignored;
-    if (argument == "ctm" || argument == "callrail" || argument == "smrtphone") {
-        return policies::by_name(argument);
-    }
-    const auto text = read_file(argument, why);
-    if (!text) {
-        *why += " (--policy takes ctm, callrail, smrtphone or a policy file)";
-        return errc::policy_invalid_value;
-    }
-    PolicyDiagnostic diagnostic;
-    auto policy = policy_from_json(*text, &diagnostic);
-    if (!policy) {
-        *why = argument + ": " + (diagnostic.field.empty() ? "" : diagnostic.field + ": ")
-               + (diagnostic.problem.empty() ? policy.error().message() : diagnostic.problem);
-    }
-    return policy;
+    return command_line::load_preset_or_file(
+        argument, why == nullptr ? &ignored : why,
+        " (--policy takes ctm, callrail, smrtphone or a policy file)");
 }
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,

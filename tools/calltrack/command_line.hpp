@@ -59,6 +59,17 @@ int usage(std::ostream& err, const UsageError& e);
 
 std::optional<std::string> read_file(const std::string& path, std::string* why);
 
+// --- policy files (policy_files.cpp) -------------------------------------------------------------
+
+/// The policy in `text`, read from the file `path`: an "extends" that names no preset is a file
+/// relative to the directory of the file that says it. `why` receives "FILE: field: problem".
+result<Policy> policy_from_file(const std::string& path, const std::string& text, std::string* why);
+
+/// A preset's name, or a policy file read as policy_from_file reads it; `unreadable` is added to
+/// `why` when the file cannot be read.
+result<Policy> load_preset_or_file(const std::string& argument, std::string* why,
+                                   std::string_view unreadable = {});
+
 // --- stores (database.cpp) -----------------------------------------------------------------------
 
 struct OpenedStore {

@@ -69,10 +69,18 @@ not be earlier than the database's last event.
 
 constexpr std::string_view policy_help =
     R"(usage: calltrack policy show PRESET
+       calltrack policy show --resolved PRESET|FILE.json
        calltrack policy validate FILE.json
+       calltrack policy diff PRESET|FILE.json PRESET|FILE.json
 
-show prints the preset (ctm, callrail, smrtphone) as a policy document. validate reads a policy
-document and prints OK, or the field that is wrong and why (exit 1).
+show prints the preset (ctm, callrail, smrtphone) as a policy document; with --resolved, the whole
+policy a file makes, its "extends" resolved. validate reads a policy document and prints OK, or
+the field that is wrong and why (exit 1). diff prints one line per field that differs: its path,
+then A's value and B's, as JSON, separated by tabs; exit 0 when the two are the same policy, 1
+when they differ.
+
+A file may give only what it changes: "extends": "ctm" (a preset, or a file relative to its own
+directory) and the fields to replace (docs/policies.md).
 )";
 
 // --- progress ------------------------------------------------------------------------------------
@@ -363,37 +371,66 @@ int advance_command(const std::vector<std::string>& all, std::ostream& out, std:
 
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
     Arguments args;
-    if (auto done = read_arguments(all, {}, {}, policy_help, out, err, args)) return *done;
-    if (args.positional.size() != 2) {
-        return usage(err, {"policy needs an action and its argument", policy_help});
+    if (auto done = read_arguments(all, {}, {"--resolved"}, policy_help, out, err, args)) {
+        return *done;
     }
+    if (args.positional.empty()) return usage(err, {"policy needs an action", policy_help});
     const std::string& action = args.positional[0];
-    const std::string& argument = args.positional[1];
+    const std::size_t wanted = action == "diff" ? 3 : 2;
+    if ((action == "show" || action == "validate" || action == "diff")
+        && args.positional.size() != wanted) {
+        return usage(err, {"policy " + action + " takes "
+                               + (wanted == 3 ? "two policies" : std::string("one argument")),
+                           policy_help});
+    }
+    if (args.has("--resolved") && action != "show") {
+        return usage(err, {"--resolved is an option of policy show", policy_help});
+    }
+    constexpr std::string_view preset_or_file = " (a policy is ctm, callrail, smrtphone or a file)";
+    std::string why;
     if (action == "show") {
+        const std::string& argument = args.positional[1];
+        if (args.has("--resolved")) {
+            auto policy = load_preset_or_file(argument, &why, preset_or_file);
+            if (!policy) return fail(err, why);
+            out << policy_to_json(policy.value());
+            return exit_ok;
+        }
         auto policy = policies::by_name(argument);
         if (!policy) {
             return fail(err, "unknown preset \"" + argument
-                                 + "\"; the presets are ctm, callrail and smrtphone");
+                                 + "\"; the presets are ctm, callrail and smrtphone (for a "
+                                   "policy file: policy show --resolved FILE.json)");
         }
         out << policy_to_json(policy.value());
         return exit_ok;
     }
     if (action == "validate") {
-        std::string why;
+        const std::string& argument = args.positional[1];
         const auto text = read_file(argument, &why);
         if (!text) return fail(err, why);
-        PolicyDiagnostic diagnostic;
-        auto policy = policy_from_json(*text, &diagnostic);
-        if (!policy) {
-            return fail(
-                err,
-                argument + ": " + (diagnostic.field.empty() ? "" : diagnostic.field + ": ")
-                    + (diagnostic.problem.empty() ? policy.error().message() : diagnostic.problem));
-        }
+        auto policy = policy_from_file(argument, *text, &why);
+        if (!policy) return fail(err, why);
         out << "OK: " << argument << " is a valid policy (\"" << policy.value().name << "\")\n";
         return exit_ok;
     }
-    return usage(err, {"unknown policy action " + action + "; use show or validate", policy_help});
+    if (action == "diff") {
+        const std::string& a_name = args.positional[1];
+        const std::string& b_name = args.positional[2];
+        auto a = load_preset_or_file(a_name, &why, preset_or_file);
+        if (!a) return fail(err, why);
+        auto b = load_preset_or_file(b_name, &why, preset_or_file);
+        if (!b) return fail(err, why);
+        const auto differences = policy_diff(a.value(), b.value());
+        if (differences.empty()) {
+            out << "no differences: " << a_name << " and " << b_name << " are the same policy\n";
+            return exit_ok;
+        }
+        for (const auto& d : differences) out << d.field << '\t' << d.a << '\t' << d.b << '\n';
+        return exit_failed;
+    }
+    return usage(err,
+                 {"unknown policy action " + action + "; use show, validate or diff", policy_help});
 }
 
 }  // namespace calltrack::cli::command_line
