@@ -340,7 +340,7 @@ TEST_CASE("scenario: the policy is a preset name, a policy document, or left to 
         parse(R"({"start": "2024-03-01T09:00:00Z", "steps": []})").policy));
     const Scenario s = parse(R"({"policy": )" + policy_to_json(policies::smrtphone())
                              + R"(, "start": "2024-03-01T09:00:00Z", "steps": []})");
-    CHECK(std::get<Policy>(s.policy) == policies::smrtphone());
+    CHECK(std::get<PolicyHistory>(s.policy) == PolicyHistory(policies::smrtphone()));
     auto d = refusal(R"({"policy": "ctn", "start": "2024-03-01T09:00:00Z", "steps": []})");
     CHECK(d.field == "policy");
     CHECK_THAT(d.problem, Catch::Contains("did you mean \"ctm\""));
@@ -353,7 +353,7 @@ TEST_CASE("scenario: the policy may be an overlay of a preset, but not of a file
     Policy expected = policies::ctm();
     expected.name = "ctm-no-refunds";
     expected.rule(Operation::request_refund).offered = false;
-    CHECK(std::get<Policy>(s.policy) == expected);
+    CHECK(std::get<PolicyHistory>(s.policy) == PolicyHistory(expected));
     // The scenario is read from its text alone, so there is no directory a file would be in.
     auto d = refusal(R"({"policy": {"extends": "mine.json", "name": "x"},
         "start": "2024-03-01T09:00:00Z", "steps": []})");

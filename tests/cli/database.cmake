@@ -1,6 +1,7 @@
 # A scenario run into a SQLite file, then the one-shot subcommands against that file.
 #
-#   cmake -DPROGRAM=path/to/calltrack -DSCENARIO=ctm_tracking_pause.json -DWORKDIR=dir -P database.cmake
+#   cmake -DPROGRAM=path/to/calltrack -DSCENARIO=ctm_tracking_pause.json -DPENDING=pending.json
+#         -DVERSIONED=ctm_version_change.json -DWORKDIR=dir -P database.cmake
 set(_db "${WORKDIR}/cli_database_test.db")
 file(MAKE_DIRECTORY "${WORKDIR}")
 
@@ -74,4 +75,16 @@ file(READ "${WORKDIR}/not_a_database.txt" _kept)
 if(NOT _kept STREQUAL "precious notes\n")
   message(FATAL_ERROR "the file was changed")
 endif()
+
+# A history is recorded beside the database as a history: a later preview is judged under the
+# version in force then (30 days under ctm-2024-02, where the one-policy ctm gives 60).
+step("a run under a history" 0 "every expectation met" ""
+  run "${VERSIONED}" --db "${_db}" --fresh)
+file(READ "${_db}.policy.json" _recorded)
+if(NOT _recorded MATCHES "\"versions\"")
+  message(FATAL_ERROR "run did not record the history beside the database:\n${_recorded}")
+endif()
+step("preview under the recorded history" 0 "account_canceled account=old kind=cancel reactivation_until=2024-04-07T00:00:00Z" ""
+  preview --db "${_db}" --actor olga --at 2024-03-08T00:00:00Z
+  --command [[{"command":"cancel_account","account":"old","confirmation":{"clicked":true}}]])
 file(REMOVE "${_db}" "${_db}.policy.json" "${WORKDIR}/not_a_database.txt")

@@ -31,7 +31,8 @@ usage:
   calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
   calltrack policy show PRESET | show --resolved PRESET|FILE.json
   calltrack policy validate FILE.json
-  calltrack policy diff PRESET|FILE.json PRESET|FILE.json
+  calltrack policy versions PRESET|FILE.json
+  calltrack policy diff POLICY POLICY            (a preset, a file, or NAME@VERSION)
   calltrack --help | --version
   calltrack SUBCOMMAND --help
 
@@ -40,7 +41,8 @@ subcommands:
   check     may USER do this now? allowed, or every reason it is refused
   preview   what would it do? the events and host effects, writing nothing
   advance   move the clock to TIME and fire every deadline due by then
-  policy    print a preset or a resolved policy file as JSON, validate one, or diff two
+  policy    print a preset or a resolved policy file as JSON, validate one, list its versions,
+            or diff two
 
 PRESET is ctm, callrail or smrtphone. TIME is UTC ISO 8601, e.g. 2024-03-01T09:00:00Z.
 The database is the SQLite file calltrack.db in the working directory unless --db names another;
@@ -64,11 +66,11 @@ std::string policy_sidecar(const std::string& database) {
     return database + ".policy.json";
 }
 
-result<Policy> load_policy_argument(const std::string& argument, std::string* why) {
+result<PolicyHistory> load_policy_argument(const std::string& argument, std::string* why) {
     std::string ignored;
-    return command_line::load_preset_or_file(
+    return command_line::load_preset_or_history(
         argument, why == nullptr ? &ignored : why,
-        " (--policy takes ctm, callrail, smrtphone or a policy file)");
+        " (--policy takes ctm, callrail, smrtphone, a policy file or a history file)");
 }
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,

@@ -8,6 +8,7 @@
 
 #include <calltrack/errors.hpp>
 #include <calltrack/policy.hpp>
+#include <calltrack/policy_history.hpp>
 
 #include <ostream>
 #include <string>
@@ -30,7 +31,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 
 /// The --policy argument: a preset name ("ctm", "callrail", "smrtphone") or a policy file. `why`
 /// receives the reason it cannot be used ("FILE: field: problem").
-result<Policy> load_policy_argument(const std::string& argument, std::string* why = nullptr);
+result<PolicyHistory> load_policy_argument(const std::string& argument, std::string* why = nullptr);
 
 /// Whether this build has the SQLite store (and so a default database file).
 bool has_sqlite() noexcept;

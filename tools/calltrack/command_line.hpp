@@ -8,6 +8,8 @@
 
 #include "cli.hpp"
 
+#include <calltrack/policy.hpp>
+#include <calltrack/policy_history.hpp>
 #include <calltrack/store.hpp>
 
 #if CALLTRACK_CLI_HAS_SQLITE
@@ -70,6 +72,19 @@ result<Policy> policy_from_file(const std::string& path, const std::string& text
 result<Policy> load_preset_or_file(const std::string& argument, std::string* why,
                                    std::string_view unreadable = {});
 
+/// Whether `text` is a history document ({"versions": [...]}) rather than one policy's.
+bool is_history_document(std::string_view text);
+
+/// The versions in `text`, read from the file `path`: a history document (each version's policy
+/// may extend a preset), or one policy document as policy_from_file reads it.
+result<PolicyHistory> history_from_file(const std::string& path, const std::string& text,
+                                        std::string* why);
+
+/// A preset's name (one policy, as policies::by_name gives it), or a policy or history file;
+/// `unreadable` is added to `why` when the file cannot be read.
+result<PolicyHistory> load_preset_or_history(const std::string& argument, std::string* why,
+                                             std::string_view unreadable = {});
+
 // --- stores (database.cpp) -----------------------------------------------------------------------
 
 struct OpenedStore {
@@ -98,8 +113,8 @@ bool empty_database(const std::string& database, std::string* why);
 result<std::size_t> events_held(Store& store);
 
 /// The policy for a database: --policy, else the one `run` recorded beside it.
-std::optional<Policy> database_policy(const Arguments& args, const std::string& database,
-                                      std::string* why);
+std::optional<PolicyHistory> database_policy(const Arguments& args, const std::string& database,
+                                             std::string* why);
 
 // --- subcommands (subcommands.cpp) ---------------------------------------------------------------
 

@@ -81,8 +81,8 @@ result<std::size_t> events_held(Store& store) {
     return events.value().size();
 }
 
-std::optional<Policy> database_policy(const Arguments& args, const std::string& database,
-                                      std::string* why) {
+std::optional<PolicyHistory> database_policy(const Arguments& args, const std::string& database,
+                                             std::string* why) {
     if (auto given = args.value("--policy")) {
         auto policy = load_policy_argument(*given, why);
         if (!policy) return std::nullopt;

@@ -5,7 +5,10 @@
 
 #include "command_line.hpp"
 
+#include <calltrack/policy_history.hpp>
+
 #include <boost/system/error_code.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <filesystem>
@@ -62,6 +65,38 @@ result<Policy> load_preset_or_file(const std::string& argument, std::string* why
         return errc::policy_invalid_value;
     }
     return policy_from_file(argument, *text, why);
+}
+
+bool is_history_document(std::string_view text) {
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    return j.is_object() && j.contains("versions");
+}
+
+result<PolicyHistory> history_from_file(const std::string& path, const std::string& text,
+                                        std::string* why) {
+    if (!is_history_document(text)) {
+        auto policy = policy_from_file(path, text, why);
+        if (!policy) return policy.error();
+        return PolicyHistory(std::move(policy).value());
+    }
+    PolicyDiagnostic diagnostic;
+    auto history = policy_history_from_json(text, &diagnostic);
+    if (!history) {
+        *why = path + ": " + (diagnostic.field.empty() ? "" : diagnostic.field + ": ")
+               + (diagnostic.problem.empty() ? history.error().message() : diagnostic.problem);
+    }
+    return history;
+}
+
+result<PolicyHistory> load_preset_or_history(const std::string& argument, std::string* why,
+                                             std::string_view unreadable) {
+    if (auto preset = policies::by_name(argument)) return PolicyHistory(std::move(preset).value());
+    const auto text = read_file(argument, why);
+    if (!text) {
+        *why += unreadable;
+        return errc::policy_invalid_value;
+    }
+    return history_from_file(argument, *text, why);
 }
 
 }  // namespace calltrack::cli::command_line

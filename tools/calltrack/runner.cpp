@@ -173,15 +173,15 @@ std::string unmet_outcome(const Expectation& e, const StepReport& r) {
 
 class Run {
   public:
-    Run(const Scenario& scenario, const Policy& policy, Store& store, const RunOptions& options,
-        RunReport& report)
+    Run(const Scenario& scenario, const PolicyHistory& policies, Store& store,
+        const RunOptions& options, RunReport& report)
         : scenario_(scenario),
-          policy_(policy),
+          policies_(policies),
           store_(store),
           options_(options),
           report_(report),
           clock_(scenario.start),
-          engine_(policy, clock_, store) {}
+          engine_(policies, clock_, store) {}
 
     void go() {
         const std::size_t total = scenario_.setup.size() + scenario_.steps.size();
@@ -210,7 +210,9 @@ class Run {
             r.field = step.field;
             r.at = step.at;
             r.note = step.note;
-            const Expectation& expected = step.expectation_for(policy_.name);
+            // Under a history, the policy in force at the step names its expectations.
+            const Expectation& expected =
+                step.expectation_for(policies_.in_force_at(step.at).policy.name);
             if (auto moved = clock_.set(step.at); !moved) {
                 return fail(r.label, step.field + ".at",
                             "the clock cannot move from " + format_time(clock_.now()) + " back to "
@@ -363,7 +365,7 @@ class Run {
     }
 
     const Scenario& scenario_;
-    const Policy& policy_;
+    const PolicyHistory& policies_;
     Store& store_;
     const RunOptions& options_;
     RunReport& report_;
@@ -431,13 +433,13 @@ result<FinalState> final_state(Engine& engine, Store& store, Time at) {
     return out;
 }
 
-RunReport run_scenario(const Scenario& scenario, const Policy& policy, Store& store,
+RunReport run_scenario(const Scenario& scenario, const PolicyHistory& policies, Store& store,
                        const RunOptions& options) {
     RunReport report;
     report.title = scenario.title;
-    report.policy = policy.name;
+    report.policy = policies.latest().policy.name;
     report.start = scenario.start;
-    Run run(scenario, policy, store, options, report);
+    Run run(scenario, policies, store, options, report);
     run.go();
     run.finish();
     return report;

@@ -79,7 +79,7 @@ struct RunFailure {
 struct RunReport {
     std::string source;  ///< the scenario file, as given
     std::string title;
-    std::string policy;  ///< the policy's name
+    std::string policy;  ///< the policy's name (the newest version's, under a history)
     std::string store;   ///< "calltrack.db (SQLite)", "in memory"
     Time start;
     std::vector<StepReport> steps;
@@ -94,8 +94,9 @@ struct RunOptions {
     std::function<void(std::size_t, std::size_t)> progress;
 };
 
-/// Runs the scenario under `policy` against `store`, which should hold nothing yet.
-RunReport run_scenario(const Scenario& scenario, const Policy& policy, Store& store,
+/// Runs the scenario under `policies` (one policy, or a vendor's versions) against `store`, which
+/// should hold nothing yet.
+RunReport run_scenario(const Scenario& scenario, const PolicyHistory& policies, Store& store,
                        const RunOptions& options = {});
 
 /// Every agency and account `store` holds, found through the event log, at time `at`.

@@ -11,6 +11,7 @@
 #include <calltrack/command.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/policy.hpp>
+#include <calltrack/policy_history.hpp>
 
 #include <cstddef>
 #include <map>
@@ -42,8 +43,9 @@ inline constexpr std::string_view support_actor = "support";
 /// The built-in support actor.
 Actor support_actor_value();
 
-/// A preset's name, a policy document, or nothing (the command line must name one).
-using PolicySource = std::variant<std::monostate, std::string, Policy>;
+/// A preset's name, a policy document or a history document (one Policy is a history of one
+/// version), or nothing (the command line must name one).
+using PolicySource = std::variant<std::monostate, std::string, PolicyHistory>;
 
 struct ActorSpec {
     std::string name;

@@ -44,10 +44,10 @@ bool Parser::policy(const Json& j, PolicySource& out) {
         return true;
     }
     if (!j.is_object()) {
-        return wrong_type(j, "policy", "a preset name or a policy object");
+        return wrong_type(j, "policy", "a preset name, a policy object or a history object");
     }
     PolicyDiagnostic d;
-    auto parsed = policy_from_json(j.dump(), &d);
+    auto parsed = policy_history_from_json(j.dump(), &d);
     if (!parsed) {
         return refuse(errc::json_invalid_field, join("policy", d.field),
                       d.problem.empty() ? parsed.error().message() : d.problem);

@@ -71,13 +71,16 @@ constexpr std::string_view policy_help =
     R"(usage: calltrack policy show PRESET
        calltrack policy show --resolved PRESET|FILE.json
        calltrack policy validate FILE.json
-       calltrack policy diff PRESET|FILE.json PRESET|FILE.json
+       calltrack policy versions PRESET|FILE.json
+       calltrack policy diff POLICY POLICY
 
 show prints the preset (ctm, callrail, smrtphone) as a policy document; with --resolved, the whole
 policy a file makes, its "extends" resolved. validate reads a policy document and prints OK, or
-the field that is wrong and why (exit 1). diff prints one line per field that differs: its path,
+the field that is wrong and why (exit 1). versions lists a preset's or a history file's versions,
+each with the instant it is in force from. diff prints one line per field that differs: its path,
 then A's value and B's, as JSON, separated by tabs; exit 0 when the two are the same policy, 1
-when they differ.
+when they differ. A POLICY is a preset, a file, or one version of either: NAME@VERSION
+(callrail@callrail-2020-10, history.json@2024-02).
 
 A file may give only what it changes: "extends": "ctm" (a preset, or a file relative to its own
 directory) and the fields to replace (docs/policies.md).
@@ -159,14 +162,14 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
     auto scenario = parse_scenario(*text, &diagnostic);
     if (!scenario) return fail(err, file + ": " + to_string(diagnostic));
 
-    Policy policy;
+    std::optional<PolicyHistory> policy;
     if (auto given = args.value("--policy")) {
         auto loaded = load_policy_argument(*given, &why);
         if (!loaded) return fail(err, why);
         policy = std::move(loaded).value();
     } else if (const auto* preset = std::get_if<std::string>(&scenario.value().policy)) {
-        policy = policies::by_name(*preset).value();
-    } else if (const auto* document = std::get_if<Policy>(&scenario.value().policy)) {
+        policy = PolicyHistory(policies::by_name(*preset).value());
+    } else if (const auto* document = std::get_if<PolicyHistory>(&scenario.value().policy)) {
         policy = *document;
     } else {
         return fail(err, file + ": policy: the scenario names no policy; give \"policy\" in the "
@@ -189,7 +192,9 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
     }
     if (opened->path) {
         std::ofstream sidecar(policy_sidecar(*opened->path), std::ios::binary | std::ios::trunc);
-        sidecar << policy_to_json(policy);
+        // One version is recorded as the policy document it is, as before versions existed.
+        sidecar << (policy->versions().size() == 1 ? policy_to_json(policy->latest().policy)
+                                                   : policy_history_to_json(*policy));
         if (!sidecar) return fail(err, "cannot write " + policy_sidecar(*opened->path));
     }
 
@@ -199,7 +204,7 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
         progress.emplace(err);
         options.progress = [&](std::size_t done, std::size_t total) { (*progress)(done, total); };
     }
-    RunReport report = run_scenario(scenario.value(), policy, *opened->store, options);
+    RunReport report = run_scenario(scenario.value(), *policy, *opened->store, options);
     if (progress) progress->clear();
     report.source = file;
     report.store = opened->description;
@@ -369,6 +374,35 @@ int advance_command(const std::vector<std::string>& all, std::ostream& out, std:
     return exit_ok;
 }
 
+namespace {
+
+constexpr std::string_view preset_or_file = " (a policy is ctm, callrail, smrtphone or a file)";
+
+/// A preset's documented versions, or a file's (a policy file is one version).
+result<PolicyHistory> versions_of(const std::string& argument, std::string* why) {
+    if (auto preset = policies::history_by_name(argument)) return preset;
+    return load_preset_or_history(argument, why, preset_or_file);
+}
+
+/// A preset, a file, or NAME@VERSION: one version of a preset's or a file's history.
+result<Policy> policy_or_version(const std::string& argument, std::string* why) {
+    const auto at = argument.rfind('@');
+    if (at == std::string::npos) return load_preset_or_file(argument, why, preset_or_file);
+    const std::string name = argument.substr(0, at);
+    const std::string version = argument.substr(at + 1);
+    auto history = versions_of(name, why);
+    if (!history) return history.error();
+    if (const auto* found = history.value().find(version)) return found->policy;
+    std::string known;
+    for (const auto& v : history.value().versions()) {
+        known += (known.empty() ? "" : ", ") + v.version;
+    }
+    *why = name + " has no version \"" + version + "\"; its versions are " + known;
+    return errc::policy_invalid_value;
+}
+
+}  // namespace
+
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
     Arguments args;
     if (auto done = read_arguments(all, {}, {"--resolved"}, policy_help, out, err, args)) {
@@ -377,7 +411,7 @@ int policy_command(const std::vector<std::string>& all, std::ostream& out, std::
     if (args.positional.empty()) return usage(err, {"policy needs an action", policy_help});
     const std::string& action = args.positional[0];
     const std::size_t wanted = action == "diff" ? 3 : 2;
-    if ((action == "show" || action == "validate" || action == "diff")
+    if ((action == "show" || action == "validate" || action == "diff" || action == "versions")
         && args.positional.size() != wanted) {
         return usage(err, {"policy " + action + " takes "
                                + (wanted == 3 ? "two policies" : std::string("one argument")),
@@ -386,14 +420,15 @@ int policy_command(const std::vector<std::string>& all, std::ostream& out, std::
     if (args.has("--resolved") && action != "show") {
         return usage(err, {"--resolved is an option of policy show", policy_help});
     }
-    constexpr std::string_view preset_or_file = " (a policy is ctm, callrail, smrtphone or a file)";
     std::string why;
     if (action == "show") {
         const std::string& argument = args.positional[1];
         if (args.has("--resolved")) {
-            auto policy = load_preset_or_file(argument, &why, preset_or_file);
-            if (!policy) return fail(err, why);
-            out << policy_to_json(policy.value());
+            auto history = load_preset_or_history(argument, &why, preset_or_file);
+            if (!history) return fail(err, why);
+            const auto& h = history.value();
+            out << (h.versions().size() == 1 ? policy_to_json(h.latest().policy)
+                                             : policy_history_to_json(h));
             return exit_ok;
         }
         auto policy = policies::by_name(argument);
@@ -409,17 +444,33 @@ int policy_command(const std::vector<std::string>& all, std::ostream& out, std::
         const std::string& argument = args.positional[1];
         const auto text = read_file(argument, &why);
         if (!text) return fail(err, why);
+        if (is_history_document(*text)) {
+            auto history = history_from_file(argument, *text, &why);
+            if (!history) return fail(err, why);
+            out << "OK: " << argument << " is a valid policy history of "
+                << history.value().versions().size() << " versions\n";
+            return exit_ok;
+        }
         auto policy = policy_from_file(argument, *text, &why);
         if (!policy) return fail(err, why);
         out << "OK: " << argument << " is a valid policy (\"" << policy.value().name << "\")\n";
         return exit_ok;
     }
+    if (action == "versions") {
+        auto history = versions_of(args.positional[1], &why);
+        if (!history) return fail(err, why);
+        for (const auto& v : history.value().versions()) {
+            out << v.version << '\t' << format_time(v.effective_from) << '\t' << v.policy.name
+                << '\n';
+        }
+        return exit_ok;
+    }
     if (action == "diff") {
         const std::string& a_name = args.positional[1];
         const std::string& b_name = args.positional[2];
-        auto a = load_preset_or_file(a_name, &why, preset_or_file);
+        auto a = policy_or_version(a_name, &why);
         if (!a) return fail(err, why);
-        auto b = load_preset_or_file(b_name, &why, preset_or_file);
+        auto b = policy_or_version(b_name, &why);
         if (!b) return fail(err, why);
         const auto differences = policy_diff(a.value(), b.value());
         if (differences.empty()) {
@@ -429,8 +480,8 @@ int policy_command(const std::vector<std::string>& all, std::ostream& out, std::
         for (const auto& d : differences) out << d.field << '\t' << d.a << '\t' << d.b << '\n';
         return exit_failed;
     }
-    return usage(err,
-                 {"unknown policy action " + action + "; use show, validate or diff", policy_help});
+    return usage(err, {"unknown policy action " + action + "; use show, validate, versions or diff",
+                       policy_help});
 }
 
 }  // namespace calltrack::cli::command_line
