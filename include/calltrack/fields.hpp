@@ -74,15 +74,16 @@ bool fields_equal(const T& a, const T& b) {
 
 /// Inside struct T, after its members: T's members in declaration order, and == / != by them.
 /// The operators are [[maybe_unused]] because clang warns about an unused hidden friend of a
-/// struct in an anonymous namespace, where a host's own records may well live.
+/// struct in an anonymous namespace, where a host's own records may well live; their parameters
+/// are named so that no member (a difference's `a` and `b`) is shadowed under clang's -Wshadow.
 #define CALLTRACK_FIELDS(T, ...)                                                           \
     static constexpr auto fields() noexcept {                                              \
         using Self_ = T;                                                                   \
         return std::make_tuple(CALLTRACK_DETAIL_MAP(CALLTRACK_DETAIL_FIELD, __VA_ARGS__)); \
     }                                                                                      \
-    [[maybe_unused]] friend bool operator==(const T& a, const T& b) {                      \
-        return ::calltrack::detail::fields_equal(a, b);                                    \
+    [[maybe_unused]] friend bool operator==(const T& lhs_, const T& rhs_) {                \
+        return ::calltrack::detail::fields_equal(lhs_, rhs_);                              \
     }                                                                                      \
-    [[maybe_unused]] friend bool operator!=(const T& a, const T& b) {                      \
-        return !(a == b);                                                                  \
+    [[maybe_unused]] friend bool operator!=(const T& lhs_, const T& rhs_) {                \
+        return !(lhs_ == rhs_);                                                            \
     }
