@@ -82,9 +82,7 @@ result<PolicyHistory> PolicyHistory::make(std::vector<PolicyVersion> versions,
         }
         PolicyDiagnostic inner;
         if (auto valid = validate(v.policy, &inner); !valid) {
-            return refuse(diagnostic,
-                          valid.error() == errc::policy_contradictory ? errc::policy_contradictory
-                                                                      : errc::policy_invalid_value,
+            return refuse(diagnostic, static_cast<errc>(valid.error().value()),
                           in_version(i, inner.field), inner.problem)
                 .error();
         }
