@@ -215,9 +215,17 @@ Decoded decode(const StepSpec& spec, const Policy& policy) {
         case Operation::abandon_port_out:
             d.command = AbandonPortOut{n};
             break;
-        case Operation::transfer_sub_account:
-            d.command = TransferSubAccount{a, other, UserId(at_index(mw::users(), detail)),
-                                           UserId(at_index(mw::users(), confirm))};
+        case Operation::request_transfer:
+            d.command = RequestTransfer{a, other};
+            break;
+        case Operation::approve_transfer:
+            d.command = ApproveTransfer{a};
+            break;
+        case Operation::refuse_transfer:
+            d.command = RefuseTransfer{a};
+            break;
+        case Operation::withdraw_transfer:
+            d.command = WithdrawTransfer{a};
             break;
         case Operation::record_survey:
             d.command = RecordSurvey{a, extra % 3 == 0   ? SurveyOutcome::keep_account

@@ -151,8 +151,9 @@ inline std::vector<ScriptStep> script() {
         {days(1), "admin_a1", ReactivateAccount{a1, c}},
         {none, "admin_a1", ReopenAccount{a1, c}},
         {none, "admin_a1", RestoreNumber{NumberId("n1")}},
-        {none, "agadmin_g1",
-         TransferSubAccount{s1, AgencyId("g2"), UserId("agadmin_g1"), UserId("agadmin_g2")}},
+        {none, "agadmin_g1", RequestTransfer{s1, AgencyId("g2")}},
+        {none, "agadmin_g1", ApproveTransfer{s1}},  // refused: the asking side cannot approve
+        {hour, "agadmin_g2", ApproveTransfer{s1}},
         {none, "agadmin_g2", CloseSubAccount{s2, c}},
         {none, "admin_s1", CloseSubAccount{s1, c}},
         {days(15), "", std::nullopt},
