@@ -151,6 +151,10 @@ inline std::vector<ScriptStep> script() {
         {days(1), "admin_a1", ReactivateAccount{a1, c}},
         {none, "admin_a1", ReopenAccount{a1, c}},
         {none, "admin_a1", RestoreNumber{NumberId("n1")}},
+        {none, "agadmin_g2", RequestTransfer{s1, AgencyId("g2")}},
+        {none, "agadmin_g1", RefuseTransfer{s1}},
+        {none, "agadmin_g1", RequestTransfer{s1, AgencyId("g2")}},
+        {none, "agadmin_g1", WithdrawTransfer{s1}},
         {none, "agadmin_g1", RequestTransfer{s1, AgencyId("g2")}},
         {none, "agadmin_g1", ApproveTransfer{s1}},  // refused: the asking side cannot approve
         {hour, "agadmin_g2", ApproveTransfer{s1}},
