@@ -6,6 +6,7 @@
 #include <calltrack/engine.hpp>
 #include <calltrack/in_memory_store.hpp>
 #include <calltrack/json.hpp>
+#include <calltrack/policy_history.hpp>
 #include <calltrack/sqlite_store.hpp>
 
 #include "lifecycle_fixture.hpp"
@@ -391,5 +392,54 @@ TEST_CASE("the engine keeps a pending transfer on the record until the other sid
         for (const auto& e : history) calltrack::apply(replayed, e.event);
         CHECK(replayed.accounts.at(sub1) == *record);
         CHECK(store->due_deadlines(at("9999-01-01T00:00:00Z"), 100).value().empty());
+    }
+}
+
+TEST_CASE(
+    "through the engine, a policy version that shortens the window later does not move a "
+    "request's end",
+    "[transfer][engine][versions]") {
+    const Time t0 = at("2024-03-01T09:00:00Z");
+    Policy shorter = policies::ctm();
+    shorter.transfer.approval_window = Window::days(3);
+    const auto history =
+        PolicyHistory::make({{"ctm-14", at("2023-01-01T00:00:00Z"), policies::ctm()},
+                             {"ctm-3", t0 + days(1), shorter}})
+            .value();
+    InMemoryStore memory;
+    auto sqlite = SqliteStore::open(":memory:");
+    REQUIRE(sqlite);
+    Store* const stores[] = {&memory, sqlite.value().get()};
+    for (Store* store : stores) {
+        INFO((store == &memory ? "InMemoryStore" : "SqliteStore"));
+        ManualClock clock(t0);
+        Engine engine(history, clock, *store);
+        const Actor support{UserId("support"), {RoleGrant{Role::support, Platform{}}}};
+        const Actor agnes{UserId("agnes"), {RoleGrant{Role::agency_administrator, ag}}};
+        for (const Command& step : std::vector<Command>{
+                 commands::CreateAgency{ag, usd()}, commands::CreateAgency{other, usd()},
+                 commands::OpenAccount{sub1, ag, Plan{"Pro", {}}, usd()},
+                 commands::OpenAccount{AccountId("sub2"), ag, Plan{"Pro", {}}, usd()},
+                 commands::GrantRole{agnes.user, agnes.grants.front()}}) {
+            REQUIRE(engine.execute(support, step));
+        }
+        REQUIRE(engine.execute(agnes, request));
+        // Under ctm-3, a request made now would have ended; this one was fixed at 14 days.
+        REQUIRE(clock.advance(days(5)));
+        auto early = engine.advance();
+        REQUIRE(early);
+        CHECK(early.value().empty());
+        CHECK(engine.account(sub1).value()->pending_transfer);
+        auto later = engine.execute(agnes, commands::RequestTransfer{AccountId("sub2"), other});
+        REQUIRE(later);
+        CHECK(std::get<events::TransferRequested>(later.value().events.front()).expires_at
+              == std::optional<Time>(t0 + days(5) + days(3)));
+
+        REQUIRE(clock.advance(days(9)));
+        auto fired = engine.advance();
+        REQUIRE(fired);
+        CHECK(names(fired.value()) == Names{"transfer_expired", "transfer_expired"});
+        CHECK_FALSE(engine.account(sub1).value()->pending_transfer);
+        CHECK_FALSE(engine.account(AccountId("sub2")).value()->pending_transfer);
     }
 }
