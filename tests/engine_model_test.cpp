@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -113,6 +114,7 @@ Decoded decode(const StepSpec& spec, const Policy& policy) {
     const NumberId n(stray ? at_index(mw::number_ids(), detail)
                            : at_index(std::vector<const char*>(t.numbers), detail));
     const AgencyId other(at_index(mw::agency_ids(), extra));
+    const char* const opposite = std::string_view(t.agency) == "g1" ? "g2" : "g1";
     d.user = who <= 5 ? std::string(at_index(t.users, who)) : at_index(mw::users(), who);
     const auto c = confirmation_of(confirm);
     const std::optional<NumberId> maybe_number =
@@ -215,9 +217,21 @@ Decoded decode(const StepSpec& spec, const Policy& policy) {
         case Operation::abandon_port_out:
             d.command = AbandonPortOut{n};
             break;
-        case Operation::transfer_sub_account:
-            d.command = TransferSubAccount{a, other, UserId(at_index(mw::users(), detail)),
-                                           UserId(at_index(mw::users(), confirm))};
+        // A transfer is answered by the other agency, whose administrator is no user of the
+        // tenant: mostly ask for the tenant's other agency, and answer as its administrator.
+        case Operation::request_transfer:
+            d.command = RequestTransfer{a, extra % 3 == 0 ? other : AgencyId(opposite)};
+            break;
+        case Operation::approve_transfer:
+            if (who % 2 == 0) d.user = std::string("agadmin_") + opposite;
+            d.command = ApproveTransfer{a};
+            break;
+        case Operation::refuse_transfer:
+            if (who % 2 == 0) d.user = std::string("agadmin_") + opposite;
+            d.command = RefuseTransfer{a};
+            break;
+        case Operation::withdraw_transfer:
+            d.command = WithdrawTransfer{a};
             break;
         case Operation::record_survey:
             d.command = RecordSurvey{a, extra % 3 == 0   ? SurveyOutcome::keep_account

@@ -850,8 +850,8 @@ TEST_CASE("a refused execute names every reason with its detail, as check does a
         commands::ReactivateAgency{AgencyId("agency"), {}},
         commands::RestoreNumber{NumberId("d1")},
         commands::RequestRefund{AccountId("dental")},
-        commands::TransferSubAccount{AccountId("dental"), AgencyId("nowhere"), UserId("alice"),
-                                     UserId("sam")},
+        commands::RequestTransfer{AccountId("dental"), AgencyId("nowhere")},
+        commands::ApproveTransfer{AccountId("dental")},
         commands::OpenAccount{AccountId("solo"), std::nullopt, Plan{"Pro", {}}, usd()},
     };
     std::size_t compared = 0;

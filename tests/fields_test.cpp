@@ -186,11 +186,10 @@ TEST_CASE("equality from the list compares every member", "[fields]") {
     d.billing_details_entered = true;
     CHECK(c != d);
 
-    const commands::TransferSubAccount t{AccountId("acme"), AgencyId("north"), UserId("ann"),
-                                         UserId("bob")};
+    const commands::RequestTransfer t{AccountId("acme"), AgencyId("north")};
     auto u = t;
     CHECK(t == u);
-    u.target_approver = UserId("cy");
+    u.to = AgencyId("south");
     CHECK(t != u);
 
     const auto names = [](const auto& fields) {

@@ -143,7 +143,7 @@ TEST_CASE("operation names are the enumerator names and parse back", "[policy]")
         CHECK(parsed.value() == op);
     }
     CHECK(to_string(Operation::cancel_account) == "cancel_account");
-    CHECK(to_string(Operation::transfer_sub_account) == "transfer_sub_account");
+    CHECK(to_string(Operation::request_transfer) == "request_transfer");
     for (const char* bad : {"", "Cancel_Account", "cancel-account", "cancel_account ", "pause"}) {
         INFO("input: '" << bad << "'");
         const auto parsed = calltrack::parse_operation(bad);
@@ -355,10 +355,10 @@ TEST_CASE("unknown keys are refused at the top level and nested, by path", "[pol
     CHECK(deeper.code == errc::policy_unknown_key);
     CHECK(deeper.diagnostic.field == "operations.cancel_account.confirmation.clik");
 
-    const auto operation = refusal_of_json(
-        edit(good, {}, "\"transfer_sub_account\": {", "\"transfer_subaccount\": {"));
+    const auto operation =
+        refusal_of_json(edit(good, {}, "\"request_transfer\": {", "\"request_transfers\": {"));
     CHECK(operation.code == errc::policy_unknown_key);
-    CHECK(operation.diagnostic.field == "operations.transfer_subaccount");
+    CHECK(operation.diagnostic.field == "operations.request_transfers");
 
     const auto window = refusal_of_json(edit(good, {"\"cancellation\"", "\"agency\""},
                                              "\"days\": 90", "\"days\": 90, \"weeks\": 1"));

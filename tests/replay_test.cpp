@@ -170,8 +170,16 @@ Command any_command(const Tenant& t) {
         case 23:
             return commands::AbandonPortOut{n};
         case 24:
-            return commands::TransferSubAccount{a, other, UserId(pick(tenants[3].users)),
-                                                UserId(pick(tenants[3].users))};
+            switch (uniform(0, 4)) {
+                case 0:
+                    return commands::RequestTransfer{a, other};
+                case 1:
+                    return commands::ApproveTransfer{a};
+                case 2:
+                    return commands::RefuseTransfer{a};
+                default:
+                    return commands::WithdrawTransfer{a};
+            }
         case 25:
             return commands::RecordSurvey{
                 a, pick({SurveyOutcome::keep_account, SurveyOutcome::book_meeting,

@@ -72,7 +72,7 @@ Confirmation everything() {
 }
 
 /// The command for `op` on target `t`, or nothing where the operation cannot name such a target.
-/// Transfers are judged on the approvers' grants and have a test of their own.
+/// Transfers are judged on two agencies and have a test of their own.
 std::optional<Command> command_for(Operation op, Target t) {
     const auto c = everything();
     if (t == Target::agency) {
@@ -362,31 +362,34 @@ TEST_CASE(
     REQUIRE(own);
 }
 
-TEST_CASE("transfer_sub_account needs an agency administrator of each side among its approvers",
-          "[roles]") {
+TEST_CASE(
+    "a transfer is asked by an agency administrator of one side and approved by one of the "
+    "other",
+    "[roles]") {
     auto w = tenants(policies::ctm());
     w.grant("xavier", Role::agency_administrator, AgencyId("g1"));
     w.grant("yvonne", Role::agency_administrator, AgencyId("g2"));
     w.grant("ann", Role::administrator, AccountId("sub1"));
-    const commands::TransferSubAccount approved{AccountId("sub1"), AgencyId("g2"), UserId("xavier"),
-                                                UserId("yvonne")};
+    const commands::RequestTransfer request{AccountId("sub1"), AgencyId("g2")};
+    const commands::ApproveTransfer approve{AccountId("sub1")};
 
-    auto by_outsider = w.when(w.user("ann"), approved);
+    auto by_outsider = w.when(w.user("ann"), request);
     REQUIRE_FALSE(by_outsider);
     CHECK(by_outsider.error() == errc::permission_denied);
 
-    const commands::TransferSubAccount one_sided{AccountId("sub1"), AgencyId("g2"),
-                                                 UserId("xavier"), UserId("xavier")};
-    auto unapproved = w.when(w.user("xavier"), one_sided);
-    REQUIRE_FALSE(unapproved);
-    CHECK(unapproved.error() == errc::transfer_not_approved);
-    const auto verdict = w.check(w.user("xavier"), one_sided);
+    REQUIRE(w.when(w.user("xavier"), request));
+    auto same_side = w.when(w.user("xavier"), approve);
+    REQUIRE_FALSE(same_side);
+    CHECK(same_side.error() == errc::transfer_not_approved);
+    const auto verdict = w.check(w.user("xavier"), approve);
     REQUIRE(verdict.refusals.size() == 1);
     CHECK_THAT(verdict.refusals.front().detail, Catch::Contains("g2"));
+    CHECK(w.check(w.user("ann"), approve).has(errc::permission_denied));
 
-    auto result = w.when(w.user("yvonne"), approved);
+    auto result = w.when(w.user("yvonne"), approve);
     REQUIRE(result);
-    CHECK(names(result.value()) == std::vector<std::string>{"sub_account_transferred"});
+    CHECK(names(result.value())
+          == std::vector<std::string>{"transfer_approved", "sub_account_transferred"});
     CHECK(w.account_state("sub1").agency == AgencyId("g2"));
 }
 

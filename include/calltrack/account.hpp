@@ -10,6 +10,7 @@
 #include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
+#include <calltrack/transfer.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -99,6 +100,7 @@ struct Account {
     std::optional<Time> reactivation_until;
     std::optional<Time> restore_until;  ///< end of the self-service number restore window
     std::optional<Time> pause_until;    ///< while paused: when the pause maximum is reached
+    std::optional<PendingTransfer> pending_transfer;  ///< asked by one agency, not yet answered
     AccountTimeline timeline;
 
     bool is_sub_account() const noexcept { return agency.has_value(); }
@@ -106,7 +108,7 @@ struct Account {
     CALLTRACK_FIELDS(Account, id, agency, status, plan, plan_before_pause, is_tracking_paused,
                      are_calls_stopped, has_report_access, charges, balance, survey,
                      was_canceled_with_agency, data, data_purge_at, reactivation_until,
-                     restore_until, pause_until, timeline)
+                     restore_until, pause_until, pending_transfer, timeline)
 };
 
 }  // namespace calltrack

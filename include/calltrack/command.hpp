@@ -246,14 +246,27 @@ struct AbandonPortOut {
 };
 
 // --- agencies and surveys ---------------------------------------------------------------
-/// Moves a sub-account, with its users, data and routing, to another agency. Needs the approval
-/// of an administrator on each side; the actor must be one of the two approvers.
-struct TransferSubAccount {
+/// Asks to move a sub-account, with its users, data and routing, to agency `to`. An
+/// administrator of either agency asks; nothing moves until one of the other agency approves.
+struct RequestTransfer {
     AccountId account;
     AgencyId to;
-    UserId source_approver;
-    UserId target_approver;
-    CALLTRACK_FIELDS(TransferSubAccount, account, to, source_approver, target_approver)
+    CALLTRACK_FIELDS(RequestTransfer, account, to)
+};
+/// The other agency's administrator agrees, and the sub-account moves.
+struct ApproveTransfer {
+    AccountId account;
+    CALLTRACK_FIELDS(ApproveTransfer, account)
+};
+/// The other agency's administrator declines; the sub-account stays.
+struct RefuseTransfer {
+    AccountId account;
+    CALLTRACK_FIELDS(RefuseTransfer, account)
+};
+/// The asking agency's administrator takes the request back.
+struct WithdrawTransfer {
+    AccountId account;
+    CALLTRACK_FIELDS(WithdrawTransfer, account)
 };
 struct RecordSurvey {
     AccountId account;
@@ -272,7 +285,8 @@ using Command =
                  commands::CloseSubAccount, commands::CancelAgency, commands::CloseAccount,
                  commands::ReopenAccount, commands::ReactivateAccount, commands::ReactivateAgency,
                  commands::RestoreNumber, commands::RequestRefund, commands::StartPortOut,
-                 commands::CompletePortOut, commands::AbandonPortOut, commands::TransferSubAccount,
+                 commands::CompletePortOut, commands::AbandonPortOut, commands::RequestTransfer,
+                 commands::ApproveTransfer, commands::RefuseTransfer, commands::WithdrawTransfer,
                  commands::RecordSurvey>;
 
 /// The policy operation a command is judged as.

@@ -69,8 +69,9 @@ enum class errc {
     nothing_to_refund,      ///< the balance is zero or already refunded. Retry: no.
     not_a_sub_account,      ///< the account does not belong to an agency. Retry: no.
     not_standalone,         ///< the account belongs to an agency. Retry: no.
-    transfer_not_approved,  ///< a transfer lacks an administrator's approval on one side.
-                            ///< Retry: after both approve.
+    transfer_not_approved,  ///< only an administrator of the other agency answers a transfer,
+                            ///< and only the asking agency withdraws it. Retry: as that side.
+    no_pending_transfer,    ///< the sub-account has no transfer waiting. Retry: no.
     already_in_state,       ///< the change has already been made. Retry: no; nothing to do.
 
     // --- references ---------------------------------------------------------------------------

@@ -262,6 +262,47 @@ struct PortOutAbandoned {
     Time at;
     CALLTRACK_FIELDS(PortOutAbandoned, number, at)
 };
+/// One agency asks to move the sub-account; it stays until the other agency approves.
+struct TransferRequested {
+    AccountId account;
+    AgencyId from;
+    AgencyId to;
+    AgencyId requested_by;  ///< `from` or `to`: the side that asked
+    UserId requester;
+    std::optional<Time> expires_at;  ///< nullopt for an unlimited approval window
+    Time at;
+    CALLTRACK_FIELDS(TransferRequested, account, from, to, requested_by, requester, expires_at, at)
+};
+/// The other agency agreed; SubAccountTransferred follows.
+struct TransferApproved {
+    AccountId account;
+    UserId approver;
+    Time at;
+    CALLTRACK_FIELDS(TransferApproved, account, approver, at)
+};
+struct TransferRefused {
+    AccountId account;
+    UserId refuser;
+    Time at;
+    CALLTRACK_FIELDS(TransferRefused, account, refuser, at)
+};
+struct TransferWithdrawn {
+    AccountId account;
+    Time at;
+    CALLTRACK_FIELDS(TransferWithdrawn, account, at)
+};
+/// No one answered within the approval window fixed at the request.
+struct TransferExpired {
+    AccountId account;
+    Time at;
+    CALLTRACK_FIELDS(TransferExpired, account, at)
+};
+/// The sub-account was canceled or closed, alone or with its agency, while a transfer waited.
+struct TransferDropped {
+    AccountId account;
+    Time at;
+    CALLTRACK_FIELDS(TransferDropped, account, at)
+};
 /// Users, data and routing move with the sub-account.
 struct SubAccountTransferred {
     AccountId account;
@@ -313,7 +354,9 @@ using Event =
                  events::DataPurgeScheduled, events::DataPurgeCanceled, events::DataPurged,
                  events::BalanceRefundable, events::BalanceReinstated, events::RefundRequested,
                  events::BalanceForfeited, events::PortOutStarted, events::PortOutCompleted,
-                 events::PortOutAbandoned, events::SubAccountTransferred, events::SurveyRecorded,
+                 events::PortOutAbandoned, events::TransferRequested, events::TransferApproved,
+                 events::TransferRefused, events::TransferWithdrawn, events::TransferExpired,
+                 events::TransferDropped, events::SubAccountTransferred, events::SurveyRecorded,
                  events::AccountClosed, events::AgencyClosed, events::RestoreWindowClosed,
                  events::PauseMaximumReached>;
 

@@ -24,26 +24,29 @@ enum class Operation : std::uint8_t {
     grant_role,
     revoke_role,
     // the lifecycle
-    pause_tracking,        ///< CTM: stop the script swapping numbers; charges and calls go on
-    resume_tracking,       ///< CTM
-    stop_calls,            ///< CTM: numbers stay but receive no calls; swapping stops too
-    resume_calls,          ///< CTM
-    pause_account,         ///< CallRail: hold numbers for a monthly fee (withdrawn Oct 2020)
-    resume_account,        ///< CallRail: numbers, plan and swapping come back
-    cancel_account,        ///< CTM standalone cancel; smrtPhone cancel
-    close_sub_account,     ///< CTM
-    cancel_agency,         ///< CTM: cascades to every active sub-account
-    close_account,         ///< CallRail close (formerly "suspend")
-    reopen_account,        ///< CallRail: log in and enter billing details
-    reactivate_account,    ///< CTM: a canceled account or sub-account
-    reactivate_agency,     ///< CTM: support only
-    restore_number,        ///< CTM: a released number, after reactivation
-    request_refund,        ///< CTM: the available balance, on request
-    start_port_out,        ///< smrtPhone: move a number to another carrier
-    complete_port_out,     ///< smrtPhone
-    abandon_port_out,      ///< smrtPhone
-    transfer_sub_account,  ///< CTM: to another agency, approved on both sides
-    record_survey,         ///< smrtPhone: the cancellation survey's outcome
+    pause_tracking,      ///< CTM: stop the script swapping numbers; charges and calls go on
+    resume_tracking,     ///< CTM
+    stop_calls,          ///< CTM: numbers stay but receive no calls; swapping stops too
+    resume_calls,        ///< CTM
+    pause_account,       ///< CallRail: hold numbers for a monthly fee (withdrawn Oct 2020)
+    resume_account,      ///< CallRail: numbers, plan and swapping come back
+    cancel_account,      ///< CTM standalone cancel; smrtPhone cancel
+    close_sub_account,   ///< CTM
+    cancel_agency,       ///< CTM: cascades to every active sub-account
+    close_account,       ///< CallRail close (formerly "suspend")
+    reopen_account,      ///< CallRail: log in and enter billing details
+    reactivate_account,  ///< CTM: a canceled account or sub-account
+    reactivate_agency,   ///< CTM: support only
+    restore_number,      ///< CTM: a released number, after reactivation
+    request_refund,      ///< CTM: the available balance, on request
+    start_port_out,      ///< smrtPhone: move a number to another carrier
+    complete_port_out,   ///< smrtPhone
+    abandon_port_out,    ///< smrtPhone
+    request_transfer,    ///< CTM: one agency asks to move a sub-account to another
+    approve_transfer,    ///< CTM: the other agency agrees, and the sub-account moves
+    refuse_transfer,     ///< CTM: the other agency declines
+    withdraw_transfer,   ///< CTM: the asking agency takes it back
+    record_survey,       ///< smrtPhone: the cancellation survey's outcome
 };
 inline constexpr std::size_t operation_count =
     static_cast<std::size_t>(Operation::record_survey) + 1;

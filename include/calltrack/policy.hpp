@@ -116,6 +116,14 @@ struct PauseRule {
                      on_maximum)
 };
 
+/// Moving a sub-account between agencies (CTM): asked by one agency, answered by the other.
+struct TransferRule {
+    /// How long the other agency has to answer, from the request; then the request lapses.
+    Window approval_window = Window::not_offered();
+
+    CALLTRACK_FIELDS(TransferRule, approval_window)
+};
+
 /// What each state charges. Only a full cancel stops charges in every vendor.
 struct ChargeRule {
     Charges active;           ///< an account in service
@@ -137,6 +145,7 @@ struct Policy {
     CancellationRule sub_account;  ///< close_sub_account, and sub-accounts in an agency cascade
     CancellationRule agency;       ///< cancel_agency, for the agency itself
     PauseRule pause;
+    TransferRule transfer;
     ChargeRule charges;
 
     const OperationRule& rule(Operation op) const noexcept {
@@ -144,7 +153,8 @@ struct Policy {
     }
     OperationRule& rule(Operation op) noexcept { return operations[static_cast<std::size_t>(op)]; }
 
-    CALLTRACK_FIELDS(Policy, name, operations, standalone, sub_account, agency, pause, charges)
+    CALLTRACK_FIELDS(Policy, name, operations, standalone, sub_account, agency, pause, transfer,
+                     charges)
 };
 
 /// Where a policy document or value is wrong, for a person to fix: `field` is a JSON path such

@@ -33,6 +33,7 @@ enum class DeadlineKind : std::uint8_t {
     agency_reactivation_window_closes,  ///< a canceled agency closes for good
     data_purge,                         ///< retained call history is purged
     refund_window_closes,               ///< an unclaimed balance is forfeited
+    transfer_expires,                   ///< a transfer no one answered lapses
 };
 CALLTRACK_API std::string_view to_string(DeadlineKind k) noexcept;
 
@@ -80,6 +81,10 @@ struct CALLTRACK_API State {
     CALLTRACK_FIELDS(State, agencies, accounts, numbers, grants, numbers_by_account,
                      sub_accounts_by_agency, number_by_phone, deadlines, last_event_at)
 };
+
+/// The sub-accounts waiting to move into `agency`, asked by either side, in id order: the
+/// incoming side of each Account::pending_transfer. It reads the accounts this state holds.
+CALLTRACK_API std::vector<AccountId> incoming_transfers(const State& state, const AgencyId& agency);
 
 /// The Actor for a user, with the grants the state holds for it (none for an unknown user).
 CALLTRACK_API Actor actor_of(const State& state, const UserId& user);

@@ -119,7 +119,10 @@ constexpr std::array errc_table{
     ErrcRow{errc::not_standalone, "not_standalone", condition::refused,
             "the account is a sub-account of an agency; use the sub-account operation"},
     ErrcRow{errc::transfer_not_approved, "transfer_not_approved", condition::refused,
-            "a transfer needs the approval of an administrator of both agencies"},
+            "a transfer is asked by an administrator of one agency and answered by one of the "
+            "other"},
+    ErrcRow{errc::no_pending_transfer, "no_pending_transfer", condition::refused,
+            "the sub-account has no transfer waiting for an answer"},
     ErrcRow{errc::already_in_state, "already_in_state", condition::refused,
             "nothing to do: the change has already been made"},
     ErrcRow{errc::unknown_agency, "unknown_agency", condition::invalid_input,

@@ -29,6 +29,8 @@ std::optional<Time> window_end(bool offered, Window w, Time from) {
 /// handled by the rule, and a final close where the rule never reactivates.
 void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const CancellationRule& rule,
                  const std::vector<std::string>& reasons, Events& out) {
+    // A canceled sub-account cannot be approved into another agency, so no one need answer.
+    if (a.pending_transfer) out.push_back(events::TransferDropped{a.id, j.now});
     j.for_each_number(a, [&](const TrackingNumber& n) {
         if (n.status == NumberStatus::active || n.status == NumberStatus::held) {
             out.push_back(events::NumberReleased{n.id, a.id, j.now});

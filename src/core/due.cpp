@@ -35,6 +35,7 @@ void fire_pause_maximum(const State& s, const Policy& p, const Account& a, Time 
         }
     }
     if (p.pause.on_maximum == OnPauseMaximum::close_account) {
+        if (a.pending_transfer) out.push_back(events::TransferDropped{a.id, at});
         out.push_back(events::AccountClosed{a.id, at});
         if (a.charges != p.charges.canceled) {
             out.push_back(events::BillingChanged{a.id, p.charges.canceled, false, at,
@@ -100,6 +101,14 @@ void fire(const State& state, const Policy& policy, const Deadline& d, std::vect
         case DeadlineKind::refund_window_closes:
             fire_refund_window(state, d, out);
             break;
+        case DeadlineKind::transfer_expires: {
+            // Read from the stored instant alone: the window was fixed when the request opened.
+            const auto& a = account_of(state, d);
+            if (a.pending_transfer && a.pending_transfer->expires_at == d.at) {
+                out.push_back(events::TransferExpired{a.id, d.at});
+            }
+            break;
+        }
     }
 }
 

@@ -68,6 +68,16 @@ void set_number_status(State& s, const std::vector<NumberId>& ids, NumberStatus 
     for (const auto& id : ids) set_status(s, number(s, id), status);
 }
 
+/// However a pending transfer ends, it leaves the record and its expiry leaves the index.
+void end_transfer(State& s, const AccountId& id) {
+    auto& a = account(s, id);
+    if (!a.pending_transfer) broken("no pending transfer on " + id.str());
+    if (const auto& at = a.pending_transfer->expires_at) {
+        s.deadlines.erase(Deadline{*at, DeadlineKind::transfer_expires, deadline_subject(id)});
+    }
+    a.pending_transfer.reset();
+}
+
 }  // namespace
 
 void apply(State& s, const Event& event) {
@@ -301,6 +311,19 @@ void apply(State& s, const Event& event) {
             [&](const events::PortOutAbandoned& e) {
                 set_status(s, number(s, e.number), NumberStatus::active);
             },
+            [&](const events::TransferRequested& e) {
+                auto& a = account(s, e.account);
+                if (a.pending_transfer) broken("a transfer is pending already on " + a.id.str());
+                a.pending_transfer =
+                    PendingTransfer{e.to, e.requested_by, e.requester, e.at, e.expires_at};
+                add_deadline(s, e.expires_at, DeadlineKind::transfer_expires,
+                             deadline_subject(e.account));
+            },
+            [&](const events::TransferApproved& e) { end_transfer(s, e.account); },
+            [&](const events::TransferRefused& e) { end_transfer(s, e.account); },
+            [&](const events::TransferWithdrawn& e) { end_transfer(s, e.account); },
+            [&](const events::TransferExpired& e) { end_transfer(s, e.account); },
+            [&](const events::TransferDropped& e) { end_transfer(s, e.account); },
             [&](const events::SubAccountTransferred& e) {
                 auto& a = account(s, e.account);
                 if (auto it = s.sub_accounts_by_agency.find(e.from);

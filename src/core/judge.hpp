@@ -198,7 +198,10 @@ void handle(Judge& j, const commands::AdjustBalance& c, Events* out);
 void handle(Judge& j, const commands::RequestRefund& c, Events* out);
 
 // agencies_and_surveys.cpp
-void handle(Judge& j, const commands::TransferSubAccount& c, Events* out);
+void handle(Judge& j, const commands::RequestTransfer& c, Events* out);
+void handle(Judge& j, const commands::ApproveTransfer& c, Events* out);
+void handle(Judge& j, const commands::RefuseTransfer& c, Events* out);
+void handle(Judge& j, const commands::WithdrawTransfer& c, Events* out);
 void handle(Judge& j, const commands::RecordSurvey& c, Events* out);
 
 }  // namespace calltrack::core

@@ -54,7 +54,10 @@ constexpr AccountRow account_table[] = {
     {Operation::start_port_out,          A,     A,     I,       C},
     {Operation::complete_port_out,       A,     A,     A,       A},  // the carrier finishes it
     {Operation::abandon_port_out,        A,     A,     A,       A},
-    {Operation::transfer_sub_account,    A,     A,     I,       C},
+    {Operation::request_transfer,        A,     A,     I,       C},
+    {Operation::approve_transfer,        A,     A,     I,       C},
+    {Operation::refuse_transfer,         A,     A,     I,       C},  // a cancel drops it first
+    {Operation::withdraw_transfer,       A,     A,     I,       C},
     {Operation::record_survey,           A,     A,     I,       C},
 };
 
@@ -72,7 +75,10 @@ constexpr AgencyRow agency_table[] = {
     {Operation::cancel_agency,           A,     R,       C},
     {Operation::reactivate_agency,       R,     A,       C},
     {Operation::request_refund,          I,     A,       A},
-    {Operation::transfer_sub_account,    A,     I,       C},  // both sides must be active
+    {Operation::request_transfer,        A,     I,       C},  // both sides must be active
+    {Operation::approve_transfer,        A,     I,       C},
+    {Operation::refuse_transfer,         A,     A,       A},  // a canceled side may still say no
+    {Operation::withdraw_transfer,       A,     A,       A},
 };
 // clang-format on
 

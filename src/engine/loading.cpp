@@ -74,12 +74,13 @@ result<void> load_for(Loader& load, const Command& command) {
             [&](const commands::StartPortOut& c) { return load.number(c.number); },
             [&](const commands::CompletePortOut& c) { return load.number(c.number); },
             [&](const commands::AbandonPortOut& c) { return load.number(c.number); },
-            [&](const commands::TransferSubAccount& c) -> result<void> {
+            [&](const commands::RequestTransfer& c) -> result<void> {
                 BOOST_OUTCOME_TRYV(load.account(c.account, false));
-                BOOST_OUTCOME_TRYV(load.agency(c.to));
-                BOOST_OUTCOME_TRYV(load.grants(c.source_approver));
-                return load.grants(c.target_approver);
+                return load.agency(c.to);
             },
+            [&](const commands::ApproveTransfer& c) { return load.transfer(c.account); },
+            [&](const commands::RefuseTransfer& c) { return load.transfer(c.account); },
+            [&](const commands::WithdrawTransfer& c) { return load.transfer(c.account); },
             [&](const commands::RecordSurvey& c) { return load.account(c.account, false); },
             // The switches read the account, and the one number when a number is named.
             [&](const commands::PauseTracking& c) { return load_switch(load, c); },

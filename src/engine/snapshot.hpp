@@ -72,6 +72,14 @@ class Loader {
         return boost::outcome_v2::success();
     }
 
+    /// The sub-account, its agency, and the agency its pending transfer would move it to.
+    result<void> transfer(const AccountId& id) {
+        BOOST_OUTCOME_TRYV(account(id, false));
+        const auto* a = snap_.state.find_account(id);
+        if (a != nullptr && a->pending_transfer) return agency(a->pending_transfer->to);
+        return boost::outcome_v2::success();
+    }
+
     /// The number and its account (with the account's other numbers).
     result<void> number(const NumberId& id) {
         if (snap_.number_versions.count(id) == 0) {

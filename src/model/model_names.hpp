@@ -45,7 +45,10 @@ inline constexpr std::array<Named<Operation>, operation_count> operation_names{{
     {Operation::start_port_out, "start_port_out"},
     {Operation::complete_port_out, "complete_port_out"},
     {Operation::abandon_port_out, "abandon_port_out"},
-    {Operation::transfer_sub_account, "transfer_sub_account"},
+    {Operation::request_transfer, "request_transfer"},
+    {Operation::approve_transfer, "approve_transfer"},
+    {Operation::refuse_transfer, "refuse_transfer"},
+    {Operation::withdraw_transfer, "withdraw_transfer"},
     {Operation::record_survey, "record_survey"},
 }};
 static_assert(names_every_value(operation_names),
@@ -127,7 +130,7 @@ inline constexpr std::array<Named<CancelKind>, count_through(CancelKind::close)>
 static_assert(names_every_value(cancel_kind_names),
               "cancel_kind_names lists every CancelKind once, in declaration order");
 
-inline constexpr std::array<Named<DeadlineKind>, count_through(DeadlineKind::refund_window_closes)>
+inline constexpr std::array<Named<DeadlineKind>, count_through(DeadlineKind::transfer_expires)>
     deadline_kind_names{{
         {DeadlineKind::pause_maximum, "pause_maximum"},
         {DeadlineKind::restore_window_closes, "restore_window_closes"},
@@ -135,6 +138,7 @@ inline constexpr std::array<Named<DeadlineKind>, count_through(DeadlineKind::ref
         {DeadlineKind::agency_reactivation_window_closes, "agency_reactivation_window_closes"},
         {DeadlineKind::data_purge, "data_purge"},
         {DeadlineKind::refund_window_closes, "refund_window_closes"},
+        {DeadlineKind::transfer_expires, "transfer_expires"},
     }};
 static_assert(names_every_value(deadline_kind_names),
               "deadline_kind_names lists every DeadlineKind once, in declaration order");

@@ -57,4 +57,12 @@ Actor actor_of(const State& state, const UserId& user) {
     return actor;
 }
 
+std::vector<AccountId> incoming_transfers(const State& state, const AgencyId& agency) {
+    std::vector<AccountId> out;
+    for (const auto& [id, a] : state.accounts) {
+        if (a.pending_transfer && a.pending_transfer->to == agency) out.push_back(id);
+    }
+    return out;
+}
+
 }  // namespace calltrack

@@ -355,6 +355,11 @@ class Reader {
                        out.on_maximum);
     }
 
+    bool transfer(const Json& j, const std::string& path, TransferRule& out) {
+        return object(j, path, {"approval_window"})
+               && window(j["approval_window"], join(path, "approval_window"), out.approval_window);
+    }
+
     bool charges(const Json& j, const std::string& path, ChargeRule& out) {
         std::vector<std::string> keys;
         for (const auto& field : charges_fields) keys.emplace_back(field.key);
@@ -366,7 +371,8 @@ class Reader {
     }
 
     bool policy(const Json& j, Policy& out) {
-        if (!object(j, "", {"name", "operations", "cancellation", "pause", "charges"})) {
+        if (!object(j, "",
+                    {"name", "operations", "cancellation", "pause", "transfer", "charges"})) {
             return false;
         }
         if (!text(j["name"], "name", out.name) || !operations(j["operations"], "operations", out)) {
@@ -380,6 +386,7 @@ class Reader {
             if (!cancellation(cancel[key], join("cancellation", key), out.*member)) return false;
         }
         return pause(j["pause"], "pause", out.pause)
+               && transfer(j["transfer"], "transfer", out.transfer)
                && charges(j["charges"], "charges", out.charges);
     }
 

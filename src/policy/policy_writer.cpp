@@ -126,6 +126,7 @@ std::string policy_to_json(const Policy& policy) {
     }
     j["cancellation"] = std::move(cancellation);
     j["pause"] = pause_to_json(policy.pause);
+    j["transfer"] = Json{{"approval_window", window_to_json(policy.transfer.approval_window)}};
     Json charges = Json::object();
     for (const auto& [key, member] : charges_fields) {
         charges[key] = charges_to_json(policy.charges.*member);

@@ -146,7 +146,12 @@ Policy ctm() {
     p.rule(Operation::restore_number) = offered(admin_or_support, either_admin_or_support, {});
     p.rule(Operation::request_refund) =
         offered(admin_or_support, either_admin_or_support, {R::agency_administrator, R::support});
-    p.rule(Operation::transfer_sub_account) = offered({}, agency_admin, {});
+    // Either agency's administrator asks and the other's answers; the handlers pick the sides.
+    p.rule(Operation::request_transfer) = offered({}, agency_admin, {});
+    p.rule(Operation::approve_transfer) = offered({}, agency_admin, {});
+    p.rule(Operation::refuse_transfer) = offered({}, agency_admin, {});
+    p.rule(Operation::withdraw_transfer) = offered({}, agency_admin, {});
+    p.transfer.approval_window = Window::days(14);
 
     CancellationRule canceled;
     canceled.data = DataOnCancel::retain;

@@ -163,6 +163,11 @@ result<void> check_values(const Policy& policy, PolicyDiagnostic* diagnostic) {
     if (auto r = check_window_days(diagnostic, "pause.maximum", policy.pause.maximum); !r) {
         return r;
     }
+    if (auto r = check_window_days(diagnostic, "transfer.approval_window",
+                                   policy.transfer.approval_window);
+        !r) {
+        return r;
+    }
     if (policy.pause.monthly_hold_fee && policy.pause.monthly_hold_fee->is_negative()) {
         return refuse(diagnostic, errc::policy_invalid_value, "pause.monthly_hold_fee.minor_units",
                       "the monthly hold fee must be 0 or more, got "
@@ -270,6 +275,12 @@ result<void> check_contradictions(const Policy& policy, PolicyDiagnostic* diagno
             !r) {
             return r;
         }
+    }
+    if (policy.rule(Operation::request_transfer).offered
+        && !policy.transfer.approval_window.is_offered()) {
+        return contradiction(diagnostic, "transfer.approval_window",
+                             "request_transfer is offered, so the approval window must be a number "
+                             "of days or \"unlimited\", got not offered");
     }
     if (policy.rule(Operation::pause_account).offered) {
         if (!policy.pause.maximum.is_offered()) {

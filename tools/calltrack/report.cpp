@@ -139,6 +139,11 @@ std::string describe(const AccountReport& report) {
     if (a.status == AccountStatus::paused && a.pause_until) {
         out += "; paused until " + format_time(*a.pause_until);
     }
+    if (const auto& t = a.pending_transfer) {
+        out += "; transfer to " + t->to.str() + " asked by " + t->requester.str() + " of "
+               + t->requested_by.str()
+               + (t->expires_at ? ", open until " + format_time(*t->expires_at) : ", no end");
+    }
     return out;
 }
 

@@ -196,7 +196,7 @@ result<std::optional<NumberId>> SqliteStore::find_number_by_phone(const PhoneNum
 
 namespace {
 
-constexpr int last_deadline_kind = static_cast<int>(DeadlineKind::refund_window_closes);
+constexpr int last_deadline_kind = static_cast<int>(DeadlineKind::transfer_expires);
 
 /// A deadlines row back into its Deadline; a row calltrack never writes is corruption, named by
 /// its key (at, kind, subject) in `error`.
