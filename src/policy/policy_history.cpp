@@ -108,19 +108,10 @@ const PolicyVersion* PolicyHistory::find(std::string_view version) const noexcep
 result<PolicyHistory> policy_history_from_json(std::string_view json,
                                                PolicyDiagnostic* diagnostic) {
     Json document;
-    if (const auto failure = detail::parse_document(json, document)) {
-        // The policy reader names every parse failure; a history is parsed the same way.
-        using Kind = detail::ParseFailure::Kind;
-        return refuse(diagnostic,
-                      failure->kind == Kind::number_out_of_range ? errc::policy_invalid_value
-                                                                 : errc::policy_malformed,
-                      failure->field,
-                      failure->kind == Kind::not_json
-                          ? "the document is not valid JSON: " + failure->problem
-                          : failure->problem)
-            .error();
-    }
-    if (!document.is_object() || !document.contains("versions")) {
+    // A document that does not parse, or holds no versions, is read as one policy, so that the
+    // policy reader alone words every parse failure.
+    const bool is_json = !detail::parse_document(json, document);
+    if (!is_json || !document.is_object() || !document.contains("versions")) {
         auto policy = policy_from_json(json, diagnostic);
         if (!policy) return policy.error();
         return PolicyHistory(std::move(policy.value()));

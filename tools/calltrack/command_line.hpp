@@ -80,6 +80,10 @@ bool is_history_document(std::string_view text);
 result<PolicyHistory> history_from_file(const std::string& path, const std::string& text,
                                         std::string* why);
 
+/// The document of `history`: one version as the policy document it is (as a run recorded it before
+/// versions existed), more as a history document.
+std::string history_document(const PolicyHistory& history);
+
 /// A preset's name (one policy, as policies::by_name gives it), or a policy or history file;
 /// `unreadable` is added to `why` when the file cannot be read.
 result<PolicyHistory> load_preset_or_history(const std::string& argument, std::string* why,

@@ -88,6 +88,11 @@ result<PolicyHistory> history_from_file(const std::string& path, const std::stri
     return history;
 }
 
+std::string history_document(const PolicyHistory& history) {
+    return history.versions().size() == 1 ? policy_to_json(history.latest().policy)
+                                          : policy_history_to_json(history);
+}
+
 result<PolicyHistory> load_preset_or_history(const std::string& argument, std::string* why,
                                              std::string_view unreadable) {
     if (auto preset = policies::by_name(argument)) return PolicyHistory(std::move(preset).value());

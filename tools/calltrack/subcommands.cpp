@@ -192,9 +192,7 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
     }
     if (opened->path) {
         std::ofstream sidecar(policy_sidecar(*opened->path), std::ios::binary | std::ios::trunc);
-        // One version is recorded as the policy document it is, as before versions existed.
-        sidecar << (policy->versions().size() == 1 ? policy_to_json(policy->latest().policy)
-                                                   : policy_history_to_json(*policy));
+        sidecar << history_document(*policy);
         if (!sidecar) return fail(err, "cannot write " + policy_sidecar(*opened->path));
     }
 
@@ -426,9 +424,7 @@ int policy_command(const std::vector<std::string>& all, std::ostream& out, std::
         if (args.has("--resolved")) {
             auto history = load_preset_or_history(argument, &why, preset_or_file);
             if (!history) return fail(err, why);
-            const auto& h = history.value();
-            out << (h.versions().size() == 1 ? policy_to_json(h.latest().policy)
-                                             : policy_history_to_json(h));
+            out << history_document(history.value());
             return exit_ok;
         }
         auto policy = policies::by_name(argument);
