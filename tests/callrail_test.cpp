@@ -17,7 +17,7 @@ using Names = std::vector<std::string>;
 
 const AccountId acme("acme");
 
-/// Before the cut-off: an account with two numbers, two administrators and an account owner.
+/// Before the cut-off: an account with two numbers, two administrators and a manager.
 World callrail_world(const char* start = "2020-09-01T00:00:00Z") {
     World w(policies::callrail(), at(start));
     w.account("acme")
@@ -25,7 +25,7 @@ World callrail_world(const char* start = "2020-09-01T00:00:00Z") {
         .number("n2", "acme", "+14045550102", NumberSource::offsite)
         .grant("ann", Role::administrator, acme)
         .grant("bob", Role::administrator, acme)
-        .grant("olive", Role::account_owner, acme);
+        .grant("olive", Role("manager"), acme);
     return w;
 }
 
@@ -201,7 +201,7 @@ TEST_CASE("pause_account with exactly 50 numbers holds all 50", "[callrail]") {
     CHECK(w.number_state("bulk0049").status == NumberStatus::held);
 }
 
-TEST_CASE("pause_account is administrators only: the account owner and strangers are refused",
+TEST_CASE("pause_account is administrators only: a manager and strangers are refused",
           "[callrail]") {
     auto w = callrail_world();
 

@@ -301,11 +301,11 @@ TEST_CASE("Stop incoming calls in a sub-account is allowed to the agency adminis
 TEST_CASE("Cancel a standalone account: only an administrator can cancel it", "[ctm]") {
     World w = standalone();
     w.agency("elsewhere")
-        .grant("owen", Role::account_owner, AccountId("acct"))
+        .grant("owen", Role("billing_manager"), AccountId("acct"))
         .grant("eve", Role::agency_administrator, AgencyId("elsewhere"));
     const commands::CancelAccount cancel{AccountId("acct"), clicked()};
 
-    SECTION("an account owner holds the wrong role") {
+    SECTION("a billing manager holds the wrong role") {
         const auto verdict = w.check(w.user("owen"), cancel);
         CHECK(verdict.refusals.size() == 1);
         CHECK(verdict.has(errc::permission_denied));
@@ -1059,7 +1059,7 @@ TEST_CASE("Cancel an agency after a transfer leaves the transferred sub-account 
 
 TEST_CASE("check returns every reason a command is refused, not just the first", "[ctm]") {
     World w = standalone();
-    w.grant("owen", Role::account_owner, AccountId("acct"));
+    w.grant("owen", Role("billing_manager"), AccountId("acct"));
 
     const auto verdict = w.check(w.user("owen"), commands::CancelAccount{AccountId("acct"), {}});
 

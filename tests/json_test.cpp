@@ -856,7 +856,7 @@ TEST_CASE("bad values inside values are refused: ids, currencies, scopes, names,
     CHECK(platform_owner.second.field == "owner");
 
     const auto role = command_refusal(
-        R"({"command":"grant_role","user":"ann","grant":{"role":"admin","scope":"platform"}})");
+        R"({"command":"grant_role","user":"ann","grant":{"role":"Admin","scope":"platform"}})");
     CHECK(role.second.field == "grant.role");
     CHECK(role.second.problem.rfind(make_error_code(errc::invalid_role).message(), 0) == 0);
 

@@ -91,7 +91,7 @@ TEST_CASE("an overlay merges objects key by key and replaces arrays, scalars and
           "[policy][overlay]") {
     const Policy p = read(R"({"extends": "smrtphone", "name": "smrtphone-quiet",
         "operations": {"cancel_account": {
-            "roles": {"account": ["administrator", "account_owner"]},
+            "roles": {"account": ["user", "account_owner"]},
             "confirmation": {"typed_phrase": null, "acknowledgements": ["no_refund"]}}}})");
     const Policy base = policies::smrtphone();
     const auto& changed = p.rule(calltrack::Operation::cancel_account);
@@ -99,7 +99,7 @@ TEST_CASE("an overlay merges objects key by key and replaces arrays, scalars and
 
     // Replaced whole: the array is the overlay's, not appended to; null is a value, not a deletion.
     CHECK(changed.account_roles
-          == calltrack::RoleSet{calltrack::Role::administrator, calltrack::Role::account_owner});
+          == calltrack::RoleSet{calltrack::Role("user"), calltrack::Role::account_owner});
     CHECK(changed.confirmation.acknowledgements == std::vector<std::string>{"no_refund"});
     CHECK_FALSE(changed.confirmation.typed_phrase);
     // Siblings kept, at every depth.

@@ -237,9 +237,17 @@ TEST_CASE("presets encode the articles' windows, roles and confirmations", "[pol
         CHECK(p->charges.paused.contains(Charge::hold_fee));
         CHECK(p->charges.calls_stopped.contains(Charge::subscription));
         CHECK(p->charges.agency_active.contains(Charge::number_renewals));
-        // Provisioning is the host's, and the same in every preset.
-        CHECK(p->rule(Operation::open_account) == callrail.rule(Operation::open_account));
-        CHECK(p->rule(Operation::grant_role) == callrail.rule(Operation::grant_role));
+        // Provisioning is the host's, the same operations in every preset: support builds the
+        // world everywhere, each vendor's roles in it.
+        CHECK(p->rule(Operation::create_agency).agency_roles == RoleSet{Role::support});
+        CHECK(p->rule(Operation::open_account).account_roles == RoleSet{Role::support});
+        for (const Operation op :
+             {Operation::add_tracking_number, Operation::set_plan, Operation::grant_role}) {
+            INFO(to_string(op));
+            CHECK(p->rule(op).account_roles.contains(Role::support));
+            CHECK(p->rule(op).sub_account_roles.contains(Role::support));
+            CHECK(p->rule(op).agency_roles.contains(Role::support));
+        }
     }
 }
 
@@ -260,7 +268,12 @@ TEST_CASE("the JSON round trip is lossless and stable for every preset", "[polic
 
 TEST_CASE("the JSON document spells every field as documented", "[policy][json]") {
     const std::string doc = policy_to_json(calltrack::policies::callrail());
-    CHECK(doc.rfind("{\n  \"name\": \"callrail\",\n  \"operations\": {", 0) == 0);
+    CHECK(doc.rfind("{\n  \"name\": \"callrail\",\n  \"roles\": [\n    {\n      \"name\": "
+                    "\"administrator\",\n      \"title\": \"Administrator\",\n      "
+                    "\"granted_on\": [\n        \"account\",\n        \"agency\"\n      ],",
+                    0)
+          == 0);
+    CHECK(doc.find("\n  ],\n  \"operations\": {") != std::string::npos);
     CHECK(value_after(doc, {"\"pause_account\""}, "offered_until") == "\"2020-10-01T00:00:00Z\"");
     CHECK(value_after(doc, {"\"pause_account\""}, "offered_from") == "null");
     CHECK(value_after(doc, {"\"pause\": {"}, "monthly_hold_fee")
@@ -274,8 +287,8 @@ TEST_CASE("the JSON document spells every field as documented", "[policy][json]"
           == "\"CONFIRM\"");
     CHECK(value_after(smrtphone, {"\"cancellation\"", "\"agency\""}, "data") == "\"purge_now\"");
     CHECK(value_after(smrtphone, {"\"pause\": {"}, "monthly_hold_fee") == "null");
-    // Role and charge sets are written in declaration order.
-    CHECK(doc.find("\"administrator\",\n          \"account_owner\",\n          \"support\"")
+    // Role sets are written in the order they hold, charge sets in declaration order.
+    CHECK(doc.find("\"administrator\",\n          \"manager\",\n          \"support\"")
           != std::string::npos);
     CHECK(doc.find("\"subscription\",\n      \"number_renewals\",\n      \"usage\"")
           != std::string::npos);

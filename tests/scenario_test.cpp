@@ -217,19 +217,45 @@ TEST_CASE("scenario: steps name declared actors, and are a command or an advance
     CHECK_THAT(d.problem, Catch::Contains("did you mean \"expect\""));
 }
 
-TEST_CASE("scenario: grants are scoped as their role needs; support is platform-wide") {
+TEST_CASE(
+    "scenario: a grant names a role and a scope; whether the policy grants that role there is "
+    "said when the grant is given, naming the actor") {
+    // A malformed role name or the support actor's own grants are the file's mistakes.
     auto d = refusal(
-        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "administrator", "scope": "platform"}]}, "steps": []})");
+        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "Admin", "scope": {"account": "a"}}]}, "steps": []})");
     CHECK(d.location == "actor ann");
-    CHECK(d.field == "actors.ann[0]");
-    d = refusal(
-        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "support", "scope": {"account": "a"}}]}, "steps": []})");
+    CHECK(d.field == "actors.ann[0].role");
     d = refusal(
         R"({"start": "2024-03-01T09:00:00Z", "actors": {"support": [{"role": "administrator", "scope": {"account": "a"}}]}, "steps": []})");
     CHECK(d.field == "actors.support");
-    d = refusal(
-        R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "admin", "scope": {"account": "a"}}]}, "steps": []})");
-    CHECK(d.field == "actors.ann[0].role");
+
+    // A role on a scope the policy does not grant it on, or one the policy does not declare, is
+    // refused by the core when the grant is given as a setup command.
+    const auto given = [](const std::string& grant) {
+        InMemoryStore store;
+        return run(
+            R"({"policy": "ctm", "start": "2024-03-01T09:00:00Z", "actors": {"ann": [)" + grant
+                + R"(]}, "setup": [{"command": "open_account", "account": "a", "plan": {"name": "Pro", "add_ons": []}, "currency": "USD"}], "steps": []})",
+            store);
+    };
+    for (const auto& [grant, problem] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"role": "administrator", "scope": "platform"})",
+              "administrator is granted on an account or an agency, not on the platform"},
+             {R"({"role": "support", "scope": {"account": "a"}})",
+              "support is granted on the platform, not on an account"},
+             {R"({"role": "manager", "scope": {"account": "a"}})",
+              "the ctm policy has no role manager; its roles are: agency_administrator, "
+              "agency_billing_manager, administrator, billing_manager, marketing_manager, "
+              "call_manager, report_manager, call_agent, support"}}) {
+        INFO(grant);
+        const RunReport report = given(grant);
+        REQUIRE(report.failure);
+        CHECK(report.failure->location == "actor ann");
+        CHECK(report.failure->field == "actors.ann[0]");
+        CHECK_THAT(report.failure->message, Catch::Contains("invalid_role"));
+        CHECK_THAT(report.failure->message, Catch::Contains(problem));
+    }
+    CHECK(given(R"({"role": "call_agent", "scope": {"account": "a"}})").ok());
 }
 
 TEST_CASE("scenario: an actor's grant is written as a grant_role command's, and refused alike") {

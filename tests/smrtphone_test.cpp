@@ -24,7 +24,7 @@ World smrtphone_world() {
         .number("n1", "acme", "+14045550101")
         .number("n2", "acme", "+14045550102", NumberSource::offsite)
         .grant("olivia", Role::account_owner, acme)
-        .grant("adam", Role::administrator, acme)
+        .grant("adam", Role("user"), acme)
         .credit("acme", 1'234);
     return w;
 }

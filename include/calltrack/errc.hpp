@@ -25,7 +25,8 @@ enum class errc {
     invalid_id,                      ///< an empty or malformed id. Retry: no.
     invalid_time,                    ///< not an ISO 8601 UTC time such as 2020-09-15T10:00:00Z.
                                      ///< Retry: no.
-    invalid_role,                    ///< not a role name calltrack knows. Retry: no.
+    invalid_role,                    ///< not a role name, or not one the policy declares for
+                                     ///< that scope. Retry: no.
     invalid_number_source,           ///< not "onsite_dynamic" or "offsite". Retry: no.
     invalid_survey_outcome,          ///< not keep_account, book_meeting or confirm. Retry: no.
     invalid_operation,               ///< not an operation name calltrack knows. Retry: no.
@@ -73,6 +74,8 @@ enum class errc {
                             ///< and only the asking agency withdraws it. Retry: as that side.
     no_pending_transfer,    ///< the sub-account has no transfer waiting. Retry: no.
     already_in_state,       ///< the change has already been made. Retry: no; nothing to do.
+    role_already_held,      ///< the policy lets one user hold the role on a scope, and another
+                            ///< does. Retry: after revoking theirs.
 
     // --- references ---------------------------------------------------------------------------
     unknown_agency,   ///< no agency has that id. Retry: no.

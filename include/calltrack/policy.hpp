@@ -43,6 +43,44 @@ struct ConfirmationRule {
                      survey_confirmed, reason, billing_details)
 };
 
+/// The kinds of scope a role is granted on (Scope in actor.hpp).
+enum class ScopeKind : std::uint8_t {
+    platform,  ///< the whole platform: the vendor's own staff
+    agency,    ///< one agency, and through it each of its sub-accounts
+    account,   ///< one account
+};
+CALLTRACK_API std::string_view to_string(ScopeKind k) noexcept;
+
+/// The kind of a grant's scope.
+inline ScopeKind scope_kind_of(const Scope& scope) noexcept {
+    if (std::holds_alternative<Platform>(scope)) return ScopeKind::platform;
+    return std::holds_alternative<AgencyId>(scope) ? ScopeKind::agency : ScopeKind::account;
+}
+
+/// One role of a vendor: its name in rules and grants, the vendor's own title for it, where it
+/// may be granted, and what it implies. A grant of the role also gives every role it implies,
+/// and theirs in turn, wherever the grant applies: CTM's agency administrator implies
+/// administrator, so one acts as administrator on every sub-account of its agency.
+struct RoleDefinition {
+    Role name;
+    std::string title;                  ///< as the vendor writes it: "Agency Administrator"
+    std::vector<ScopeKind> granted_on;  ///< the scopes a grant of it may name
+    RoleSet implies;
+    /// At most one user holds it on a scope (smrtPhone's one Account Owner): a second grant is
+    /// refused `role_already_held` until the first is revoked.
+    bool one_holder = false;
+
+    CALLTRACK_FIELDS(RoleDefinition, name, title, granted_on, implies, one_holder)
+};
+
+/// What a command acts on, as a rule's role sets tell them apart.
+enum class TargetKind : std::uint8_t {
+    account,      ///< a standalone account
+    sub_account,  ///< an account in an agency
+    agency,       ///< an agency itself
+};
+CALLTRACK_API std::string_view to_string(TargetKind k) noexcept;
+
 /// Whether an operation is offered, from and until when, to whom, and with what confirmation.
 /// The role sets are per target: a standalone account, a sub-account, an agency.
 struct OperationRule {
@@ -53,6 +91,12 @@ struct OperationRule {
     RoleSet sub_account_roles;          ///< when the target is a sub-account
     RoleSet agency_roles;               ///< when the target is an agency
     ConfirmationRule confirmation;
+
+    const RoleSet& roles_on(TargetKind k) const noexcept {
+        return k == TargetKind::account       ? account_roles
+               : k == TargetKind::sub_account ? sub_account_roles
+                                              : agency_roles;
+    }
 
     CALLTRACK_FIELDS(OperationRule, offered, offered_from, offered_until, account_roles,
                      sub_account_roles, agency_roles, confirmation)
@@ -140,6 +184,8 @@ struct ChargeRule {
 
 struct Policy {
     std::string name;
+    /// Every role a grant or a rule may name, in the order refusals list them.
+    std::vector<RoleDefinition> roles;
     std::array<OperationRule, operation_count> operations{};
     CancellationRule standalone;   ///< cancel_account / close_account on a standalone account
     CancellationRule sub_account;  ///< close_sub_account, and sub-accounts in an agency cascade
@@ -153,8 +199,18 @@ struct Policy {
     }
     OperationRule& rule(Operation op) noexcept { return operations[static_cast<std::size_t>(op)]; }
 
-    CALLTRACK_FIELDS(Policy, name, operations, standalone, sub_account, agency, pause, transfer,
-                     charges)
+    /// The declared role of that name, or null.
+    CALLTRACK_API const RoleDefinition* role(const Role& wanted) const noexcept;
+    /// `held` and every role it implies, directly or through others, in declaration order after
+    /// `held`. A role the policy does not declare implies nothing but itself.
+    CALLTRACK_API RoleSet implied_by(const Role& held) const;
+    /// Every declared role whose grant gives one of `allowed` (itself or by implication) on a
+    /// target of kind `on`, granted where a grant can reach such a target, in declaration order:
+    /// who may do what a rule allows, for a refusal to name.
+    CALLTRACK_API RoleSet roles_giving(const RoleSet& allowed, TargetKind on) const;
+
+    CALLTRACK_FIELDS(Policy, name, roles, operations, standalone, sub_account, agency, pause,
+                     transfer, charges)
 };
 
 /// Where a policy document or value is wrong, for a person to fix: `field` is a JSON path such
@@ -167,7 +223,13 @@ struct PolicyDiagnostic {
     std::string document;
 };
 
-/// Refuses a policy that cannot be applied: a negative window, a typed confirmation with an empty
+/// The four roles calltrack had before roles were a policy's data (support on the platform, an
+/// agency administrator on an agency, an administrator or account owner on an account or agency),
+/// which a policy document without "roles" is read with.
+CALLTRACK_API std::vector<RoleDefinition> original_roles();
+
+/// Refuses a policy that cannot be applied: a role a rule names that the policy does not declare,
+/// a negative window, a typed confirmation with an empty
 /// phrase, an offered operation allowed to no role, reactivation offered after the data is gone,
 /// and the like.
 CALLTRACK_API result<void> validate(const Policy& policy, PolicyDiagnostic* diagnostic = nullptr);

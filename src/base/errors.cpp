@@ -48,9 +48,10 @@ constexpr std::array errc_table{
             "the id is empty or malformed; ids are non-empty text"},
     ErrcRow{errc::invalid_time, "invalid_time", condition::invalid_input,
             "the time is not an ISO 8601 UTC time; write it like 2020-09-15T10:00:00Z"},
-    ErrcRow{errc::invalid_role, "invalid_role", condition::invalid_input,
-            "not a role calltrack knows; use agency_administrator, administrator, account_owner or "
-            "support"},
+    ErrcRow{
+        errc::invalid_role, "invalid_role", condition::invalid_input,
+        "not a role the policy declares, or not granted on that scope; a role name is 1 to 31 of "
+        "a-z, 0-9 and _, a letter first, and the policy's roles are listed in its \"roles\""},
     ErrcRow{errc::invalid_number_source, "invalid_number_source", condition::invalid_input,
             "not a number source calltrack knows; use onsite_dynamic or offsite"},
     ErrcRow{errc::invalid_survey_outcome, "invalid_survey_outcome", condition::invalid_input,
@@ -125,6 +126,9 @@ constexpr std::array errc_table{
             "the sub-account has no transfer waiting for an answer"},
     ErrcRow{errc::already_in_state, "already_in_state", condition::refused,
             "nothing to do: the change has already been made"},
+    ErrcRow{errc::role_already_held, "role_already_held", condition::refused,
+            "the policy lets one user hold this role on a scope and another holds it; revoke "
+            "theirs first"},
     ErrcRow{errc::unknown_agency, "unknown_agency", condition::invalid_input,
             "no agency has that id"},
     ErrcRow{errc::unknown_account, "unknown_account", condition::invalid_input,

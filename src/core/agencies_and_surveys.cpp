@@ -44,9 +44,9 @@ const PendingTransfer* pending_for(Judge& j, Operation op, const AccountId& id,
 /// is told which side acts, rather than only that it lacks a role.
 void acts_for(Judge& j, Operation op, const Account& a, const AgencyId& must, const AgencyId& other,
               const std::string& what) {
-    const RoleSet allowed = j.policy.rule(op).sub_account_roles;
-    if (!holds_role(j.actor, side(a, must), allowed)
-        && holds_role(j.actor, side(a, other), allowed)) {
+    const RoleSet& allowed = j.policy.rule(op).sub_account_roles;
+    if (!holds_role(j.actor, j.policy, side(a, must), allowed)
+        && holds_role(j.actor, j.policy, side(a, other), allowed)) {
         j.refuse(errc::transfer_not_approved, "user " + j.actor.user.str() + " acts for "
                                                   + side_name(a, other) + "; an administrator of "
                                                   + side_name(a, must) + " must " + what
@@ -97,9 +97,10 @@ void handle(Judge& j, const commands::RequestTransfer& c, Events* out) {
                                              + format_time(p->requested_at));
     }
     // Either side may ask; the sub-account's own agency is taken when the actor holds both.
-    const RoleSet allowed = j.policy.rule(op).sub_account_roles;
-    const bool source = holds_role(j.actor, side(*a, from->id), allowed);
-    if (!source && !holds_role(j.actor, side(*a, to->id), allowed)) j.authorized(op, target_of(*a));
+    const RoleSet& allowed = j.policy.rule(op).sub_account_roles;
+    const bool source = holds_role(j.actor, j.policy, side(*a, from->id), allowed);
+    if (!source && !holds_role(j.actor, j.policy, side(*a, to->id), allowed))
+        j.authorized(op, target_of(*a));
     if (out && j.ok()) {
         out->push_back(events::TransferRequested{
             a->id, from->id, to->id, source ? from->id : to->id, j.actor.user,

@@ -14,7 +14,8 @@
 namespace calltrack::core {
 namespace {
 
-std::string_view to_string(TargetKind k) {
+/// The kind in a refusal's words.
+std::string_view kind_words(TargetKind k) {
     switch (k) {
         case TargetKind::account:
             return "standalone account";
@@ -26,44 +27,65 @@ std::string_view to_string(TargetKind k) {
     return "target";
 }
 
-bool grant_applies(const RoleGrant& grant, const Target& target) {
+/// Whether the policy declares `role` as granted on the platform: the vendor's own staff.
+bool platform_role(const Policy& policy, const Role& role) {
+    const auto* definition = policy.role(role);
+    return definition != nullptr
+           && std::find(definition->granted_on.begin(), definition->granted_on.end(),
+                        ScopeKind::platform)
+                  != definition->granted_on.end();
+}
+
+/// A grant on the platform applies everywhere, one on an agency to the agency and its
+/// sub-accounts, one on an account to that account. A platform grant of a role the policy does
+/// not grant there (which only an Actor built by hand can hold) applies nowhere.
+bool grant_applies(const Policy& policy, const RoleGrant& grant, const Target& target) {
     return std::visit(
         detail::overloaded{
-            [&](const Platform&) { return grant.role == Role::support; },
+            [&](const Platform&) { return platform_role(policy, grant.role); },
             [&](const AccountId& id) { return target.account != nullptr && *target.account == id; },
             [&](const AgencyId& id) { return target.agency != nullptr && *target.agency == id; },
         },
         grant.scope);
 }
 
-RoleSet roles_for(const OperationRule& rule, TargetKind kind) {
-    switch (kind) {
-        case TargetKind::account:
-            return rule.account_roles;
-        case TargetKind::sub_account:
-            return rule.sub_account_roles;
-        case TargetKind::agency:
-            return rule.agency_roles;
-    }
-    return {};
+/// Whether every role in `roles` is the vendor's own staff's.
+bool platform_only(const Policy& policy, const RoleSet& roles) {
+    return std::all_of(roles.begin(), roles.end(),
+                       [&](const Role& r) { return platform_role(policy, r); });
 }
 
 }  // namespace
 
 std::string Target::describe() const {
     if (kind == TargetKind::agency) return "agency " + agency->str();
-    return std::string(to_string(kind)) + " " + account->str();
+    return std::string(kind_words(kind)) + " " + account->str();
 }
 
-bool holds_role(const Actor& actor, const Target& target, RoleSet allowed) {
+bool gives(const Policy& policy, const RoleGrant& grant, const RoleSet& allowed) {
+    // A grant on a scope its role is not granted on (which only an Actor built by hand, or a
+    // grant left by an older policy, can hold) gives nothing.
+    const auto* definition = policy.role(grant.role);
+    if (definition == nullptr) return false;
+    const auto& on = definition->granted_on;
+    if (std::find(on.begin(), on.end(), scope_kind_of(grant.scope)) == on.end()) return false;
+    if (allowed.contains(grant.role)) return true;
+    // Only a role that implies others costs the walk (and its allocation).
+    if (definition->implies.empty()) return false;
+    const RoleSet all = policy.implied_by(grant.role);
+    return std::any_of(all.begin(), all.end(), [&](const Role& r) { return allowed.contains(r); });
+}
+
+bool holds_role(const Actor& actor, const Policy& policy, const Target& target,
+                const RoleSet& allowed) {
     return std::any_of(actor.grants.begin(), actor.grants.end(), [&](const RoleGrant& g) {
-        return allowed.contains(g.role) && grant_applies(g, target);
+        return grant_applies(policy, g, target) && gives(policy, g, allowed);
     });
 }
 
-bool is_support(const Actor& actor) {
-    return std::any_of(actor.grants.begin(), actor.grants.end(), [](const RoleGrant& g) {
-        return g.role == Role::support && std::holds_alternative<Platform>(g.scope);
+bool is_support(const Actor& actor, const Policy& policy) {
+    return std::any_of(actor.grants.begin(), actor.grants.end(), [&](const RoleGrant& g) {
+        return std::holds_alternative<Platform>(g.scope) && platform_role(policy, g.role);
     });
 }
 
@@ -83,33 +105,34 @@ void Judge::offered(Operation op) {
 }
 
 void Judge::authorized(Operation op, const Target& target) {
-    const RoleSet allowed = roles_for(policy.rule(op), target.kind);
+    const RoleSet& allowed = policy.rule(op).roles_on(target.kind);
     const auto name = std::string(to_string(op));
     if (allowed.empty()) {
         if (policy.rule(op).offered) {
             refuse(errc::operation_not_offered, "the " + policy.name + " policy does not offer "
                                                     + name + " on a "
-                                                    + std::string(to_string(target.kind)));
+                                                    + std::string(kind_words(target.kind)));
         }
         return;
     }
-    if (holds_role(actor, target, allowed)) return;
-    if (allowed == RoleSet{Role::support}) {
-        refuse(errc::support_only,
-               "only the vendor's support can " + name + " on " + target.describe());
+    if (holds_role(actor, policy, target, allowed)) return;
+    if (platform_only(policy, allowed)) {
+        refuse(errc::support_only, "only the vendor's support (" + to_string(allowed) + ") can "
+                                       + name + " on " + target.describe());
         return;
     }
+    const std::string needs = name + " on " + target.describe() + " needs one of: "
+                              + to_string(policy.roles_giving(allowed, target.kind));
     RoleSet held;
     for (const auto& g : actor.grants) {
-        if (grant_applies(g, target)) held.insert(g.role);
+        if (grant_applies(policy, g, target)) held.insert(g.role);
     }
     if (held.empty()) {
-        refuse(errc::actor_out_of_scope,
-               "user " + actor.user.str() + " holds no role on " + target.describe());
+        refuse(errc::actor_out_of_scope, "user " + actor.user.str() + " holds no role on "
+                                             + target.describe() + "; " + needs);
     } else {
-        refuse(errc::permission_denied, name + " on " + target.describe()
-                                            + " needs one of: " + to_string(allowed) + "; user "
-                                            + actor.user.str() + " holds: " + to_string(held));
+        refuse(errc::permission_denied,
+               needs + "; user " + actor.user.str() + " holds: " + to_string(held));
     }
 }
 

@@ -21,8 +21,6 @@ using Events = std::vector<Event>;
 // ---------------------------------------------------------------------------------------------
 // Targets and roles (judge.cpp).
 
-enum class TargetKind : std::uint8_t { account, sub_account, agency };
-
 /// What a command acts on, for the role check: an account (with its agency, if a sub-account)
 /// or an agency.
 struct Target {
@@ -41,10 +39,15 @@ inline Target target_of(const Agency& g) {
     return Target{TargetKind::agency, nullptr, &g.id};
 }
 
+/// Whether `grant` gives one of `allowed`: its role, or one its role implies, where the policy
+/// grants that role on the grant's kind of scope.
+bool gives(const Policy& policy, const RoleGrant& grant, const RoleSet& allowed);
 /// Whether one of the actor's grants gives it a role in `allowed` on `target`.
-bool holds_role(const Actor& actor, const Target& target, RoleSet allowed);
-/// Whether the actor holds the support role on the platform scope.
-bool is_support(const Actor& actor);
+bool holds_role(const Actor& actor, const Policy& policy, const Target& target,
+                const RoleSet& allowed);
+/// Whether the actor is the vendor's own staff: it holds, on the platform, a role the policy
+/// grants there (the presets' support).
+bool is_support(const Actor& actor, const Policy& policy);
 
 // ---------------------------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ void handle(Judge& j, const commands::RestoreNumber& c, Events* out) {
     if (closed) {
         if (!rule.support_restores_after_window) {
             j.refuse(errc::window_closed, *closed);
-        } else if (!is_support(j.actor)) {
+        } else if (!is_support(j.actor, j.policy)) {
             j.refuse(errc::support_only, *closed + "; support can attempt a carrier-level restore");
         } else {
             carrier_level = true;

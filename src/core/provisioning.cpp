@@ -10,26 +10,67 @@
 namespace calltrack::core {
 namespace {
 
-/// Grants follow the scopes' nature: support on the platform only, agency administrators on an
-/// agency only, and account roles on an account or an agency.
+std::string a_scope(ScopeKind k) {
+    switch (k) {
+        case ScopeKind::platform:
+            return "the platform";
+        case ScopeKind::agency:
+            return "an agency";
+        case ScopeKind::account:
+            break;
+    }
+    return "an account";
+}
+
+std::string declared_roles(const Policy& policy) {
+    RoleSet names;
+    for (const auto& definition : policy.roles) names.insert(definition.name);
+    return to_string(names);
+}
+
+/// A grant names a role the policy declares, on a scope that role is granted on; a revoke may
+/// also name a role the policy no longer declares, so that a grant left by an older version can
+/// be taken away.
+bool grant_fits_policy(Judge& j, const RoleGrant& grant, bool granting) {
+    const auto* definition = j.policy.role(grant.role);
+    if (definition == nullptr) {
+        if (!granting) return true;
+        j.refuse(errc::invalid_role, "the " + j.policy.name + " policy has no role "
+                                         + std::string(to_string(grant.role))
+                                         + "; its roles are: " + declared_roles(j.policy));
+        return false;
+    }
+    const auto& on = definition->granted_on;
+    if (std::find(on.begin(), on.end(), scope_kind_of(grant.scope)) != on.end()) return true;
+    std::string where;
+    for (const ScopeKind k : on) where += (where.empty() ? "" : " or ") + a_scope(k);
+    j.refuse(errc::invalid_role, std::string(to_string(grant.role)) + " is granted on " + where
+                                     + ", not on " + a_scope(scope_kind_of(grant.scope)));
+    return false;
+}
+
+/// The user other than `user` who holds `grant` already, where the role has one holder.
+const UserId* other_holder(const Judge& j, const UserId& user, const RoleGrant& grant) {
+    const auto* definition = j.policy.role(grant.role);
+    if (definition == nullptr || !definition->one_holder) return nullptr;
+    for (const auto& [holder, grants] : j.state.grants) {
+        if (holder != user && std::find(grants.begin(), grants.end(), grant) != grants.end()) {
+            return &holder;
+        }
+    }
+    return nullptr;
+}
+
 void check_grant(Judge& j, Operation op, const UserId& user, const RoleGrant& grant, bool granting,
                  Events* out) {
     j.offered(op);
+    if (!grant_fits_policy(j, grant, granting)) return;
     const bool on_platform = std::holds_alternative<Platform>(grant.scope);
-    if ((grant.role == Role::support) != on_platform) {
-        j.refuse(errc::invalid_role,
-                 "the support role is granted on the platform scope, and "
-                 "only it");
-        return;
-    }
-    if (grant.role == Role::agency_administrator
-        && !std::holds_alternative<AgencyId>(grant.scope)) {
-        j.refuse(errc::invalid_role, "agency_administrator is granted on an agency");
-        return;
-    }
     if (on_platform) {
-        if (!is_support(j.actor)) {
-            j.refuse(errc::support_only, "only support can grant or revoke the support role");
+        if (!is_support(j.actor, j.policy)) {
+            j.refuse(errc::support_only,
+                     "only the vendor's support can grant or revoke a role on "
+                     "the platform");
         }
     } else if (const auto* id = std::get_if<AccountId>(&grant.scope)) {
         const auto* a = j.account(*id);
@@ -53,6 +94,14 @@ void check_grant(Judge& j, Operation op, const UserId& user, const RoleGrant& gr
         j.refuse(errc::already_in_state, "user " + user.str() + " is not "
                                              + std::string(to_string(grant.role)) + " on "
                                              + to_string(grant.scope));
+    }
+    if (granting && !held) {
+        if (const auto* holder = other_holder(j, user, grant)) {
+            j.refuse(errc::role_already_held,
+                     "user " + holder->str() + " is " + std::string(to_string(grant.role)) + " on "
+                         + to_string(grant.scope) + ", and the " + j.policy.name
+                         + " policy allows one; revoke theirs first");
+        }
     }
     if (out && j.ok()) {
         if (granting) {

@@ -38,7 +38,7 @@ void check_reactivation(Judge& j, const Account& a) {
         j.refuse(errc::window_closed,
                  closed_window("reactivation", *a.timeline.canceled_at, *a.reactivation_until));
     }
-    if (rule.reactivation == Reactivation::support_only && !is_support(j.actor)) {
+    if (rule.reactivation == Reactivation::support_only && !is_support(j.actor, j.policy)) {
         j.refuse(errc::support_only,
                  a.was_canceled_with_agency
                      ? "account " + a.id.str() + " was canceled with its agency; only support "

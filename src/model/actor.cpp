@@ -1,24 +1,38 @@
 #include <calltrack/actor.hpp>
 
-#include <calltrack/detail/model_names.hpp>
+#include <stdexcept>
 
 namespace calltrack {
 
-std::string_view to_string(Role r) noexcept {
-    return detail::name_of(detail::role_names, r);
+bool is_role_name(std::string_view text) noexcept {
+    if (text.empty() || text.size() > Role::max_size) return false;
+    if (text.front() < 'a' || text.front() > 'z') return false;
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+Role::Role(std::string_view name) : Role(name, Checked{}) {
+    if (!is_role_name(name)) {
+        throw std::invalid_argument("not a role name: \"" + std::string(name)
+                                    + "\" (1 to 31 of a-z, 0-9 and _, a letter first)");
+    }
+}
+
+std::string_view to_string(const Role& r) noexcept {
+    return r.str();
 }
 
 result<Role> parse_role(std::string_view text) {
-    if (const auto r = detail::value_named(detail::role_names, text)) return *r;
-    return errc::invalid_role;
+    if (!is_role_name(text)) return errc::invalid_role;
+    return Role(text, Role::Checked{});
 }
 
-std::string to_string(RoleSet roles) {
+std::string to_string(const RoleSet& roles) {
     std::string text;
-    for (const Role r : all_roles) {
-        if (!roles.contains(r)) continue;
+    for (const Role& r : roles) {
         if (!text.empty()) text += ", ";
-        text += to_string(r);
+        text += r.str();
     }
     return text.empty() ? "none" : text;
 }

@@ -101,16 +101,6 @@ inline constexpr std::array<Named<AgencyStatus>, count_through(AgencyStatus::clo
 static_assert(names_every_value(agency_status_names),
               "agency_status_names lists every AgencyStatus once, in declaration order");
 
-inline constexpr std::array<Named<Role>, count_through(Role::support)> role_names{{
-    {Role::agency_administrator, "agency_administrator"},
-    {Role::administrator, "administrator"},
-    {Role::account_owner, "account_owner"},
-    {Role::support, "support"},
-}};
-static_assert(names_every_value(role_names),
-              "role_names lists every Role once, in declaration order");
-static_assert(lists_same_values(role_names, all_roles), "all_roles follows role_names");
-
 inline constexpr std::array<Named<Charge>, count_through(Charge::hold_fee)> charge_names{{
     {Charge::subscription, "subscription"},
     {Charge::number_renewals, "number_renewals"},

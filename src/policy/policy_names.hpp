@@ -1,9 +1,10 @@
 #pragma once
 
-// The name of every policy enum, in one table each (enum_names.hpp): the spelling a policy
-// document and every diagnostic use. A header, listed as INTERNAL of the policy layer, because
-// to_string (names.cpp) and the policy reader both read these tables, as the layers above may,
-// and a name belongs to the enum rather than to either of them.
+// The name of every policy enum (and of ScopeKind and TargetKind, which its roles and rules use),
+// in one table each (enum_names.hpp): the spelling a policy document and every diagnostic use. A
+// header, listed as INTERNAL of the policy layer, because to_string (names.cpp) and the policy
+// reader both read these tables, as the layers above may, and a name belongs to the enum rather
+// than to either of them.
 
 #include <calltrack/policy.hpp>
 
@@ -45,5 +46,22 @@ inline constexpr std::array<Named<OnPauseMaximum>, count_through(OnPauseMaximum:
     }};
 static_assert(names_every_value(on_pause_maximum_names),
               "on_pause_maximum_names lists every OnPauseMaximum once, in declaration order");
+
+inline constexpr std::array<Named<ScopeKind>, count_through(ScopeKind::account)> scope_kind_names{{
+    {ScopeKind::platform, "platform"},
+    {ScopeKind::agency, "agency"},
+    {ScopeKind::account, "account"},
+}};
+static_assert(names_every_value(scope_kind_names),
+              "scope_kind_names lists every ScopeKind once, in declaration order");
+
+inline constexpr std::array<Named<TargetKind>, count_through(TargetKind::agency)> target_kind_names{
+    {
+        {TargetKind::account, "account"},
+        {TargetKind::sub_account, "sub_account"},
+        {TargetKind::agency, "agency"},
+    }};
+static_assert(names_every_value(target_kind_names),
+              "target_kind_names lists every TargetKind once, in declaration order");
 
 }  // namespace calltrack::detail

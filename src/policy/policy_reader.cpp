@@ -42,7 +42,7 @@ using detail::Named;
 using detail::on_pause_maximum_names;
 using detail::quoted_list;
 using detail::reactivation_names;
-using detail::role_names;
+using detail::scope_kind_names;
 using detail::suggest;
 using detail::value_named;
 using policy_detail::all_operations;
@@ -264,13 +264,75 @@ class Reader {
         const Json& roles = j["roles"];
         const std::string roles_path = join(path, "roles");
         if (!object(roles, roles_path, {"account", "sub_account", "agency"})) return false;
-        return name_set(roles["account"], join(roles_path, "account"), role_names,
-                        out.account_roles)
-               && name_set(roles["sub_account"], join(roles_path, "sub_account"), role_names,
+        return role_set(roles["account"], join(roles_path, "account"), out.account_roles)
+               && role_set(roles["sub_account"], join(roles_path, "sub_account"),
                            out.sub_account_roles)
-               && name_set(roles["agency"], join(roles_path, "agency"), role_names,
-                           out.agency_roles)
+               && role_set(roles["agency"], join(roles_path, "agency"), out.agency_roles)
                && confirmation(j["confirmation"], join(path, "confirmation"), out.confirmation);
+    }
+
+    /// Role names, each once. Whether the policy declares them is validate()'s to say.
+    bool role_set(const Json& j, const std::string& path, RoleSet& out) {
+        if (!j.is_array()) return wrong_type(j, path, "an array of role names");
+        out = RoleSet{};
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            Role r;
+            if (!role(j[i], indexed(path, i), r)) return false;
+            if (out.contains(r)) {
+                return refuse(errc::policy_invalid_value, indexed(path, i),
+                              in_quotes(to_string(r)) + " is listed twice");
+            }
+            out.insert(r);
+        }
+        return true;
+    }
+
+    bool role(const Json& j, const std::string& path, Role& out) {
+        std::string name;
+        if (!text(j, path, name)) return false;
+        auto parsed = parse_role(name);
+        if (!parsed) {
+            return refuse(
+                errc::policy_invalid_value, path,
+                in_quotes(name) + " is not a role name: 1 to 31 of a-z, 0-9 and _, a letter first");
+        }
+        out = parsed.value();
+        return true;
+    }
+
+    bool role_definitions(const Json& j, const std::string& path,
+                          std::vector<RoleDefinition>& out) {
+        if (!j.is_array()) return wrong_type(j, path, "an array of roles");
+        out.clear();
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            const Json& item = j[i];
+            const std::string at = indexed(path, i);
+            if (!object(item, at, {"name", "title", "granted_on", "implies", "one_holder"})) {
+                return false;
+            }
+            RoleDefinition d;
+            if (!role(item["name"], join(at, "name"), d.name)
+                || !text(item["title"], join(at, "title"), d.title)
+                || !role_set(item["implies"], join(at, "implies"), d.implies)
+                || !boolean(item["one_holder"], join(at, "one_holder"), d.one_holder)) {
+                return false;
+            }
+            const Json& on = item["granted_on"];
+            const std::string on_path = join(at, "granted_on");
+            if (!on.is_array()) return wrong_type(on, on_path, "an array of scope names");
+            for (std::size_t k = 0; k < on.size(); ++k) {
+                ScopeKind kind{};
+                if (!name(on[k], indexed(on_path, k), scope_kind_names, kind)) return false;
+                if (std::find(d.granted_on.begin(), d.granted_on.end(), kind)
+                    != d.granted_on.end()) {
+                    return refuse(errc::policy_invalid_value, indexed(on_path, k),
+                                  in_quotes(to_string(kind)) + " is listed twice");
+                }
+                d.granted_on.push_back(kind);
+            }
+            out.push_back(std::move(d));
+        }
+        return true;
     }
 
     bool operations(const Json& j, const std::string& path, Policy& out) {
@@ -371,13 +433,20 @@ class Reader {
     }
 
     bool policy(const Json& j, Policy& out) {
-        if (!object(j, "",
-                    {"name", "operations", "cancellation", "pause", "transfer", "charges"})) {
-            return false;
+        // A document written before roles were data has no "roles": it reads with the roles
+        // calltrack had then, so that every policy file and database sidecar of that time opens.
+        const bool has_roles = j.is_object() && j.contains("roles");
+        std::vector<std::string> top{"name",  "operations", "cancellation",
+                                     "pause", "transfer",   "charges"};
+        if (has_roles) top.insert(top.begin() + 1, "roles");
+        if (!object(j, "", top)) return false;
+        if (!text(j["name"], "name", out.name)) return false;
+        if (has_roles) {
+            if (!role_definitions(j["roles"], "roles", out.roles)) return false;
+        } else {
+            out.roles = original_roles();
         }
-        if (!text(j["name"], "name", out.name) || !operations(j["operations"], "operations", out)) {
-            return false;
-        }
+        if (!operations(j["operations"], "operations", out)) return false;
         const Json& cancel = j["cancellation"];
         std::vector<std::string> keys;
         for (const auto& field : cancellation_fields) keys.emplace_back(field.key);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace calltrack {
 
@@ -39,10 +40,23 @@ Json time_to_json(const std::optional<Time>& t) {
     return format_time(*t);
 }
 
-Json roles_to_json(RoleSet roles) {
+Json roles_to_json(const RoleSet& roles) {
     Json list = Json::array();
-    for (const Role r : all_roles) {
-        if (roles.contains(r)) list.push_back(to_string(r));
+    for (const Role& r : roles) list.push_back(std::string(to_string(r)));
+    return list;
+}
+
+Json role_definitions_to_json(const std::vector<RoleDefinition>& roles) {
+    Json list = Json::array();
+    for (const auto& role : roles) {
+        Json j = Json::object();
+        j["name"] = std::string(to_string(role.name));
+        j["title"] = role.title;
+        j["granted_on"] = Json::array();
+        for (const ScopeKind k : role.granted_on) j["granted_on"].push_back(to_string(k));
+        j["implies"] = roles_to_json(role.implies);
+        j["one_holder"] = role.one_holder;
+        list.push_back(std::move(j));
     }
     return list;
 }
@@ -115,6 +129,7 @@ Json pause_to_json(const PauseRule& pause) {
 std::string policy_to_json(const Policy& policy) {
     Json j = Json::object();
     j["name"] = policy.name;
+    j["roles"] = role_definitions_to_json(policy.roles);
     Json operations = Json::object();
     for (const Operation op : all_operations) {
         operations[std::string(to_string(op))] = operation_to_json(policy.rule(op));

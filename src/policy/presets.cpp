@@ -31,18 +31,49 @@ ConfirmationRule click() {
     return c;
 }
 
-/// How a host builds its world: the same in every preset, since no vendor article covers it.
-void add_provisioning(Policy& p) {
+RoleDefinition role(std::string_view name, std::string title, std::vector<ScopeKind> granted_on,
+                    RoleSet implies = {}) {
+    return RoleDefinition{Role(name), std::move(title), std::move(granted_on), std::move(implies),
+                          false};
+}
+
+/// A role of one account, which may also be granted on an agency for all its sub-accounts.
+RoleDefinition account_role(std::string_view name, std::string title) {
+    return role(name, std::move(title), {ScopeKind::account, ScopeKind::agency});
+}
+
+RoleDefinition support_role() {
+    return role("support", "Support", {ScopeKind::platform});
+}
+
+/// Who sets up an account's numbers and billing, and who grants roles: the same operations in
+/// every preset, each vendor's roles in them. No vendor article covers provisioning; the
+/// choices are marked in docs/policies.md.
+struct Provisioning {
+    RoleSet sub_account_opener;  ///< opens a sub-account in an agency, with support
+    RoleSet numbers;             ///< adds tracking numbers and changes their forwarding
+    RoleSet billing;             ///< sets the plan and adjusts the balance
+    RoleSet grants;              ///< grants and revokes roles
+    RoleSet agency;              ///< all of these on an agency itself
+};
+
+void add_provisioning(Policy& p, const Provisioning& who) {
+    const auto with_support = [](RoleSet roles) {
+        roles.insert(R::support);
+        return roles;
+    };
     p.rule(Operation::create_agency) = offered({}, {}, {R::support});
     p.rule(Operation::open_account) =
-        offered({R::support}, {R::agency_administrator, R::support}, {});
-    for (const Operation op :
-         {Operation::add_tracking_number, Operation::change_forwarding, Operation::set_plan,
-          Operation::adjust_balance, Operation::grant_role, Operation::revoke_role}) {
-        p.rule(op) =
-            offered({R::administrator, R::account_owner, R::support},
-                    {R::agency_administrator, R::administrator, R::account_owner, R::support},
-                    {R::agency_administrator, R::support});
+        offered({R::support}, with_support(who.sub_account_opener), {});
+    const std::pair<Operation, const RoleSet*> rules[] = {
+        {Operation::add_tracking_number, &who.numbers},
+        {Operation::change_forwarding, &who.numbers},
+        {Operation::set_plan, &who.billing},
+        {Operation::adjust_balance, &who.billing},
+        {Operation::grant_role, &who.grants},
+        {Operation::revoke_role, &who.grants}};
+    for (const auto& [op, roles] : rules) {
+        p.rule(op) = offered(with_support(*roles), with_support(*roles), with_support(who.agency));
     }
 }
 
@@ -71,19 +102,59 @@ PauseRule no_pause() {
     return pause;
 }
 
-Policy base(std::string name) {
+Policy base(std::string name, std::vector<RoleDefinition> roles, const Provisioning& who) {
     Policy p;
     p.name = std::move(name);
-    add_provisioning(p);
+    p.roles = std::move(roles);
+    add_provisioning(p, who);
     p.charges = standard_charges();
     return p;
+}
+
+/// CallRail's user roles. Only administrators handle billing, pause, close and reopen; a manager
+/// also sets up tracking numbers (a choice); reporting and notification users act on nothing the
+/// library decides.
+std::vector<RoleDefinition> callrail_roles() {
+    return {account_role("administrator", "Administrator"), account_role("manager", "Manager"),
+            account_role("reporting", "Reporting"),
+            account_role("notification", "Notification (Agent in CallRail's newer help)"),
+            support_role()};
+}
+
+/// CTM's user roles. The agency roles imply their account roles, so an agency administrator
+/// acts as administrator on every sub-account of its agency.
+std::vector<RoleDefinition> ctm_roles() {
+    return {role("agency_administrator", "Agency Administrator", {ScopeKind::agency},
+                 {R::administrator}),
+            role("agency_billing_manager", "Agency Billing Manager", {ScopeKind::agency},
+                 {Role("billing_manager")}),
+            account_role("administrator", "Administrator"),
+            account_role("billing_manager", "Billing Manager"),
+            account_role("marketing_manager", "Marketing Manager"),
+            account_role("call_manager", "Call Manager"),
+            account_role("report_manager", "Report Manager"),
+            account_role("call_agent", "Call Agent"),
+            support_role()};
+}
+
+/// smrtPhone's Account Owner, exactly one per account, and the users under it.
+std::vector<RoleDefinition> smrtphone_roles() {
+    RoleDefinition owner = role("account_owner", "Account Owner", {ScopeKind::account});
+    owner.one_holder = true;
+    return {owner, role("user", "User", {ScopeKind::account}), support_role()};
 }
 
 }  // namespace
 
 Policy callrail() {
-    Policy p = base("callrail");
     const RoleSet admin{R::administrator};
+    Provisioning who;
+    who.sub_account_opener = admin;
+    who.numbers = {R::administrator, Role("manager")};
+    who.billing = admin;
+    who.grants = admin;
+    who.agency = admin;
+    Policy p = base("callrail", callrail_roles(), who);
 
     OperationRule pause = offered(admin, admin, {}, click());
     pause.offered_until = parse_time("2020-10-01T00:00:00Z").value();
@@ -126,26 +197,38 @@ Policy callrail() {
 }
 
 Policy ctm() {
-    Policy p = base("ctm");
+    // An agency administrator holds administrator too (ctm_roles), so the sub-account rules that
+    // name administrator are the article's "an Agency Administrator or Administrator".
     const RoleSet admin{R::administrator};
     const RoleSet agency_admin{R::agency_administrator};
-    const RoleSet either_admin{R::agency_administrator, R::administrator};
     const RoleSet admin_or_support{R::administrator, R::support};
-    const RoleSet either_admin_or_support{R::agency_administrator, R::administrator, R::support};
+    const Role billing_manager("billing_manager");
+    Provisioning who;
+    who.sub_account_opener = agency_admin;
+    who.numbers = {R::administrator, Role("marketing_manager")};
+    who.billing = {R::administrator, billing_manager};
+    who.grants = admin;
+    who.agency = {R::agency_administrator, Role("agency_billing_manager")};
+    Policy p = base("ctm", ctm_roles(), who);
+    // Granting on an agency is its administrator's alone; its billing manager only bills.
+    p.rule(Operation::grant_role).agency_roles = {R::agency_administrator, R::support};
+    p.rule(Operation::revoke_role).agency_roles = {R::agency_administrator, R::support};
 
-    p.rule(Operation::pause_tracking) = offered(admin, either_admin, {}, click());
-    p.rule(Operation::resume_tracking) = offered(admin, either_admin, {});
-    p.rule(Operation::stop_calls) = offered(admin, either_admin, {}, click());
-    p.rule(Operation::resume_calls) = offered(admin, either_admin, {});
+    p.rule(Operation::pause_tracking) = offered(admin, admin, {}, click());
+    p.rule(Operation::resume_tracking) = offered(admin, admin, {});
+    p.rule(Operation::stop_calls) = offered(admin, admin, {}, click());
+    p.rule(Operation::resume_calls) = offered(admin, admin, {});
     p.rule(Operation::cancel_account) = offered(admin, {}, {}, click());
-    p.rule(Operation::close_sub_account) = offered({}, either_admin, {}, click());
+    p.rule(Operation::close_sub_account) = offered({}, admin, {}, click());
     p.rule(Operation::cancel_agency) = offered({}, {}, agency_admin, click());
     p.rule(Operation::reactivate_account) =
-        offered(admin_or_support, either_admin_or_support, {}, click());
+        offered(admin_or_support, admin_or_support, {}, click());
     p.rule(Operation::reactivate_agency) = offered({}, {}, {R::support});
-    p.rule(Operation::restore_number) = offered(admin_or_support, either_admin_or_support, {});
+    p.rule(Operation::restore_number) = offered(admin_or_support, admin_or_support, {});
     p.rule(Operation::request_refund) =
-        offered(admin_or_support, either_admin_or_support, {R::agency_administrator, R::support});
+        offered({R::administrator, billing_manager, R::support},
+                {R::administrator, billing_manager, R::support},
+                {R::agency_administrator, Role("agency_billing_manager"), R::support});
     // Either agency's administrator asks and the other's answers; the handlers pick the sides.
     p.rule(Operation::request_transfer) = offered({}, agency_admin, {});
     p.rule(Operation::approve_transfer) = offered({}, agency_admin, {});
@@ -173,8 +256,12 @@ Policy ctm() {
 }
 
 Policy smrtphone() {
-    Policy p = base("smrtphone");
     const RoleSet owner{R::account_owner};
+    Provisioning who;
+    who.numbers = owner;
+    who.billing = owner;
+    who.grants = owner;
+    Policy p = base("smrtphone", smrtphone_roles(), who);
 
     ConfirmationRule cancel;
     cancel.survey_confirmed = true;

@@ -8,6 +8,7 @@
 #include "policy_json.hpp"
 
 #include <calltrack/detail/json_document.hpp>
+#include <calltrack/detail/suggest.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace calltrack {
 
@@ -249,6 +251,80 @@ result<void> check_cancellation(const CancellationRule& rule, const std::string&
     return boost::outcome_v2::success();
 }
 
+/// `role` must be one the policy declares: a rule or an implication naming another would allow
+/// or give what no grant can hold.
+result<void> check_declared(const Policy& policy, const std::vector<std::string>& names,
+                            const std::string& field, const Role& role,
+                            PolicyDiagnostic* diagnostic) {
+    if (policy.role(role) != nullptr) return boost::outcome_v2::success();
+    return refuse(diagnostic, errc::policy_invalid_value, field,
+                  in_quotes(to_string(role)) + " is not a role of this policy; "
+                      + detail::suggest(to_string(role), names));
+}
+
+/// The roles themselves, and every role a rule names.
+result<void> check_roles(const Policy& policy, PolicyDiagnostic* diagnostic) {
+    std::vector<std::string> names;
+    for (const auto& role : policy.roles) names.emplace_back(to_string(role.name));
+    for (std::size_t i = 0; i < policy.roles.size(); ++i) {
+        const RoleDefinition& role = policy.roles[i];
+        const std::string path = indexed("roles", i);
+        if (role.name.empty()) {
+            return refuse(diagnostic, errc::policy_invalid_value, join(path, "name"),
+                          "a role needs a name");
+        }
+        const auto first = std::find(names.begin(), names.end(), to_string(role.name));
+        if (first != names.begin() + static_cast<std::ptrdiff_t>(i)) {
+            return refuse(diagnostic, errc::policy_invalid_value, join(path, "name"),
+                          in_quotes(to_string(role.name)) + " is declared twice (first at "
+                              + indexed("roles", static_cast<std::size_t>(first - names.begin()))
+                              + ")");
+        }
+        if (auto r = check_text(diagnostic, join(path, "title"), role.title, "a role's title");
+            !r) {
+            return r;
+        }
+        if (role.granted_on.empty()) {
+            return refuse(diagnostic, errc::policy_invalid_value, join(path, "granted_on"),
+                          "a role granted on no scope can never be held; name at least one of "
+                          "\"platform\", \"agency\", \"account\"");
+        }
+        std::size_t k = 0;
+        for (const Role& implied : role.implies) {
+            const std::string field = indexed(join(path, "implies"), k++);
+            if (auto r = check_declared(policy, names, field, implied, diagnostic); !r) return r;
+        }
+    }
+    for (std::size_t i = 0; i < policy.roles.size(); ++i) {
+        const RoleDefinition& role = policy.roles[i];
+        for (const Role& implied : role.implies) {
+            if (policy.implied_by(implied).contains(role.name)) {
+                return contradiction(diagnostic, join(indexed("roles", i), "implies"),
+                                     std::string(to_string(role.name)) + " implies "
+                                         + std::string(to_string(implied))
+                                         + ", which implies it back; an implication goes one "
+                                           "way");
+            }
+        }
+    }
+    for (const Operation op : all_operations) {
+        const OperationRule& rule = policy.rule(op);
+        const std::string path = join(join("operations", to_string(op)), "roles");
+        const std::pair<const char*, const RoleSet*> sets[] = {
+            {"account", &rule.account_roles},
+            {"sub_account", &rule.sub_account_roles},
+            {"agency", &rule.agency_roles}};
+        for (const auto& [key, set] : sets) {
+            std::size_t k = 0;
+            for (const Role& role : *set) {
+                const std::string field = indexed(join(path, key), k++);
+                if (auto r = check_declared(policy, names, field, role, diagnostic); !r) return r;
+            }
+        }
+    }
+    return boost::outcome_v2::success();
+}
+
 /// Fields whose values are fine alone but cannot hold together.
 result<void> check_contradictions(const Policy& policy, PolicyDiagnostic* diagnostic) {
     for (const Operation op : all_operations) {
@@ -301,6 +377,7 @@ result<void> check_contradictions(const Policy& policy, PolicyDiagnostic* diagno
 
 result<void> validate(const Policy& policy, PolicyDiagnostic* diagnostic) {
     if (auto r = check_values(policy, diagnostic); !r) return r;
+    if (auto r = check_roles(policy, diagnostic); !r) return r;
     return check_contradictions(policy, diagnostic);
 }
 

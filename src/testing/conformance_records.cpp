@@ -65,7 +65,9 @@ void each_write_adds_1_to_the_version(Check& c) {
         g.cancel_reasons.push_back("too expensive");
         a.plan.name = "plan-" + std::to_string(v);
         n.status = v == 1 ? NumberStatus::held : NumberStatus::active;
-        u.grants.push_back(RoleGrant{Role::support, Platform{}});
+        // A vendor's own role name round-trips as a preset's does.
+        u.grants.push_back(v == 1 ? RoleGrant{Role("agency_billing_manager"), AgencyId("g1")}
+                                  : RoleGrant{Role::support, Platform{}});
         CommitBatch next;
         next.agencies.push_back(write(g, v));
         next.accounts.push_back(write(a, v));

@@ -76,8 +76,13 @@ class World {
     World& given(const Command& command) { return given(support, command); }
     World& given(const Actor& actor, const Command& command) {
         auto events = decide(state, command, actor, policy, now);
-        INFO("given step refused: " << (events ? "" : events.error().message()));
-        REQUIRE(events);
+        if (!events) {
+            const Verdict why = check(actor, command);
+            INFO("given step refused: "
+                 << events.error().message() << ": "
+                 << (why.refusals.empty() ? std::string() : why.refusals.front().detail));
+            REQUIRE(events);
+        }
         record(events.value());
         return *this;
     }

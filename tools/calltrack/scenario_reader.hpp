@@ -79,9 +79,6 @@ class Parser {
     bool scenario(const Json& j, Scenario& out);
     bool policy(const Json& j, PolicySource& out);
     bool actors(const Json& j, std::vector<ActorSpec>& out);
-    /// A grant read from an actor's list is scoped as its role needs: support on the platform,
-    /// every other role on an account or an agency.
-    bool is_scoped_as_its_role_needs(const RoleGrant& grant, const std::string& path);
     bool setup(const Json& j, std::vector<SetupEntry>& out);
     /// Each declared grant becomes a GrantRole command, run as support after the file's setup.
     bool grants_as_setup(const std::vector<ActorSpec>& actors, std::vector<SetupEntry>& out);

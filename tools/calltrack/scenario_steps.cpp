@@ -75,10 +75,9 @@ bool Parser::actors(const Json& j, std::vector<ActorSpec>& out) {
         if (!parsed) {
             return refuse(static_cast<errc>(parsed.error().value()), path + d.field, d.problem);
         }
+        // Whether the policy declares each role, on that scope, is the core's to say when the
+        // grant is given as a setup command: the policy may be named only on the command line.
         actor.grants = std::move(parsed).value();
-        for (std::size_t i = 0; i < actor.grants.size(); ++i) {
-            if (!is_scoped_as_its_role_needs(actor.grants[i], indexed(path, i))) return false;
-        }
         if (actor.name == support_actor
             && actor.grants != std::vector<RoleGrant>{RoleGrant{Role::support, Platform{}}}) {
             return invalid(path,
@@ -89,18 +88,6 @@ bool Parser::actors(const Json& j, std::vector<ActorSpec>& out) {
         out.push_back(std::move(actor));
     }
     locate({});
-    return true;
-}
-
-bool Parser::is_scoped_as_its_role_needs(const RoleGrant& grant, const std::string& path) {
-    const bool on_platform = std::holds_alternative<Platform>(grant.scope);
-    if ((grant.role == Role::support) != on_platform) {
-        return invalid(path, grant.role == Role::support
-                                 ? "the support role is platform-wide; give it the scope "
-                                   "\"platform\""
-                                 : "this role needs a scope: {\"account\": id} or {\"agency\": "
-                                   "id}");
-    }
     return true;
 }
 
