@@ -548,7 +548,7 @@ std::vector<errc> codes(const Verdict& v) {
     return out;
 }
 
-std::string describe(const Verdict& v) {
+std::string describe_verdict(const Verdict& v) {
     if (v.is_allowed()) return "allowed";
     std::string out;
     for (const auto& r : v.refusals) out += std::string(r.code.message()) + " (" + r.detail + "); ";
@@ -590,13 +590,13 @@ Tally run_matrix(const Policy& policy) {
                          << to_string(grant.scope) << "); documented: "
                          << (want.allowed ? "allowed" : make_error_code(want_code).message()));
                     const auto core = w.world.check(actor, c->command);
-                    INFO("core check: " << describe(core));
+                    INFO("core check: " << describe_verdict(core));
                     const auto decided =
                         decide(w.world.state, c->command, actor, w.world.policy, w.world.now);
                     auto engine_check = w.engine.check(actor, c->command);
                     REQUIRE(engine_check);
                     const Verdict engine_verdict = engine_check.value();
-                    INFO("engine check: " << describe(engine_verdict));
+                    INFO("engine check: " << describe_verdict(engine_verdict));
                     ++tally.cells;
                     if (want.allowed) {
                         ++tally.allowed;

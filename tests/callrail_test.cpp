@@ -15,8 +15,6 @@ namespace {
 
 using Names = std::vector<std::string>;
 
-const AccountId acme("acme");
-
 /// Before the cut-off: an account with two numbers, two administrators and a manager.
 World callrail_world(const char* start = "2020-09-01T00:00:00Z") {
     World w(policies::callrail(), at(start));

@@ -1,3 +1,5 @@
+#include "lifecycle_fixture.hpp"
+
 #include <calltrack/clock.hpp>
 #include <calltrack/errors.hpp>  // parse() returns result<T>, complete only here
 
@@ -12,18 +14,13 @@
 using calltrack::errc;
 using calltrack::ManualClock;
 using calltrack::parse_time;
-using namespace boost::posix_time;
-
-namespace {
-calltrack::Time at(const char* text) {
-    return parse_time(text).value();
-}
-}  // namespace
+using calltrack::testing::at;
+namespace pt = boost::posix_time;
 
 TEST_CASE("ManualClock starts where it is told and moves only forward", "[clock]") {
     ManualClock clock(at("2020-09-15T10:00:00Z"));
     CHECK(clock.now() == at("2020-09-15T10:00:00Z"));
-    REQUIRE(clock.advance(hours(24)));
+    REQUIRE(clock.advance(pt::hours(24)));
     CHECK(clock.now() == at("2020-09-16T10:00:00Z"));
     REQUIRE(clock.set(at("2020-10-01T00:00:00Z")));
     CHECK(clock.now() == at("2020-10-01T00:00:00Z"));
@@ -35,7 +32,7 @@ TEST_CASE("ManualClock refuses to go backwards and stays where it was", "[clock]
     const auto back = clock.set(at("2020-09-15T09:59:59Z"));
     REQUIRE_FALSE(back);
     CHECK(back.error() == errc::clock_went_backwards);
-    const auto negative = clock.advance(seconds(-1));
+    const auto negative = clock.advance(pt::seconds(-1));
     REQUIRE_FALSE(negative);
     CHECK(negative.error() == errc::clock_went_backwards);
     CHECK(clock.now() == at("2020-09-15T10:00:00Z"));
@@ -90,9 +87,9 @@ TEST_CASE("format_time writes the same text as the snprintf format, to the ends 
           "[clock]") {
     const calltrack::Time first(boost::gregorian::date(1400, 1, 1));
     const calltrack::Time last(boost::gregorian::date(9999, 12, 31),
-                               microseconds(86'400'000'000LL - 1));
+                               pt::microseconds(86'400'000'000LL - 1));
     for (const calltrack::Time t :
-         {first, last, first + microseconds(1), at("2024-02-29T23:59:59Z"),
+         {first, last, first + pt::microseconds(1), at("2024-02-29T23:59:59Z"),
           at("2020-10-01T00:00:00.000001Z")}) {
         CHECK(calltrack::format_time(t) == format_time_by_snprintf(t));
     }
@@ -102,7 +99,7 @@ TEST_CASE("format_time writes the same text as the snprintf format, to the ends 
         const auto day = *rc::gen::inRange(0, 365 * 8000);
         const auto micros = *rc::gen::inRange<std::int64_t>(0, 86'400'000'000LL);
         const calltrack::Time t(boost::gregorian::date(1400, 1, 1) + boost::gregorian::days(day),
-                                microseconds(micros));
+                                pt::microseconds(micros));
         RC_ASSERT(calltrack::format_time(t) == format_time_by_snprintf(t));
     });
     CHECK(ok);
@@ -114,7 +111,7 @@ TEST_CASE("property: formatting a time and parsing it back gives the same time",
         const auto day = *rc::gen::inRange(0, 365 * 200);
         const auto micros = *rc::gen::inRange<std::int64_t>(0, 86'400'000'000LL);
         const calltrack::Time t(boost::gregorian::date(1970, 1, 1) + boost::gregorian::days(day),
-                                microseconds(micros));
+                                pt::microseconds(micros));
         const auto back = parse_time(calltrack::format_time(t));
         RC_ASSERT(back.has_value());
         RC_ASSERT(back.value() == t);

@@ -15,8 +15,6 @@ namespace {
 
 using Names = std::vector<std::string>;
 
-const AccountId acme("acme");
-
 /// The same account under any preset: two numbers, 25.00 USD of credit, and "boss", who is its
 /// administrator (CallRail, CTM) or its owner (smrtPhone), whichever the preset has. Before
 /// CallRail's pause cut-off.
@@ -32,7 +30,7 @@ World world(Policy policy, const char* start = "2020-09-01T00:00:00Z") {
 }
 
 /// Everything any of the three vendors asks of a person leaving.
-Confirmation everything() {
+Confirmation everything_to_leave() {
     Confirmation c = clicked();
     c.typed = "CONFIRM";
     c.acknowledged = {"unported_numbers_lost"};
@@ -50,20 +48,20 @@ result<std::vector<Event>> leave(World& w) {
         w.given(boss, commands::RecordSurvey{acme, SurveyOutcome::confirm});
     }
     if (w.policy.name == "callrail") {
-        auto refused = w.when(boss, commands::CancelAccount{acme, everything()});
+        auto refused = w.when(boss, commands::CancelAccount{acme, everything_to_leave()});
         REQUIRE_FALSE(refused);
         CHECK(refused.error() == errc::operation_not_offered);
-        return w.when(boss, commands::CloseAccount{acme, everything()});
+        return w.when(boss, commands::CloseAccount{acme, everything_to_leave()});
     }
-    return w.when(boss, commands::CancelAccount{acme, everything()});
+    return w.when(boss, commands::CancelAccount{acme, everything_to_leave()});
 }
 
 /// Each vendor's way back: reactivate_account, or reopen_account (CallRail).
 result<std::vector<Event>> come_back(World& w) {
     if (w.policy.name == "callrail") {
-        return w.when(w.user("boss"), commands::ReopenAccount{acme, everything()});
+        return w.when(w.user("boss"), commands::ReopenAccount{acme, everything_to_leave()});
     }
-    return w.when(w.user("boss"), commands::ReactivateAccount{acme, everything()});
+    return w.when(w.user("boss"), commands::ReactivateAccount{acme, everything_to_leave()});
 }
 
 std::vector<Policy> presets() {
@@ -107,7 +105,7 @@ TEST_CASE("cancel then reactivate on day 30: smrtphone refuses, the account was 
 
     REQUIRE_FALSE(result);
     CHECK(result.error() == errc::operation_not_offered);
-    CHECK(w.check(w.user("boss"), commands::ReactivateAccount{acme, everything()})
+    CHECK(w.check(w.user("boss"), commands::ReactivateAccount{acme, everything_to_leave()})
               .has(errc::window_not_offered));
     CHECK(w.account_state("acme").status == AccountStatus::closed);
 }
@@ -159,8 +157,8 @@ TEST_CASE(
         auto w = world(policy);
         const Charges before = w.account_state("acme").charges;
 
-        auto result =
-            w.when(w.user("boss"), commands::PauseTracking{acme, std::nullopt, everything()});
+        auto result = w.when(w.user("boss"),
+                             commands::PauseTracking{acme, std::nullopt, everything_to_leave()});
 
         if (policy.name == "ctm") {
             REQUIRE(result);
@@ -181,7 +179,7 @@ TEST_CASE("pause_account is offered only in callrail", "[cross-vendor]") {
         INFO("preset " << policy.name);
         auto w = world(policy);
 
-        auto result = w.when(w.user("boss"), commands::PauseAccount{acme, everything()});
+        auto result = w.when(w.user("boss"), commands::PauseAccount{acme, everything_to_leave()});
 
         if (policy.name == "callrail") {
             REQUIRE(result);
@@ -190,7 +188,7 @@ TEST_CASE("pause_account is offered only in callrail", "[cross-vendor]") {
             REQUIRE_FALSE(result);
             CHECK(result.error() == errc::operation_not_offered);
             CHECK(w.account_state("acme").status == AccountStatus::active);
-            CHECK(w.check(w.user("boss"), commands::ResumeAccount{acme, everything()})
+            CHECK(w.check(w.user("boss"), commands::ResumeAccount{acme, everything_to_leave()})
                       .has(errc::operation_not_offered));
         }
     }
@@ -363,14 +361,15 @@ TEST_CASE(
     "[cross-vendor]") {
     auto ctm = world(policies::ctm());
     auto stopped =
-        ctm.when(ctm.user("boss"), commands::StopCalls{acme, std::nullopt, everything()});
+        ctm.when(ctm.user("boss"), commands::StopCalls{acme, std::nullopt, everything_to_leave()});
     REQUIRE(stopped);
     CHECK(names(stopped.value()) == Names{"calls_stopped"});
     CHECK(ctm.account_state("acme").charges
           == Charges{Charge::subscription, Charge::number_renewals, Charge::usage});
 
     auto callrail = world(policies::callrail());
-    auto paused = callrail.when(callrail.user("boss"), commands::PauseAccount{acme, everything()});
+    auto paused =
+        callrail.when(callrail.user("boss"), commands::PauseAccount{acme, everything_to_leave()});
     REQUIRE(paused);
     CHECK(callrail.account_state("acme").charges == Charges{Charge::hold_fee});
 }

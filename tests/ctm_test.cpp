@@ -15,13 +15,6 @@ namespace {
 
 using Names = std::vector<std::string>;
 
-/// The events of a command that must succeed; says why when it is refused.
-std::vector<Event> succeeded(const result<std::vector<Event>>& r) {
-    INFO("refused: " << (r ? std::string() : r.error().message()));
-    REQUIRE(r);
-    return r.value();
-}
-
 bool charges_continue(const Account& a) {
     return a.charges.contains(Charge::subscription) && a.charges.contains(Charge::number_renewals)
            && a.charges.contains(Charge::usage);

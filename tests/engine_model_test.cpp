@@ -38,7 +38,7 @@ namespace {
 /// how long a wait, and one more choice some commands need.
 using StepSpec = std::tuple<int, int, int, int, int, int, int>;
 
-constexpr int kinds = 1 + static_cast<int>(operation_count);
+constexpr int step_kinds = 1 + static_cast<int>(operation_count);
 
 /// Waits that straddle the presets' windows (14, 60, 90 and 182 days), most of them short.
 Duration wait_of(int w) {
@@ -101,7 +101,7 @@ Decoded decode(const StepSpec& spec, const Policy& policy) {
     // Mostly an operation the preset offers (the others are refused at once), sometimes any.
     if (kind != 0 && !policy.rule(static_cast<Operation>(kind - 1)).offered && confirm != 6) {
         std::vector<int> offered;
-        for (int k = 1; k < kinds; ++k) {
+        for (int k = 1; k < step_kinds; ++k) {
             if (policy.rule(static_cast<Operation>(k - 1)).offered) offered.push_back(k);
         }
         kind = at_index(offered, kind);
@@ -246,7 +246,7 @@ Decoded decode(const StepSpec& spec, const Policy& policy) {
     return d;
 }
 
-std::string describe(const Decoded& d) {
+std::string describe_step(const Decoded& d) {
     std::string out = "+" + boost::posix_time::to_simple_string(d.wait) + " ";
     if (!d.command) return out + "advance";
     return out + d.user + " " + to_json(*d.command);
@@ -313,7 +313,7 @@ void run_sequence(int which_preset, const std::vector<StepSpec>& steps) {
     RC_LOG() << policy.name << ", " << steps.size() << " steps after the setup:\n";
     for (std::size_t k = 0; k < steps.size(); ++k) {
         const Decoded d = decode(steps[k], policy);
-        RC_LOG() << "  step " << k + 1 << ": " << describe(d) << '\n';
+        RC_LOG() << "  step " << k + 1 << ": " << describe_step(d) << '\n';
         for (std::size_t i = 0; i < mirrors.size(); ++i) {
             Mirror& m = *mirrors[i];
             m.set_time(m.now() + d.wait);
@@ -328,7 +328,7 @@ void run_sequence(int which_preset, const std::vector<StepSpec>& steps) {
             diff += m.compare_store(all_accounts(), all_agencies(), all_numbers(), all_users());
             if (!diff.empty()) {
                 RC_FAIL(std::string(store_names[i]) + " differs from the core at step "
-                        + std::to_string(k + 1) + " (" + describe(d) + "):\n" + diff);
+                        + std::to_string(k + 1) + " (" + describe_step(d) + "):\n" + diff);
             }
         }
         ++reach().steps;
@@ -371,7 +371,7 @@ bool check_sequences(const std::string& description, int count) {
                 return rc::gen::resize(rc::kNominalSize, rc::gen::inRange(0, n));
             };
             const auto steps = *rc::gen::container<std::vector<StepSpec>>(
-                rc::gen::tuple(choice(kinds), choice(10), choice(10), choice(8), choice(8),
+                rc::gen::tuple(choice(step_kinds), choice(10), choice(10), choice(8), choice(8),
                                choice(10), choice(6)));
             run_sequence(which, steps);
         },

@@ -20,7 +20,7 @@ using namespace calltrack::testing;
 
 namespace {
 
-const Actor support{UserId("support"), {RoleGrant{Role::support, Platform{}}}};
+const Actor platform_support{UserId("support"), {RoleGrant{Role::support, Platform{}}}};
 const Actor alice{UserId("alice"), {RoleGrant{Role::agency_administrator, AgencyId("agency")}}};
 
 /// A CTM agency with two sub-accounts of two numbers each, and a standalone account with a
@@ -47,7 +47,7 @@ void seed(Engine& engine) {
         commands::GrantRole{UserId("sam"), RoleGrant{Role::administrator, AccountId("solo")}},
     };
     for (const auto& step : steps) {
-        auto r = engine.execute(support, step);
+        auto r = engine.execute(platform_support, step);
         INFO(to_string(operation_of(step)) << ": " << (r ? "" : r.error().message()));
         REQUIRE(r);
     }
@@ -311,7 +311,7 @@ void require_switches_judged_as_on_whole_state(Engine& engine, Store& store, Tim
         }
     }
     std::size_t allowed = 0;
-    for (const Actor& actor : {alice, support}) {
+    for (const Actor& actor : {alice, platform_support}) {
         for (const auto& [command, account, number] : switches) {
             INFO(actor.user.str() << ": " << to_json(command));
             const auto verdict = engine.check(actor, command);
@@ -430,15 +430,15 @@ TEST_CASE("host effects leave through the outbox in order until acknowledged", "
 
 namespace {
 
-struct Case {
+struct KindCase {
     const char* name;
     std::function<Actor(Engine&)> actor;
     Command command;
 };
 
-std::vector<Case> one_of_each_kind() {
+std::vector<KindCase> one_of_each_kind() {
     const auto as_alice = [](Engine&) { return alice; };
-    const auto as_support = [](Engine&) { return support; };
+    const auto as_support = [](Engine&) { return platform_support; };
     const auto as_sam = [](Engine& e) { return e.actor(UserId("sam")).value(); };
     return {
         {"cancel agency cascade", as_alice, commands::CancelAgency{AgencyId("agency"), clicked()}},
@@ -529,10 +529,12 @@ TEST_CASE("a writer that loses the race re-decides on the winner's state: no los
     Engine other(policies::ctm(), clock, store);
     seed(other);
     InterleavingStore racing(store, [&] {
-        REQUIRE(other.execute(support, commands::AdjustBalance{AccountId("solo"), dollars(1)}));
+        REQUIRE(other.execute(platform_support,
+                              commands::AdjustBalance{AccountId("solo"), dollars(1)}));
     });
     Engine engine(policies::ctm(), clock, racing);
-    REQUIRE(engine.execute(support, commands::AdjustBalance{AccountId("solo"), dollars(10)}));
+    REQUIRE(
+        engine.execute(platform_support, commands::AdjustBalance{AccountId("solo"), dollars(10)}));
     CHECK(racing.commits == 2);  // the first met a stale version; the retry went through
     CHECK(engine.account(AccountId("solo")).value()->balance.available == dollars(4'211));
 }
@@ -568,8 +570,8 @@ TEST_CASE("two engines in two threads on one account lose no update", "[engine]"
         Engine engine(policies::ctm(), clock, store);
         for (int i = 0; i < per_thread; ++i) {
             for (;;) {
-                auto r =
-                    engine.execute(support, commands::AdjustBalance{AccountId("solo"), dollars(1)});
+                auto r = engine.execute(platform_support,
+                                        commands::AdjustBalance{AccountId("solo"), dollars(1)});
                 if (r) break;
                 // Under heavy contention even bounded retries can all lose; the host retries.
                 if (r.error() != errc::concurrency_conflict) {
@@ -635,8 +637,8 @@ TEST_CASE("a due deadline calltrack never writes is store_corrupt, and advance n
         CHECK(swept.events().empty());
         CHECK(event_count(store) == before);
 
-        const auto executed =
-            engine.execute(support, commands::AdjustBalance{AccountId("solo"), dollars(1)});
+        const auto executed = engine.execute(
+            platform_support, commands::AdjustBalance{AccountId("solo"), dollars(1)});
         REQUIRE_FALSE(executed);
         CHECK(executed.error() == errc::store_corrupt);
     }
@@ -652,10 +654,10 @@ TEST_CASE("check and preview refuse a damaged deadline of what they load as stor
     plant_deadline(store,
                    {at("2024-03-01T08:00:00Z"), DeadlineKind::pause_maximum, "agency:agency"});
     const commands::ReactivateAgency command{AgencyId("agency"), {}};
-    const auto checked = engine.check(support, command);
+    const auto checked = engine.check(platform_support, command);
     REQUIRE_FALSE(checked);
     CHECK(checked.error() == errc::store_corrupt);
-    const auto previewed = engine.preview(support, command);
+    const auto previewed = engine.preview(platform_support, command);
     REQUIRE_FALSE(previewed);
     CHECK(previewed.error() == errc::store_corrupt);
 }
@@ -759,7 +761,7 @@ TEST_CASE("engines sharing a store and a monotonic clock are never refused as cl
             Engine engine(policies::ctm(), clock, store);
             for (int i = 0; i < per_thread; ++i) {
                 for (;;) {
-                    auto r = engine.execute(support,
+                    auto r = engine.execute(platform_support,
                                             commands::AdjustBalance{AccountId("solo"), dollars(1)});
                     if (r) {
                         ++done;
@@ -792,15 +794,15 @@ TEST_CASE("an engine whose own clock goes back is refused, even with nothing com
     SettableClock clock(at("2024-03-01T10:00:00Z"));
     Engine engine(policies::ctm(), clock, store);
     const commands::AdjustBalance credit{AccountId("solo"), dollars(1)};
-    REQUIRE(engine.check(support, credit));
+    REQUIRE(engine.check(platform_support, credit));
     clock.set(at("2024-03-01T09:30:00Z"));  // still after every stored event
-    const auto refused = engine.check(support, credit);
+    const auto refused = engine.check(platform_support, credit);
     REQUIRE_FALSE(refused);
     CHECK(refused.error() == errc::clock_went_backwards);
-    CHECK(engine.execute(support, credit).error() == errc::clock_went_backwards);
+    CHECK(engine.execute(platform_support, credit).error() == errc::clock_went_backwards);
     CHECK(engine.advance().error() == errc::clock_went_backwards);
     clock.set(at("2024-03-01T10:00:00Z"));
-    CHECK(engine.execute(support, credit));
+    CHECK(engine.execute(platform_support, credit));
 }
 
 // --- a refused execute names every reason (issue 8, section 3) ----------------------------------
@@ -855,7 +857,7 @@ TEST_CASE("a refused execute names every reason with its detail, as check does a
         commands::OpenAccount{AccountId("solo"), std::nullopt, Plan{"Pro", {}}, usd()},
     };
     std::size_t compared = 0;
-    for (const Actor& actor : {stranger, alice, sam, support}) {
+    for (const Actor& actor : {stranger, alice, sam, platform_support}) {
         for (const auto& command : commands) {
             INFO(actor.user.str() << ": " << to_json(command));
             const auto verdict = engine.check(actor, command);
@@ -932,7 +934,7 @@ TEST_CASE("an execute that fails for another reason than the rules gives its cod
         FaultInjectingStore faulty(store);
         faulty.fail_call(1);
         Engine failing(policies::ctm(), clock, faulty);
-        const auto failed = failing.execute(support, credit);
+        const auto failed = failing.execute(platform_support, credit);
         REQUIRE_FALSE(failed);
         CHECK(failed.error() == errc::store_unavailable);
         CHECK(is_retryable(failed.error()));
@@ -941,7 +943,7 @@ TEST_CASE("an execute that fails for another reason than the rules gives its cod
     SECTION("damage the engine found: which deadline") {
         plant_deadline(store,
                        {at("2024-03-01T08:00:00Z"), DeadlineKind::data_purge, "account:ghost"});
-        const auto damaged = engine.execute(support, credit);
+        const auto damaged = engine.execute(platform_support, credit);
         REQUIRE_FALSE(damaged);
         CHECK(damaged.error() == errc::store_corrupt);
         CHECK(damaged.error().refusals().empty());
@@ -949,9 +951,10 @@ TEST_CASE("an execute that fails for another reason than the rules gives its cod
         CHECK_THAT(damaged.error().problem(), Catch::Contains("no account has the id ghost"));
     }
     SECTION("a reused idempotency key: which key") {
-        REQUIRE(engine.execute(support, credit, std::string("req-7")));
-        const auto reused = engine.execute(
-            support, commands::AdjustBalance{AccountId("solo"), dollars(2)}, std::string("req-7"));
+        REQUIRE(engine.execute(platform_support, credit, std::string("req-7")));
+        const auto reused =
+            engine.execute(platform_support, commands::AdjustBalance{AccountId("solo"), dollars(2)},
+                           std::string("req-7"));
         REQUIRE_FALSE(reused);
         CHECK(reused.error() == errc::idempotency_key_reused);
         CHECK(reused.error().refusals().empty());

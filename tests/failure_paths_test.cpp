@@ -130,11 +130,11 @@ std::string dump(Store& s, const std::vector<std::string>& keys) {
     return out;
 }
 
-std::vector<std::string> presets() {
+std::vector<std::string> preset_name_list() {
     return {"callrail", "ctm", "smrtphone"};
 }
 
-Policy preset(const std::string& name) {
+Policy preset_named(const std::string& name) {
     return policies::by_name(name).value();
 }
 
@@ -166,10 +166,10 @@ TEST_CASE(
     "failure paths: every store call of every command fails in turn, under every preset, with "
     "and without an idempotency key, and for check and preview; a failed call writes nothing",
     "[failure-paths]") {
-    const auto name = GENERATE(from_range(presets()));
+    const auto name = GENERATE(from_range(preset_name_list()));
     const bool keyed = GENERATE(false, true);
     INFO(name << (keyed ? ", with idempotency keys" : ", without idempotency keys"));
-    const Policy policy = preset(name);
+    const Policy policy = preset_named(name);
     Stack main;
     Stack shadow;  // the same steps without faults, to count the calls and to compare with
     Mirror m(policy, mw::start_time(), main.faults);
@@ -284,7 +284,7 @@ namespace {
 /// wait. Built fresh for each fault, so each one starts from the same store.
 struct DueWorld {
     explicit DueWorld(const std::string& name, EngineOptions options = {})
-        : m(preset(name), mw::start_time(), stack.faults, options) {
+        : m(preset_named(name), mw::start_time(), stack.faults, options) {
         for (const auto& c : mw::setup()) REQUIRE(m.execute(mw::support(), c).empty());
         using namespace commands;
         const auto c = mw::everything();
@@ -322,7 +322,7 @@ TEST_CASE(
     "failure paths: every store call of an advance sweep in batches fails in turn; the store "
     "keeps whole batches only, and advancing again fires the rest exactly once",
     "[failure-paths]") {
-    const auto name = GENERATE(from_range(presets()));
+    const auto name = GENERATE(from_range(preset_name_list()));
     INFO(name);
     EngineOptions options;
     options.advance_batch = 2;
@@ -376,7 +376,7 @@ TEST_CASE(
     "and without a key; the store holds the fired deadlines whole or not at all, and never the "
     "command without them",
     "[failure-paths]") {
-    const auto name = GENERATE(from_range(presets()));
+    const auto name = GENERATE(from_range(preset_name_list()));
     const bool keyed = GENERATE(false, true);
     INFO(name << (keyed ? ", with a key" : ", without a key"));
     const Command command = commands::CreateAgency{AgencyId("g9"), mw::usd()};

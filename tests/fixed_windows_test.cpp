@@ -15,9 +15,9 @@ using namespace calltrack::testing;
 namespace {
 
 const AccountId acct_id("acct");
-const commands::ReactivateAccount reactivate{acct_id, clicked()};
+const commands::ReactivateAccount reactivate_acct{acct_id, clicked()};
 const commands::RestoreNumber restore_n1{NumberId("n1")};
-const commands::RequestRefund refund{acct_id};
+const commands::RequestRefund refund_acct{acct_id};
 
 /// CTM's standalone account with 25.00 USD and two numbers, canceled by its administrator ann at
 /// 2024-01-01: the reactivation window (60 days) ends 2024-03-01, the restore window (14 days)
@@ -55,10 +55,10 @@ TEST_CASE("a reactivation window shortened after the cancel stays as long as the
     w.policy.standalone.reactivation_window = Window::days(10);
     w.advance(days(20));
 
-    const auto verdict = w.check(w.user("ann"), reactivate);
+    const auto verdict = w.check(w.user("ann"), reactivate_acct);
     INFO(details(verdict));
     CHECK(verdict.is_allowed());
-    REQUIRE(w.when(w.user("ann"), reactivate));
+    REQUIRE(w.when(w.user("ann"), reactivate_acct));
     CHECK(w.account_state("acct").status == AccountStatus::active);
 }
 
@@ -70,10 +70,10 @@ TEST_CASE(
     w.policy.standalone.reactivation_window = Window::days(90);
     // Day 40 of a 60-day window: open. Day 60, before the deadline fires: closed at its end.
     w.now += days(40);
-    CHECK(w.check(w.user("ann"), reactivate).is_allowed());
+    CHECK(w.check(w.user("ann"), reactivate_acct).is_allowed());
     w.now += days(20);
 
-    const auto verdict = w.check(w.user("ann"), reactivate);
+    const auto verdict = w.check(w.user("ann"), reactivate_acct);
     INFO(details(verdict));
     CHECK(mentions(verdict, errc::window_closed,
                    "the 60-day reactivation window, opened at 2024-01-01T00:00:00Z, closed at "
@@ -89,7 +89,7 @@ TEST_CASE("a reactivation at the instant its window ended names the window besid
     CHECK(w.account_state("acct").timeline.closed_at == at("2024-03-01T00:00:00Z"));
     (void)fired;
 
-    const auto verdict = w.check(w.user("ann"), reactivate);
+    const auto verdict = w.check(w.user("ann"), reactivate_acct);
     INFO(details(verdict));
     CHECK(verdict.has(errc::account_closed));
     CHECK(mentions(verdict, errc::window_closed,
@@ -110,14 +110,14 @@ TEST_CASE("a policy that no longer reactivates does not close a window a cancel 
     REQUIRE(valid);
     w.advance(days(30));
 
-    const auto verdict = w.check(w.user("ann"), reactivate);
+    const auto verdict = w.check(w.user("ann"), reactivate_acct);
     INFO(details(verdict));
     CHECK(verdict.is_allowed());
 }
 
 TEST_CASE("the number restore window is the one the cancel fixed", "[windows]") {
     auto w = canceled_under_ctm();
-    REQUIRE(w.when(w.user("ann"), reactivate));
+    REQUIRE(w.when(w.user("ann"), reactivate_acct));
     SECTION("shortened to 3 days: the administrator still restores on day 10 of 14") {
         w.policy.standalone.number_restore_window = Window::days(3);
         w.advance(days(10));
@@ -158,7 +158,7 @@ TEST_CASE("a refund asked for at or after the refund window's end names the wind
     w.policy.standalone.refund_window = Window::days(365);
     SECTION("at the end, before the deadline fired") {
         w.now += days(90);
-        const auto verdict = w.check(w.user("ann"), refund);
+        const auto verdict = w.check(w.user("ann"), refund_acct);
         INFO(details(verdict));
         CHECK(mentions(verdict, errc::window_closed,
                        "the 90-day refund window, opened at 2024-01-01T00:00:00Z, closed at "
@@ -167,7 +167,7 @@ TEST_CASE("a refund asked for at or after the refund window's end names the wind
     SECTION("after the deadline forfeited the balance") {
         w.advance(days(90));
         REQUIRE(w.account_state("acct").balance.status == BalanceStatus::forfeited);
-        const auto verdict = w.check(w.user("ann"), refund);
+        const auto verdict = w.check(w.user("ann"), refund_acct);
         INFO(details(verdict));
         CHECK(mentions(verdict, errc::nothing_to_refund,
                        "the 90-day refund window, opened at 2024-01-01T00:00:00Z, closed at "
@@ -186,7 +186,7 @@ TEST_CASE("a balance the policy forfeits at the cancel is refused with when it w
     REQUIRE(w.when(w.user("owen"), cancel));
     REQUIRE(w.account_state("acct").balance.status == BalanceStatus::forfeited);
 
-    const auto verdict = w.check(w.support, refund);
+    const auto verdict = w.check(w.support, refund_acct);
     INFO(details(verdict));
     CHECK(mentions(verdict, errc::nothing_to_refund,
                    "the balance was forfeited at the cancel, at 2024-01-01T00:00:00Z"));

@@ -37,7 +37,7 @@ bool names_check(const std::vector<ConformanceFailure>& failures, const std::str
                        [&](const ConformanceFailure& f) { return f.check == check; });
 }
 
-ct::Account account(const char* id) {
+ct::Account starter_account(const char* id) {
     ct::Account a;
     a.id = ct::AccountId(id);
     a.plan = ct::Plan{"starter", {}};
@@ -47,7 +47,7 @@ ct::Account account(const char* id) {
 
 ct::CommitBatch new_account(const char* id) {
     ct::CommitBatch batch;
-    batch.accounts.push_back(ct::RecordWrite<ct::Account>{account(id), 0});
+    batch.accounts.push_back(ct::RecordWrite<ct::Account>{starter_account(id), 0});
     return batch;
 }
 

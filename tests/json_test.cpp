@@ -26,14 +26,13 @@ Currency currency(const char* code) {
     return Currency::parse(code).value();
 }
 
-const AccountId acme{"acme"};
 const AccountId beta{"beta"};
-const AgencyId agency{"agency-1"};
+const AgencyId first_agency{"agency-1"};
 const AgencyId other_agency{"agency-2"};
 const NumberId n1{"n1"};
 const NumberId n2{"n2"};
-const UserId ann{"ann"};
-const UserId bob{"bob"};
+const UserId ann_id{"ann"};
+const UserId bob_id{"bob"};
 
 /// Every part of a confirmation set, so a member the codec forgot cannot round-trip.
 Confirmation full_confirmation() {
@@ -56,15 +55,15 @@ std::vector<Command> one_of_each_command() {
     const Confirmation c = full_confirmation();
     const RoleGrant grant{Role::administrator, Scope{acme}};
     return {
-        commands::CreateAgency{agency, currency("EUR")},
-        commands::OpenAccount{acme, agency, growth_plan(), currency("USD")},
+        commands::CreateAgency{first_agency, currency("EUR")},
+        commands::OpenAccount{acme, first_agency, growth_plan(), currency("USD")},
         commands::AddTrackingNumber{n1, acme, phone("+14045550101"), phone("+14045550199"),
                                     NumberSource::onsite_dynamic},
         commands::ChangeForwarding{n1, phone("+442079460000")},
         commands::SetPlan{acme, growth_plan()},
-        commands::AdjustBalance{BalanceOwner{agency}, dollars(-1250)},
-        commands::GrantRole{ann, grant},
-        commands::RevokeRole{bob, RoleGrant{Role::support, Scope{Platform{}}}},
+        commands::AdjustBalance{BalanceOwner{first_agency}, dollars(-1250)},
+        commands::GrantRole{ann_id, grant},
+        commands::RevokeRole{bob_id, RoleGrant{Role::support, Scope{Platform{}}}},
         commands::PauseTracking{acme, n1, c},
         commands::ResumeTracking{acme, n2, c},
         commands::StopCalls{acme, n1, c},
@@ -73,11 +72,11 @@ std::vector<Command> one_of_each_command() {
         commands::ResumeAccount{acme, c},
         commands::CancelAccount{acme, c},
         commands::CloseSubAccount{beta, c},
-        commands::CancelAgency{agency, c},
+        commands::CancelAgency{first_agency, c},
         commands::CloseAccount{acme, c},
         commands::ReopenAccount{acme, c},
         commands::ReactivateAccount{beta, c},
-        commands::ReactivateAgency{agency, c},
+        commands::ReactivateAgency{first_agency, c},
         commands::RestoreNumber{n1},
         commands::RequestRefund{BalanceOwner{acme}},
         commands::StartPortOut{n1},
@@ -96,17 +95,17 @@ std::vector<Event> one_of_each_event() {
     const Time t = at("2024-03-01T12:30:00Z");
     const Time later = at("2024-04-01T00:00:00.250000Z");
     const Charges billed{Charge::subscription, Charge::usage};
-    const RoleGrant grant{Role::agency_administrator, Scope{agency}};
+    const RoleGrant grant{Role::agency_administrator, Scope{first_agency}};
     return {
-        events::AgencyCreated{agency, dollars(5000), billed, t},
-        events::AccountOpened{acme, agency, growth_plan(), dollars(100), billed, t},
+        events::AgencyCreated{first_agency, dollars(5000), billed, t},
+        events::AccountOpened{acme, first_agency, growth_plan(), dollars(100), billed, t},
         events::TrackingNumberAdded{n1, acme, phone("+14045550101"), phone("+14045550199"),
                                     NumberSource::onsite_dynamic, t},
         events::ForwardingChanged{n1, phone("+14045550198"), t},
         events::PlanChanged{acme, growth_plan(), t},
         events::BalanceAdjusted{BalanceOwner{acme}, dollars(-300), t},
-        events::RoleGranted{ann, grant, t},
-        events::RoleRevoked{bob, RoleGrant{Role::account_owner, Scope{acme}}, t},
+        events::RoleGranted{ann_id, grant, t},
+        events::RoleRevoked{bob_id, RoleGrant{Role::account_owner, Scope{acme}}, t},
         events::TrackingPaused{acme, n1, t},
         events::TrackingResumed{acme, n1, t},
         events::CallsStopped{acme, n2, t},
@@ -119,30 +118,30 @@ std::vector<Event> one_of_each_event() {
         events::NumberReleased{n1, acme, t},
         events::NumberRestored{n1, acme, true, t},
         events::AccountCanceled{acme, CancelKind::agency_cascade, {"price"}, later, later, t},
-        events::AgencyCanceled{agency, {"closing shop"}, {acme, beta}, later, t},
+        events::AgencyCanceled{first_agency, {"closing shop"}, {acme, beta}, later, t},
         events::AccountReactivated{acme, t},
-        events::AgencyReactivated{agency, t},
-        events::BillingChanged{BalanceOwner{agency}, Charges{Charge::hold_fee}, true, t},
+        events::AgencyReactivated{first_agency, t},
+        events::BillingChanged{BalanceOwner{first_agency}, Charges{Charge::hold_fee}, true, t},
         events::DataPurgeScheduled{acme, later, t},
         events::DataPurgeCanceled{acme, t},
         events::DataPurged{acme, t},
         events::BalanceRefundable{BalanceOwner{acme}, dollars(999), later, t},
-        events::BalanceReinstated{BalanceOwner{agency}, t},
+        events::BalanceReinstated{BalanceOwner{first_agency}, t},
         events::RefundRequested{BalanceOwner{acme}, dollars(999), t},
-        events::BalanceForfeited{BalanceOwner{agency}, Money(70, currency("JPY")), t},
+        events::BalanceForfeited{BalanceOwner{first_agency}, Money(70, currency("JPY")), t},
         events::PortOutStarted{n1, t},
         events::PortOutCompleted{n1, t},
         events::PortOutAbandoned{n2, t},
-        events::TransferRequested{beta, agency, other_agency, other_agency, ann, t, t},
-        events::TransferApproved{beta, bob, t},
-        events::TransferRefused{beta, ann, t},
+        events::TransferRequested{beta, first_agency, other_agency, other_agency, ann_id, t, t},
+        events::TransferApproved{beta, bob_id, t},
+        events::TransferRefused{beta, ann_id, t},
         events::TransferWithdrawn{beta, t},
         events::TransferExpired{beta, t},
         events::TransferDropped{beta, t},
-        events::SubAccountTransferred{beta, agency, other_agency, t},
+        events::SubAccountTransferred{beta, first_agency, other_agency, t},
         events::SurveyRecorded{acme, SurveyOutcome::confirm, t},
         events::AccountClosed{acme, t},
-        events::AgencyClosed{agency, t},
+        events::AgencyClosed{first_agency, t},
         events::RestoreWindowClosed{acme, t},
         events::PauseMaximumReached{acme, t},
     };
@@ -163,7 +162,7 @@ constexpr EffectKind all_effect_kinds[] = {
 Account full_account() {
     Account a;
     a.id = beta;
-    a.agency = agency;
+    a.agency = first_agency;
     a.status = AccountStatus::canceled;
     a.plan = growth_plan();
     a.plan_before_pause = Plan{"starter", {}};
@@ -198,7 +197,7 @@ Account bare_account() {
 
 Agency full_agency() {
     Agency a;
-    a.id = agency;
+    a.id = first_agency;
     a.status = AgencyStatus::canceled;
     a.charges = Charges{Charge::subscription};
     a.balance = Balance{dollars(10), BalanceStatus::refund_requested, at("2024-06-01T00:00:00Z")};
@@ -297,8 +296,8 @@ TEST_CASE("events with their optional members unset round-trip", "[json]") {
         events::AccountPaused{acme, Plan{"starter", {}}, false, std::nullopt, t},
         events::NumbersHeld{acme, {}, t},
         events::AccountCanceled{acme, CancelKind::cancel, {}, std::nullopt, std::nullopt, t},
-        events::AgencyCanceled{agency, {}, {}, std::nullopt, t},
-        events::BalanceRefundable{BalanceOwner{agency}, dollars(1), std::nullopt, t},
+        events::AgencyCanceled{first_agency, {}, {}, std::nullopt, t},
+        events::BalanceRefundable{BalanceOwner{first_agency}, dollars(1), std::nullopt, t},
     };
     for (const Event& event : all) {
         const std::string text = to_json(event);
@@ -333,7 +332,7 @@ TEST_CASE("every kind of host effect round-trips with its own members, set and u
         if (owned) {  // billed or paid to an agency rather than an account
             cases.push_back(full);
             cases.back().account.reset();
-            cases.back().agency = agency;
+            cases.back().agency = first_agency;
         }
         for (const HostEffect& given : cases) {
             const HostEffect own = untyped(typed(given));
@@ -445,7 +444,7 @@ TEST_CASE("agencies and tracking numbers round-trip with every optional set and 
 TEST_CASE("role grants round-trip with each kind of scope", "[json]") {
     const std::vector<RoleGrant> grants = {
         RoleGrant{Role::administrator, Scope{acme}},
-        RoleGrant{Role::agency_administrator, Scope{agency}},
+        RoleGrant{Role::agency_administrator, Scope{first_agency}},
         RoleGrant{Role::support, Scope{Platform{}}},
     };
     const std::string text = to_json(grants);
@@ -512,7 +511,7 @@ TEST_CASE("the text is byte for byte nlohmann's compact dump of the same documen
         e.at = at("2024-03-01T00:00:00.000250Z");
         texts.push_back(to_json(e));
         e.account = acme;
-        e.agency = agency;
+        e.agency = first_agency;
         e.number = n1;
         e.phone_number = phone("+14045550101");
         e.forwarding_destination = phone("+14045550199");
@@ -535,7 +534,7 @@ TEST_CASE("the text is byte for byte nlohmann's compact dump of the same documen
     texts.push_back(to_json(number_with(std::nullopt)));
     texts.push_back(to_json(std::vector<RoleGrant>{
         RoleGrant{Role::administrator, Scope{acme}}, RoleGrant{Role::support, Scope{Platform{}}},
-        RoleGrant{Role::agency_administrator, Scope{agency}}}));
+        RoleGrant{Role::agency_administrator, Scope{first_agency}}}));
     texts.push_back(to_json(std::vector<RoleGrant>{}));
     for (const std::string& text : texts) {
         INFO(text);

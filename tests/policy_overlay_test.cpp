@@ -34,12 +34,12 @@ Policy read(std::string_view json) {
     return parsed.value();
 }
 
-struct Refusal {
+struct OverlayRefusal {
     errc code;
     PolicyDiagnostic diagnostic;
 };
 
-Refusal refusal(const PolicyDocument& document, const PolicyResolver& resolve) {
+OverlayRefusal refusal(const PolicyDocument& document, const PolicyResolver& resolve) {
     PolicyDiagnostic diagnostic;
     const auto parsed = policy_from_json(document, resolve, &diagnostic);
     REQUIRE_FALSE(parsed);
@@ -49,7 +49,7 @@ Refusal refusal(const PolicyDocument& document, const PolicyResolver& resolve) {
     return {static_cast<errc>(parsed.error().value()), diagnostic};
 }
 
-Refusal refusal(std::string_view json) {
+OverlayRefusal refusal(std::string_view json) {
     return refusal(PolicyDocument{{}, std::string(json)}, PolicyResolver{});
 }
 

@@ -99,12 +99,12 @@ std::string with_value(std::string doc, std::initializer_list<std::string_view> 
     return doc;
 }
 
-struct Refusal {
+struct JsonRefusal {
     errc code;
     PolicyDiagnostic diagnostic;
 };
 
-Refusal refusal_of_json(const std::string& doc) {
+JsonRefusal refusal_of_json(const std::string& doc) {
     PolicyDiagnostic diagnostic;
     const auto parsed = policy_from_json(doc, &diagnostic);
     REQUIRE_FALSE(parsed);
@@ -114,7 +114,7 @@ Refusal refusal_of_json(const std::string& doc) {
     return {static_cast<errc>(parsed.error().value()), diagnostic};
 }
 
-Refusal refusal_of(const Policy& p) {
+JsonRefusal refusal_of(const Policy& p) {
     PolicyDiagnostic diagnostic;
     const auto valid = validate(p, &diagnostic);
     REQUIRE_FALSE(valid);

@@ -23,14 +23,14 @@ namespace {
 /// with a role there. Most steps act inside one tenant, so that commands get past the lookups
 /// and the role checks and reach the lifecycle; the last tenant mixes everything up, unknown ids
 /// and strangers included.
-struct Tenant {
+struct ReplayTenant {
     std::vector<const char*> accounts;
     std::vector<const char*> agencies;
     std::vector<const char*> numbers;
     std::vector<const char*> users;
 };
 
-const Tenant tenants[] = {
+const ReplayTenant replay_tenants[] = {
     {{"a1"}, {"g1"}, {"n1", "n2", "n5"}, {"admin_a1", "owner_a1", "support"}},
     {{"s1"}, {"g1"}, {"n3", "n6"}, {"agadmin_g1", "admin_s1", "support"}},
     {{"s2"}, {"g2"}, {"n4", "n6"}, {"agadmin_g2", "owner_s2", "support"}},
@@ -44,11 +44,11 @@ const Tenant tenants[] = {
 const char* const phones[] = {"+14045550101", "+14045550102", "+14045550105", "+14045550106"};
 
 /// Time steps that straddle every window in the presets: 14, 60, 90 and 182 days.
-const Duration steps[] = {seconds(0), seconds(1), boost::posix_time::hours(1),
-                          days(1),    days(13),   days(14),
-                          days(30),   days(59),   days(60),
-                          days(61),   days(89),   days(90),
-                          days(182),  days(400)};
+const Duration window_steps[] = {seconds(0), seconds(1), boost::posix_time::hours(1),
+                                 days(1),    days(13),   days(14),
+                                 days(30),   days(59),   days(60),
+                                 days(61),   days(89),   days(90),
+                                 days(182),  days(400)};
 
 /// Most steps are short, so that a history can cancel and come back inside a window.
 const Duration small_steps[] = {seconds(0), seconds(1), boost::posix_time::hours(1), days(1)};
@@ -86,7 +86,7 @@ Confirmation confirmation() {
     return c;
 }
 
-Scope scope(const Tenant& t) {
+Scope scope(const ReplayTenant& t) {
     switch (uniform(0, 3)) {
         case 0:
             return AccountId(pick(t.accounts));
@@ -99,7 +99,7 @@ Scope scope(const Tenant& t) {
 
 /// The roles every preset shares and one of each vendor's own, so that some grants name a role
 /// the policy under test does not declare.
-RoleGrant grant(const Tenant& t) {
+RoleGrant grant(const ReplayTenant& t) {
     static const Role roles[] = {Role::agency_administrator,
                                  Role::administrator,
                                  Role::account_owner,
@@ -110,21 +110,21 @@ RoleGrant grant(const Tenant& t) {
     return RoleGrant{pick(roles), scope(t)};
 }
 
-BalanceOwner owner(const Tenant& t) {
+BalanceOwner owner(const ReplayTenant& t) {
     if (uniform(0, 4) != 0) return AccountId(pick(t.accounts));
     return AgencyId(pick(t.agencies));
 }
 
-std::optional<NumberId> maybe_number(const Tenant& t) {
+std::optional<NumberId> maybe_number(const ReplayTenant& t) {
     if (coin()) return std::nullopt;
     return NumberId(pick(t.numbers));
 }
 
-Command any_command(const Tenant& t) {
+Command any_command(const ReplayTenant& t) {
     const AccountId a(pick(t.accounts));
     const NumberId n(pick(t.numbers));
     const AgencyId g(pick(t.agencies));
-    const AgencyId other(pick(tenants[3].agencies));
+    const AgencyId other(pick(replay_tenants[3].agencies));
     const UserId u(pick(t.users));
     // Mostly a lifecycle operation (cases 6 to 25), sometimes anything.
     switch (uniform(0, 3) != 0 ? uniform(6, 26) : uniform(0, 28)) {
@@ -202,7 +202,7 @@ Command any_command(const Tenant& t) {
 }
 
 /// A command, mostly one that the preset offers.
-Command command(const Policy& policy, const Tenant& t) {
+Command command(const Policy& policy, const ReplayTenant& t) {
     Command c = any_command(t);
     for (int tries = 0; tries < 3 && !policy.rule(operation_of(c)).offered; ++tries) {
         c = any_command(t);
@@ -234,7 +234,7 @@ World start(Policy policy) {
     return w;
 }
 
-Policy preset(int which) {
+Policy preset_numbered(int which) {
     switch (which) {
         case 0:
             return policies::callrail();
@@ -293,13 +293,13 @@ void attempt(World& w, const Actor& actor, const Command& c) {
 /// A random history under a random preset: each step moves time on (firing what is due) and
 /// attempts one command by one actor, checking every property of a step on the way.
 World random_history() {
-    auto w = start(preset(uniform(0, 3)));
+    auto w = start(preset_numbered(uniform(0, 3)));
     RC_TAG(w.policy.name);
     const auto count = *rc::gen::inRange(1, 80);
-    const Tenant& focus = tenants[uniform(0, 3)];
+    const ReplayTenant& focus = replay_tenants[uniform(0, 3)];
     for (int i = 0; i < count; ++i) {
-        advance(w, uniform(0, 6) != 0 ? pick(small_steps) : pick(steps));
-        const Tenant& t = uniform(0, 5) != 0 ? focus : tenants[3];
+        advance(w, uniform(0, 6) != 0 ? pick(small_steps) : pick(window_steps));
+        const ReplayTenant& t = uniform(0, 5) != 0 ? focus : replay_tenants[3];
         const std::string user = pick(t.users);
         attempt(w, user == "support" ? w.support : w.user(user.c_str()), command(w.policy, t));
     }
@@ -365,11 +365,11 @@ TEST_CASE(
         const auto w = random_history();
         World fired = w;
         World unfired = w;
-        const Duration by = pick(steps) + pick(steps);
+        const Duration by = pick(window_steps) + pick(window_steps);
         fired.advance(by);
         unfired.now = w.now + by;
         for (int i = 0; i < 10; ++i) {
-            const Tenant& t = pick(tenants);
+            const ReplayTenant& t = pick(replay_tenants);
             const std::string user = pick(t.users);
             const Actor actor = user == "support" ? w.support : w.user(user.c_str());
             const Command c = command(w.policy, t);

@@ -16,27 +16,27 @@ using namespace calltrack::testing;
 namespace {
 
 /// What a command acts on, as the policy's role sets see it.
-enum class Target { standalone, sub_account, agency };
+enum class RuleTarget { standalone, sub_account, agency };
 
-const char* to_text(Target t) {
+const char* to_text(RuleTarget t) {
     switch (t) {
-        case Target::standalone:
+        case RuleTarget::standalone:
             return "standalone account";
-        case Target::sub_account:
+        case RuleTarget::sub_account:
             return "sub-account";
-        case Target::agency:
+        case RuleTarget::agency:
             return "agency";
     }
     return "?";
 }
 
-TargetKind kind_of(Target t) {
+TargetKind target_kind_of(RuleTarget t) {
     switch (t) {
-        case Target::standalone:
+        case RuleTarget::standalone:
             return TargetKind::account;
-        case Target::sub_account:
+        case RuleTarget::sub_account:
             return TargetKind::sub_account;
-        case Target::agency:
+        case RuleTarget::agency:
             break;
     }
     return TargetKind::agency;
@@ -45,7 +45,7 @@ TargetKind kind_of(Target t) {
 /// Two agencies with one sub-account each, and a standalone account; one number on each account
 /// the role loop acts on. Before CallRail's pause cut-off, so every preset offers what it ever
 /// offered.
-World tenants(Policy policy) {
+World role_world(Policy policy) {
     World w(std::move(policy), at("2020-09-01T00:00:00Z"));
     w.agency("g1").agency("g2");
     w.account("acct1").account("sub1", "g1").account("sub2", "g2");
@@ -53,15 +53,15 @@ World tenants(Policy policy) {
     return w;
 }
 
-const char* account_of(Target t) {
-    return t == Target::standalone ? "acct1" : "sub1";
+const char* account_of(RuleTarget t) {
+    return t == RuleTarget::standalone ? "acct1" : "sub1";
 }
-const char* number_of(Target t) {
-    return t == Target::standalone ? "na" : "ns";
+const char* number_of(RuleTarget t) {
+    return t == RuleTarget::standalone ? "na" : "ns";
 }
 
 /// Everything any vendor asks of a person, so that only roles and state can refuse.
-Confirmation everything() {
+Confirmation everything_for_roles() {
     Confirmation c = clicked();
     c.typed = "CONFIRM";
     c.acknowledged = {"unported_numbers_lost"};
@@ -73,9 +73,9 @@ Confirmation everything() {
 
 /// The command for `op` on target `t`, or nothing where the operation cannot name such a target.
 /// Transfers are judged on two agencies and have a test of their own.
-std::optional<Command> command_for(Operation op, Target t) {
-    const auto c = everything();
-    if (t == Target::agency) {
+std::optional<Command> command_for(Operation op, RuleTarget t) {
+    const auto c = everything_for_roles();
+    if (t == RuleTarget::agency) {
         const AgencyId g("g1");
         switch (op) {
             case Operation::cancel_agency:
@@ -133,23 +133,23 @@ std::optional<Command> command_for(Operation op, Target t) {
 /// Each role granted where its policy grants it, preferring the platform, then the target's own
 /// account, then the agency g1: support on the platform, an administrator or owner on the
 /// account, an agency administrator on the agency.
-Scope scope_for(const RoleDefinition& role, Target t) {
+Scope scope_for(const RoleDefinition& role, RuleTarget t) {
     const auto on = [&](ScopeKind k) {
         return std::find(role.granted_on.begin(), role.granted_on.end(), k)
                != role.granted_on.end();
     };
     if (on(ScopeKind::platform)) return Platform{};
     if (on(ScopeKind::account)) {
-        return AccountId(account_of(t == Target::agency ? Target::sub_account : t));
+        return AccountId(account_of(t == RuleTarget::agency ? RuleTarget::sub_account : t));
     }
     return AgencyId("g1");
 }
 
 /// Whether a grant on that scope reaches the target at all.
-bool reaches(const Scope& scope, Target t) {
+bool reaches(const Scope& scope, RuleTarget t) {
     if (std::holds_alternative<Platform>(scope)) return true;
-    if (std::holds_alternative<AgencyId>(scope)) return t != Target::standalone;
-    return t != Target::agency;
+    if (std::holds_alternative<AgencyId>(scope)) return t != RuleTarget::standalone;
+    return t != RuleTarget::agency;
 }
 
 bool is_role_refusal(const boost::system::error_code& code) {
@@ -160,18 +160,18 @@ bool is_role_refusal(const boost::system::error_code& code) {
 /// Every offered lifecycle operation, every target it can name, every role: the role refusals
 /// of check() are exactly what the preset's role set for that target says.
 void every_role_as_the_preset_says(const Policy& policy) {
-    auto w = tenants(policy);
+    auto w = role_world(policy);
     std::size_t allowed_seen = 0;
     std::size_t refused_seen = 0;
     for (auto i = static_cast<std::size_t>(Operation::pause_tracking); i < operation_count; ++i) {
         const auto op = static_cast<Operation>(i);
         const auto& rule = policy.rule(op);
         if (!rule.offered) continue;
-        for (const auto t : {Target::standalone, Target::sub_account, Target::agency}) {
+        for (const auto t : {RuleTarget::standalone, RuleTarget::sub_account, RuleTarget::agency}) {
             const auto command = command_for(op, t);
             if (!command) continue;
-            const RoleSet& allowed = rule.roles_on(kind_of(t));
-            const RoleSet may = policy.roles_giving(allowed, kind_of(t));
+            const RoleSet& allowed = rule.roles_on(target_kind_of(t));
+            const RoleSet may = policy.roles_giving(allowed, target_kind_of(t));
             const bool support_only = std::all_of(
                 allowed.begin(), allowed.end(),
                 [&](const Role& r) { return scope_for(*policy.role(r), t) == Scope{Platform{}}; });
@@ -231,7 +231,7 @@ TEST_CASE(
     "[roles]") {
     for (auto& policy : {policies::callrail(), policies::ctm(), policies::smrtphone()}) {
         INFO("preset " << policy.name);
-        auto w = tenants(policy);
+        auto w = role_world(policy);
         w.account("other");
         // Each preset's account administrator: smrtPhone's owner, the others' administrator.
         const Role admin =
@@ -240,8 +240,8 @@ TEST_CASE(
         const auto ann = w.user("ann");
 
         for (const Command& command :
-             {Command{commands::CancelAccount{AccountId("other"), everything()}},
-              Command{commands::CloseAccount{AccountId("other"), everything()}},
+             {Command{commands::CancelAccount{AccountId("other"), everything_for_roles()}},
+              Command{commands::CloseAccount{AccountId("other"), everything_for_roles()}},
               Command{commands::RecordSurvey{AccountId("other"), SurveyOutcome::confirm}},
               Command{commands::SetPlan{AccountId("other"), Plan{"Starter", {}}}},
               Command{commands::GrantRole{UserId("ann"), RoleGrant{admin, AccountId("other")}}}}) {
@@ -273,7 +273,7 @@ TEST_CASE(
     "tenant isolation: an agency administrator of agency X is refused on a sub-account of "
     "agency Y",
     "[roles]") {
-    auto w = tenants(policies::ctm());
+    auto w = role_world(policies::ctm());
     w.grant("xavier", Role::agency_administrator, AgencyId("g1"));
     const auto xavier = w.user("xavier");
 
@@ -299,7 +299,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a revoked grant no longer authorizes", "[roles]") {
-    auto w = tenants(policies::ctm());
+    auto w = role_world(policies::ctm());
     w.grant("ann", Role::administrator, AccountId("acct1"));
     w.given(
         commands::RevokeRole{UserId("ann"), RoleGrant{Role::administrator, AccountId("acct1")}});
@@ -314,7 +314,7 @@ TEST_CASE("a revoked grant no longer authorizes", "[roles]") {
 
 TEST_CASE("grant_role: support only on the platform, and the platform only for support",
           "[roles]") {
-    auto w = tenants(policies::ctm());
+    auto w = role_world(policies::ctm());
     for (const RoleGrant& grant :
          {RoleGrant{Role::support, AccountId("acct1")}, RoleGrant{Role::support, AgencyId("g1")},
           RoleGrant{Role::administrator, Platform{}}, RoleGrant{Role::account_owner, Platform{}},
@@ -331,7 +331,7 @@ TEST_CASE("grant_role: support only on the platform, and the platform only for s
 }
 
 TEST_CASE("grant_role: agency_administrator only on an agency", "[roles]") {
-    auto w = tenants(policies::ctm());
+    auto w = role_world(policies::ctm());
 
     auto on_account = w.when(
         w.support,
@@ -351,7 +351,7 @@ TEST_CASE(
     "grant_role: only support grants support, and an administrator grants only where it "
     "administers",
     "[roles]") {
-    auto w = tenants(policies::ctm());
+    auto w = role_world(policies::ctm());
     w.grant("ann", Role::administrator, AccountId("acct1"));
     const auto ann = w.user("ann");
 
@@ -372,7 +372,7 @@ TEST_CASE(
     "a transfer is asked by an agency administrator of one side and approved by one of the "
     "other",
     "[roles]") {
-    auto w = tenants(policies::ctm());
+    auto w = role_world(policies::ctm());
     w.grant("xavier", Role::agency_administrator, AgencyId("g1"));
     w.grant("yvonne", Role::agency_administrator, AgencyId("g2"));
     w.grant("ann", Role::administrator, AccountId("sub1"));
@@ -403,7 +403,7 @@ TEST_CASE("Actor::support is a user with the support role on the platform, as gr
     const Actor support = Actor::support(UserId("sam"));
     CHECK(support == Actor{UserId("sam"), {RoleGrant{Role::support, Platform{}}}});
 
-    auto w = tenants(policies::ctm());
+    auto w = role_world(policies::ctm());
     w.grant("sam", Role::support, Platform{});
     CHECK(w.user("sam") == support);
     CHECK(w.when(support, commands::CreateAgency{AgencyId("g3"), usd()}));

@@ -60,7 +60,8 @@ Scenario parse(const std::string& text) {
     return std::move(s).value();
 }
 
-ScenarioDiagnostic refusal(const std::string& text, errc expected = errc::json_invalid_field) {
+ScenarioDiagnostic scenario_refusal(const std::string& text,
+                                    errc expected = errc::json_invalid_field) {
     ScenarioDiagnostic d;
     auto s = parse_scenario(text, &d);
     REQUIRE_FALSE(s);
@@ -75,7 +76,7 @@ RunReport run(const std::string& text, Store& store) {
     return run_scenario(s, policies::by_name(*preset).value(), store);
 }
 
-std::size_t events_in(Store& store) {
+std::size_t events_stored_in(Store& store) {
     return store.read_all(0, 100000).value().size();
 }
 
@@ -118,11 +119,11 @@ TEST_CASE("scenario: declared grants become GrantRole commands after the file's 
 }
 
 TEST_CASE("scenario: malformed JSON and a key given twice are refused as json_malformed") {
-    auto d = refusal(R"({"policy": "ctm", "start": )", errc::json_malformed);
+    auto d = scenario_refusal(R"({"policy": "ctm", "start": )", errc::json_malformed);
     CHECK(d.field.empty());
     CHECK_THAT(d.problem, Catch::Contains("not valid JSON"));
 
-    d = refusal(
+    d = scenario_refusal(
         solo(R"({"at": "2024-03-02T09:00:00Z", "at": "2024-03-03T09:00:00Z", "advance": true})"),
         errc::json_malformed);
     CHECK(d.field == "steps[0].at");
@@ -130,14 +131,14 @@ TEST_CASE("scenario: malformed JSON and a key given twice are refused as json_ma
 }
 
 TEST_CASE("scenario: a number beyond a double is refused, naming the step and the field") {
-    auto d = refusal(solo(
+    auto d = scenario_refusal(solo(
         pause_web
         + R"(, {"actor": "sam", "command": {"command": "adjust_balance", "owner": {"account": "solo"}, "amount": {"minor_units": 1e400, "currency": "USD"}}})"));
     CHECK(d.field == "steps[1].command.amount.minor_units");
     CHECK(d.location == "step 2");
     CHECK_THAT(d.problem, Catch::Contains("1e400"));
 
-    d = refusal(R"({"start": "2024-03-01T09:00:00Z", "steps": [], "title": -1e999})");
+    d = scenario_refusal(R"({"start": "2024-03-01T09:00:00Z", "steps": [], "title": -1e999})");
     CHECK(d.field == "title");
     CHECK(d.location.empty());
 }
@@ -147,35 +148,37 @@ TEST_CASE("scenario: a key that looks like a path is named as the key it is, not
     // step 2, and an index beyond 64 bits threw out of std::stoul.
     for (const std::string key : {"steps[99999999999999999999]", "steps[1]", "setup[0]"}) {
         INFO(key);
-        auto d = refusal(R"({"start": "2024-03-01T09:00:00Z", ")" + key + R"(": 1, "steps": []})",
-                         errc::json_unknown_field);
+        auto d = scenario_refusal(
+            R"({"start": "2024-03-01T09:00:00Z", ")" + key + R"(": 1, "steps": []})",
+            errc::json_unknown_field);
         CHECK(d.field == key);
         CHECK(d.location.empty());
 
-        d = refusal(R"({"start": "2024-03-01T09:00:00Z", ")" + key + R"(": 1, ")" + key
-                        + R"(": 2, "steps": []})",
-                    errc::json_malformed);
+        d = scenario_refusal(R"({"start": "2024-03-01T09:00:00Z", ")" + key + R"(": 1, ")" + key
+                                 + R"(": 2, "steps": []})",
+                             errc::json_malformed);
         CHECK(d.field == key);
         CHECK(d.location.empty());
     }
     // Inside a step, a key that looks like an index is still that step's.
-    auto d = refusal(solo(R"({"advance": true, "steps[7]": 1})"), errc::json_unknown_field);
+    auto d =
+        scenario_refusal(solo(R"({"advance": true, "steps[7]": 1})"), errc::json_unknown_field);
     CHECK(d.field == "steps[0].steps[7]");
     CHECK(d.location == "step 1");
-    d = refusal(
+    d = scenario_refusal(
         R"({"start": "2024-03-01T09:00:00Z", "actors": {"steps[4]": [{"role": 1}]}, "steps": []})");
     CHECK(d.location == "actor steps[4]");
 }
 
 TEST_CASE("scenario: a bad command names the step and the command's own field") {
-    auto d = refusal(solo(
+    auto d = scenario_refusal(solo(
         pause_web
         + R"(, {"actor": "sam", "command": {"command": "cancel_acount", "account": "solo"}})"));
     CHECK(d.location == "step 2");
     CHECK(d.field == "steps[1].command.command");
     CHECK_THAT(d.problem, Catch::Contains("did you mean \"cancel_account\""));
 
-    d = refusal(solo(
+    d = scenario_refusal(solo(
         R"({"actor": "support", "command": {"command": "add_tracking_number", "number": "n", "account": "solo", "phone_number": "404-555-0101", "forwarding_destination": "+14045550199"}})"));
     CHECK(d.field == "steps[0].command.phone_number");
     CHECK_THAT(d.problem, Catch::Contains("404-555-0101"));
@@ -183,11 +186,11 @@ TEST_CASE("scenario: a bad command names the step and the command's own field") 
 }
 
 TEST_CASE("scenario: time never goes backwards, from the start or between steps") {
-    auto d = refusal(solo(R"({"at": "2024-02-01T09:00:00Z", "advance": true})"));
+    auto d = scenario_refusal(solo(R"({"at": "2024-02-01T09:00:00Z", "advance": true})"));
     CHECK(d.field == "steps[0].at");
     CHECK_THAT(d.problem, Catch::Contains("earlier than the start"));
 
-    d = refusal(solo(R"({"at": "2024-03-05T09:00:00Z", "advance": true},
+    d = scenario_refusal(solo(R"({"at": "2024-03-05T09:00:00Z", "advance": true},
                         {"at": "2024-03-04T09:00:00Z", "advance": true})"));
     CHECK(d.location == "step 2");
     CHECK(d.field == "steps[1].at");
@@ -200,19 +203,19 @@ TEST_CASE("scenario: time never goes backwards, from the start or between steps"
 }
 
 TEST_CASE("scenario: steps name declared actors, and are a command or an advance") {
-    auto d = refusal(
+    auto d = scenario_refusal(
         solo(R"({"actor": "sma", "command": {"command": "pause_tracking", "account": "solo"}})"));
     CHECK(d.field == "steps[0].actor");
     CHECK_THAT(d.problem, Catch::Contains("did you mean \"sam\""));
 
-    d = refusal(solo(R"({"actor": "sam"})"));
+    d = scenario_refusal(solo(R"({"actor": "sam"})"));
     CHECK(d.field == "steps[0]");
     CHECK_THAT(d.problem, Catch::Contains("exactly one of \"command\" or \"advance\""));
-    d = refusal(solo(R"({"advance": true, "actor": "sam"})"));
+    d = scenario_refusal(solo(R"({"advance": true, "actor": "sam"})"));
     CHECK(d.field == "steps[0].actor");
-    d = refusal(solo(R"({"advance": false})"));
+    d = scenario_refusal(solo(R"({"advance": false})"));
     CHECK(d.field == "steps[0].advance");
-    d = refusal(solo(R"({"advance": true, "expekt": "ok"})"), errc::json_unknown_field);
+    d = scenario_refusal(solo(R"({"advance": true, "expekt": "ok"})"), errc::json_unknown_field);
     CHECK(d.field == "steps[0].expekt");
     CHECK_THAT(d.problem, Catch::Contains("did you mean \"expect\""));
 }
@@ -221,11 +224,11 @@ TEST_CASE(
     "scenario: a grant names a role and a scope; whether the policy grants that role there is "
     "said when the grant is given, naming the actor") {
     // A malformed role name or the support actor's own grants are the file's mistakes.
-    auto d = refusal(
+    auto d = scenario_refusal(
         R"({"start": "2024-03-01T09:00:00Z", "actors": {"ann": [{"role": "Admin", "scope": {"account": "a"}}]}, "steps": []})");
     CHECK(d.location == "actor ann");
     CHECK(d.field == "actors.ann[0].role");
-    d = refusal(
+    d = scenario_refusal(
         R"({"start": "2024-03-01T09:00:00Z", "actors": {"support": [{"role": "administrator", "scope": {"account": "a"}}]}, "steps": []})");
     CHECK(d.field == "actors.support");
 
@@ -285,7 +288,7 @@ TEST_CASE("scenario: an actor's grant is written as a grant_role command's, and 
     CHECK(command_from_json(grant_role_with(scope_as_key), &in_command).error()
           == errc::json_unknown_field);
     CHECK(in_command.field == "grant.account");
-    const auto in_actors = refusal(actor_with(scope_as_key), errc::json_unknown_field);
+    const auto in_actors = scenario_refusal(actor_with(scope_as_key), errc::json_unknown_field);
     CHECK(in_actors.field == "actors.ann[0].account");
     CHECK(in_actors.problem == in_command.problem);
     CHECK(in_actors.problem == R"(unknown key "account"; expected one of "role", "scope")");
@@ -294,7 +297,7 @@ TEST_CASE("scenario: an actor's grant is written as a grant_role command's, and 
     CHECK(command_from_json(grant_role_with(no_scope), &in_command).error()
           == errc::json_invalid_field);
     CHECK(in_command.field == "grant.scope");
-    const auto missing = refusal(actor_with(no_scope));
+    const auto missing = scenario_refusal(actor_with(no_scope));
     CHECK(missing.field == "actors.ann[0].scope");
     CHECK(missing.problem == in_command.problem);
 }
@@ -318,16 +321,17 @@ TEST_CASE("scenario: expectations are read and checked for sense") {
           == std::vector<errc>{errc::survey_required});
     CHECK(to_string(s.steps[1].expect) == "refused with confirmation_required, permission_denied");
 
-    auto d = refusal(solo(R"({"advance": true, "expect": {"error": "window_closed"}})"));
+    auto d = scenario_refusal(solo(R"({"advance": true, "expect": {"error": "window_closed"}})"));
     CHECK_THAT(d.problem, Catch::Contains("never refused"));
-    d = refusal(solo(cancel_solo.substr(0, cancel_solo.size() - 1)
-                     + R"(, "expect": {"error": "window_close"}})"));
+    d = scenario_refusal(solo(cancel_solo.substr(0, cancel_solo.size() - 1)
+                              + R"(, "expect": {"error": "window_close"}})"));
     CHECK(d.field == "steps[0].expect.error");
     CHECK_THAT(d.problem, Catch::Contains("did you mean \"window_closed\""));
-    d = refusal(solo(cancel_solo.substr(0, cancel_solo.size() - 1)
-                     + R"(, "expect": {"error": "window_closed", "events": []}})"));
+    d = scenario_refusal(solo(cancel_solo.substr(0, cancel_solo.size() - 1)
+                              + R"(, "expect": {"error": "window_closed", "events": []}})"));
     CHECK(d.field == "steps[0].expect.events");
-    d = refusal(solo(R"({"advance": true, "expect": {"accounts": {"solo": {"status": "gone"}}}})"));
+    d = scenario_refusal(
+        solo(R"({"advance": true, "expect": {"accounts": {"solo": {"status": "gone"}}}})"));
     CHECK(d.field == "steps[0].expect.accounts.solo.status");
 }
 
@@ -347,17 +351,19 @@ TEST_CASE("scenario: account and agency expectations read each status, and name 
     CHECK(agency.balance == std::optional<std::string>("refundable"));
     CHECK(agency.charges == std::optional<Charges>(Charges{}));
 
-    auto d = refusal(
+    auto d = scenario_refusal(
         solo(R"({"advance": true, "expect": {"agencies": {"acme": {"balance": "refunded"}}}})"));
     CHECK(d.field == "steps[0].expect.agencies.acme.balance");
     CHECK_THAT(d.problem, Catch::Contains("unknown balance status"));
-    d = refusal(solo(R"({"advance": true, "expect": {"accounts": {"solo": {"data": "gone"}}}})"));
+    d = scenario_refusal(
+        solo(R"({"advance": true, "expect": {"accounts": {"solo": {"data": "gone"}}}})"));
     CHECK(d.field == "steps[0].expect.accounts.solo.data");
-    d = refusal(
+    d = scenario_refusal(
         solo(R"({"advance": true, "expect": {"agencies": {"acme": {"charges": ["rent"]}}}})"));
     CHECK(d.field == "steps[0].expect.agencies.acme.charges[0]");
-    d = refusal(solo(R"({"advance": true, "expect": {"agencies": {"acme": {"data": "kept"}}}})"),
-                errc::json_unknown_field);
+    d = scenario_refusal(
+        solo(R"({"advance": true, "expect": {"agencies": {"acme": {"data": "kept"}}}})"),
+        errc::json_unknown_field);
     CHECK(d.field == "steps[0].expect.agencies.acme.data");
 }
 
@@ -367,7 +373,7 @@ TEST_CASE("scenario: the policy is a preset name, a policy document, or left to 
     const Scenario s = parse(R"({"policy": )" + policy_to_json(policies::smrtphone())
                              + R"(, "start": "2024-03-01T09:00:00Z", "steps": []})");
     CHECK(std::get<PolicyHistory>(s.policy) == PolicyHistory(policies::smrtphone()));
-    auto d = refusal(R"({"policy": "ctn", "start": "2024-03-01T09:00:00Z", "steps": []})");
+    auto d = scenario_refusal(R"({"policy": "ctn", "start": "2024-03-01T09:00:00Z", "steps": []})");
     CHECK(d.field == "policy");
     CHECK_THAT(d.problem, Catch::Contains("did you mean \"ctm\""));
 }
@@ -381,7 +387,7 @@ TEST_CASE("scenario: the policy may be an overlay of a preset, but not of a file
     expected.rule(Operation::request_refund).offered = false;
     CHECK(std::get<PolicyHistory>(s.policy) == PolicyHistory(expected));
     // The scenario is read from its text alone, so there is no directory a file would be in.
-    auto d = refusal(R"({"policy": {"extends": "mine.json", "name": "x"},
+    auto d = scenario_refusal(R"({"policy": {"extends": "mine.json", "name": "x"},
         "start": "2024-03-01T09:00:00Z", "steps": []})");
     CHECK(d.field == "policy.extends");
     CHECK_THAT(d.problem, Catch::Contains("names a preset, not a file"));
@@ -407,7 +413,8 @@ TEST_CASE("runner: steps run through the engine; a refused step writes nothing")
     CHECK_FALSE(refused.executed);
     REQUIRE(refused.refusals.size() == 1);
     CHECK(refused.refusals[0].code == errc::number_not_swappable);
-    CHECK(events_in(store) == 6);  // five setup events and the pause; nothing from the refusal
+    CHECK(events_stored_in(store)
+          == 6);  // five setup events and the pause; nothing from the refusal
 }
 
 TEST_CASE("runner: an unexpected refusal stops the run, naming the step; the rest never run") {
@@ -437,7 +444,7 @@ TEST_CASE("runner: a step expected to be refused that is allowed fails without b
     const auto& r = report.steps.back();
     CHECK_FALSE(r.executed);
     CHECK(names(r.events) == std::vector<std::string>{"tracking_paused"});  // what it would do
-    CHECK(events_in(store) == 5);
+    CHECK(events_stored_in(store) == 5);
 }
 
 TEST_CASE("runner: deadlines due by a step's time fire first and are reported with it") {

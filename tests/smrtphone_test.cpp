@@ -15,8 +15,6 @@ namespace {
 
 using Names = std::vector<std::string>;
 
-const AccountId acme("acme");
-
 /// An account with two numbers and 12.34 USD of credit; olivia owns it, adam administers it.
 World smrtphone_world() {
     World w(policies::smrtphone(), at("2024-05-01T00:00:00Z"));
@@ -30,14 +28,14 @@ World smrtphone_world() {
 }
 
 /// What the owner types and acknowledges in the cancelation box.
-Confirmation typed(std::string text) {
+Confirmation typed_confirmation(std::string text) {
     Confirmation c;
     c.typed = std::move(text);
     c.acknowledged = {"unported_numbers_lost"};
     return c;
 }
 
-commands::CancelAccount cancel(Confirmation c = typed("CONFIRM")) {
+commands::CancelAccount cancel(Confirmation c = typed_confirmation("CONFIRM")) {
     return commands::CancelAccount{acme, std::move(c)};
 }
 
@@ -131,16 +129,16 @@ TEST_CASE("cancel_account needs CONFIRM typed exactly: other case, spaces or not
 
     for (const char* text : {"confirm", " CONFIRM", "CONFIRM ", "", "Confirm", "CONFIRMED"}) {
         INFO("typed '" << text << "'");
-        auto result = w.when(w.user("olivia"), cancel(typed(text)));
+        auto result = w.when(w.user("olivia"), cancel(typed_confirmation(text)));
         REQUIRE_FALSE(result);
         CHECK(result.error() == errc::confirmation_mismatch);
-        const auto verdict = w.check(w.user("olivia"), cancel(typed(text)));
+        const auto verdict = w.check(w.user("olivia"), cancel(typed_confirmation(text)));
         REQUIRE(verdict.refusals.size() == 1);
         CHECK(verdict.refusals.front().code == errc::confirmation_mismatch);
         CHECK_THAT(verdict.refusals.front().detail, Catch::Contains("CONFIRM"));
     }
     CHECK(w.account_state("acme").status == AccountStatus::active);
-    CHECK(w.when(w.user("olivia"), cancel(typed("CONFIRM"))));
+    CHECK(w.when(w.user("olivia"), cancel(typed_confirmation("CONFIRM"))));
 }
 
 TEST_CASE("cancel_account needs the acknowledgement that unported numbers are lost",

@@ -43,7 +43,7 @@ using calltrack::testing::TempDir;
 
 namespace {
 
-void report(const std::vector<ConformanceFailure>& failures) {
+void report_failures(const std::vector<ConformanceFailure>& failures) {
     for (const auto& f : failures) UNSCOPED_INFO(f.check << ": " << f.detail);
 }
 
@@ -129,7 +129,7 @@ TEST_CASE("SqliteStore in a file passes the store conformance suite", "[sqlite][
         if (!store) return nullptr;
         return std::move(store).value();
     });
-    report(failures);
+    report_failures(failures);
     REQUIRE(failures.empty());
 }
 
@@ -139,7 +139,7 @@ TEST_CASE("SqliteStore in memory passes the store conformance suite", "[sqlite][
         if (!store) return nullptr;
         return std::move(store).value();
     });
-    report(failures);
+    report_failures(failures);
     REQUIRE(failures.empty());
 }
 

@@ -26,13 +26,7 @@ using Names = std::vector<std::string>;
 
 const AccountId sub1("sub1");
 const AgencyId ag("ag");
-const AgencyId other("other");
-
-std::vector<Event> succeeded(const result<std::vector<Event>>& r) {
-    INFO("refused: " << (r ? std::string() : r.error().message()));
-    REQUIRE(r);
-    return r.value();
-}
+const AgencyId another_agency("other");
 
 /// Agency ag with sub-accounts sub1 (number s1a, administrator sam) and sub2; agency other. agnes
 /// and abe administer ag, olga and oscar administer other, and dora administers both.
@@ -46,14 +40,14 @@ World two_agencies() {
         .grant("agnes", Role::agency_administrator, ag)
         .grant("abe", Role::agency_administrator, ag)
         .grant("sam", Role::administrator, sub1)
-        .grant("olga", Role::agency_administrator, other)
-        .grant("oscar", Role::agency_administrator, other)
+        .grant("olga", Role::agency_administrator, another_agency)
+        .grant("oscar", Role::agency_administrator, another_agency)
         .grant("dora", Role::agency_administrator, ag)
-        .grant("dora", Role::agency_administrator, other);
+        .grant("dora", Role::agency_administrator, another_agency);
     return w;
 }
 
-const commands::RequestTransfer request{sub1, other};
+const commands::RequestTransfer request{sub1, another_agency};
 const commands::ApproveTransfer approve{sub1};
 const commands::RefuseTransfer refuse{sub1};
 const commands::WithdrawTransfer withdraw{sub1};
@@ -74,7 +68,7 @@ TEST_CASE("a request opens a pending transfer seen from both sides and moves not
     REQUIRE(names(events) == Names{"transfer_requested"});
     const auto& e = std::get<events::TransferRequested>(events.front());
     CHECK(e.from == ag);
-    CHECK(e.to == other);
+    CHECK(e.to == another_agency);
     CHECK(e.requested_by == ag);
     CHECK(e.requester == UserId("agnes"));
     CHECK(e.expires_at == std::optional<Time>(w.now + days(14)));
@@ -82,10 +76,10 @@ TEST_CASE("a request opens a pending transfer seen from both sides and moves not
     CHECK(a.agency == std::optional<AgencyId>(ag));
     REQUIRE(a.pending_transfer);
     CHECK(*a.pending_transfer
-          == PendingTransfer{other, ag, UserId("agnes"), w.now, w.now + days(14)});
+          == PendingTransfer{another_agency, ag, UserId("agnes"), w.now, w.now + days(14)});
     CHECK(w.state.sub_accounts_by_agency.at(ag).count(sub1) == 1);
-    CHECK(w.state.sub_accounts_by_agency.count(other) == 0);
-    CHECK(incoming_transfers(w.state, other) == std::vector<AccountId>{sub1});
+    CHECK(w.state.sub_accounts_by_agency.count(another_agency) == 0);
+    CHECK(incoming_transfers(w.state, another_agency) == std::vector<AccountId>{sub1});
     CHECK(incoming_transfers(w.state, ag).empty());
     CHECK(w.state.deadlines.count(
               Deadline{w.now + days(14), DeadlineKind::transfer_expires, "account:sub1"})
@@ -97,7 +91,7 @@ TEST_CASE("the target agency's administrator may ask too, and the source side th
           "[transfer]") {
     World w = two_agencies();
     const auto asked = succeeded(w.when(w.user("olga"), request));
-    CHECK(std::get<events::TransferRequested>(asked.front()).requested_by == other);
+    CHECK(std::get<events::TransferRequested>(asked.front()).requested_by == another_agency);
 
     const auto wrong_side = w.when(w.user("oscar"), approve);
     REQUIRE_FALSE(wrong_side);
@@ -107,7 +101,7 @@ TEST_CASE("the target agency's administrator may ask too, and the source side th
 
     CHECK(names(succeeded(w.when(w.user("agnes"), approve)))
           == Names{"transfer_approved", "sub_account_transferred"});
-    CHECK(w.account_state("sub1").agency == std::optional<AgencyId>(other));
+    CHECK(w.account_state("sub1").agency == std::optional<AgencyId>(another_agency));
     CHECK(w.replays_to_same_state());
 }
 
@@ -122,13 +116,13 @@ TEST_CASE("an administrator of the other side approves, and only then the sub-ac
     CHECK(std::get<events::TransferApproved>(events.front()).approver == UserId("olga"));
     const auto& moved = std::get<events::SubAccountTransferred>(events.back());
     CHECK(moved.from == ag);
-    CHECK(moved.to == other);
+    CHECK(moved.to == another_agency);
     const auto& a = w.account_state("sub1");
-    CHECK(a.agency == std::optional<AgencyId>(other));
+    CHECK(a.agency == std::optional<AgencyId>(another_agency));
     CHECK_FALSE(a.pending_transfer);
     CHECK(w.state.deadlines.empty());
-    CHECK(incoming_transfers(w.state, other).empty());
-    CHECK(w.state.sub_accounts_by_agency.at(other).count(sub1) == 1);
+    CHECK(incoming_transfers(w.state, another_agency).empty());
+    CHECK(w.state.sub_accounts_by_agency.at(another_agency).count(sub1) == 1);
     CHECK(w.replays_to_same_state());
 }
 
@@ -270,7 +264,7 @@ TEST_CASE("canceling the sub-account or its agency drops the pending transfer", 
     CHECK(w.state.deadlines.count(
               Deadline{w.now + days(14), DeadlineKind::transfer_expires, "account:sub1"})
           == 0);
-    CHECK(incoming_transfers(w.state, other).empty());
+    CHECK(incoming_transfers(w.state, another_agency).empty());
     CHECK(w.check(w.user("olga"), approve).has(errc::no_pending_transfer));
     CHECK(w.replays_to_same_state());
 }
@@ -279,7 +273,7 @@ TEST_CASE("a canceled target agency cannot approve, but may refuse, and the aske
           "[transfer]") {
     World w = two_agencies();
     w.given(w.user("agnes"), request);
-    w.given(w.user("olga"), commands::CancelAgency{other, clicked()});
+    w.given(w.user("olga"), commands::CancelAgency{another_agency, clicked()});
 
     // The request stays on the sub-account (its record is not the target agency's).
     REQUIRE(w.account_state("sub1").pending_transfer);
@@ -295,8 +289,8 @@ TEST_CASE("a pending transfer round-trips through JSON on the record and in its 
     w.given(w.user("olga"), request);
     const Account& a = w.account_state("sub1");
     CHECK(account_from_json(to_json(a)).value() == a);
-    const Event unlimited =
-        events::TransferRequested{sub1, ag, other, other, UserId("olga"), std::nullopt, w.now};
+    const Event unlimited = events::TransferRequested{
+        sub1, ag, another_agency, another_agency, UserId("olga"), std::nullopt, w.now};
     CHECK(event_from_json(to_json(unlimited)).value() == unlimited);
     // A record written before transfers existed has no such key, and reads as none pending.
     Account older = a;
@@ -338,9 +332,9 @@ TEST_CASE("the engine keeps a pending transfer on the record until the other sid
         Engine engine(policies::ctm(), clock, *store);
         const Actor support{UserId("support"), {RoleGrant{Role::support, Platform{}}}};
         const Actor agnes{UserId("agnes"), {RoleGrant{Role::agency_administrator, ag}}};
-        const Actor olga{UserId("olga"), {RoleGrant{Role::agency_administrator, other}}};
+        const Actor olga{UserId("olga"), {RoleGrant{Role::agency_administrator, another_agency}}};
         for (const Command& step : std::vector<Command>{
-                 commands::CreateAgency{ag, usd()}, commands::CreateAgency{other, usd()},
+                 commands::CreateAgency{ag, usd()}, commands::CreateAgency{another_agency, usd()},
                  commands::OpenAccount{sub1, ag, Plan{"Pro", {}}, usd()},
                  commands::OpenAccount{AccountId("sub2"), ag, Plan{"Pro", {}}, usd()},
                  commands::GrantRole{agnes.user, agnes.grants.front()},
@@ -369,9 +363,9 @@ TEST_CASE("the engine keeps a pending transfer on the record until the other sid
         CHECK(names(approved.value().events)
               == Names{"transfer_approved", "sub_account_transferred"});
         record = engine.account(sub1).value();
-        CHECK(record->agency == std::optional<AgencyId>(other));
+        CHECK(record->agency == std::optional<AgencyId>(another_agency));
         CHECK_FALSE(record->pending_transfer);
-        CHECK(store->load_sub_accounts(other).value().size() == 1);
+        CHECK(store->load_sub_accounts(another_agency).value().size() == 1);
 
         // Asked again back to ag by olga; it lapses in the store at its stored end.
         REQUIRE(engine.execute(olga, commands::RequestTransfer{sub1, ag}));
@@ -380,7 +374,7 @@ TEST_CASE("the engine keeps a pending transfer on the record until the other sid
         REQUIRE(fired);
         record = engine.account(sub1).value();
         CHECK_FALSE(record->pending_transfer);
-        CHECK(record->agency == std::optional<AgencyId>(other));
+        CHECK(record->agency == std::optional<AgencyId>(another_agency));
         auto history = engine.history(sub1).value();
         std::vector<std::string> kinds;
         for (const auto& e : history) kinds.emplace_back(event_name(e.event));
@@ -417,7 +411,7 @@ TEST_CASE(
         const Actor support{UserId("support"), {RoleGrant{Role::support, Platform{}}}};
         const Actor agnes{UserId("agnes"), {RoleGrant{Role::agency_administrator, ag}}};
         for (const Command& step : std::vector<Command>{
-                 commands::CreateAgency{ag, usd()}, commands::CreateAgency{other, usd()},
+                 commands::CreateAgency{ag, usd()}, commands::CreateAgency{another_agency, usd()},
                  commands::OpenAccount{sub1, ag, Plan{"Pro", {}}, usd()},
                  commands::OpenAccount{AccountId("sub2"), ag, Plan{"Pro", {}}, usd()},
                  commands::GrantRole{agnes.user, agnes.grants.front()}}) {
@@ -430,7 +424,8 @@ TEST_CASE(
         REQUIRE(early);
         CHECK(early.value().empty());
         CHECK(engine.account(sub1).value()->pending_transfer);
-        auto later = engine.execute(agnes, commands::RequestTransfer{AccountId("sub2"), other});
+        auto later =
+            engine.execute(agnes, commands::RequestTransfer{AccountId("sub2"), another_agency});
         REQUIRE(later);
         CHECK(std::get<events::TransferRequested>(later.value().events.front()).expires_at
               == std::optional<Time>(t0 + days(5) + days(3)));

@@ -19,8 +19,6 @@ using namespace calltrack::testing;
 
 namespace {
 
-const AccountId acme("acme");
-
 /// Every effect of `events`, each read against the state right after its event, as the engine
 /// does.
 std::vector<HostEffect> effects_along(State& s, const std::vector<Event>& events) {

@@ -32,6 +32,16 @@ inline boost::posix_time::time_duration seconds(long n) {
     return boost::posix_time::seconds(n);
 }
 
+/// The account most vendor tests open as "acme".
+inline const AccountId acme("acme");
+
+/// The events of a command that must succeed; says why when it is refused.
+inline std::vector<Event> succeeded(const result<std::vector<Event>>& r) {
+    INFO("refused: " << (r ? std::string() : r.error().message()));
+    REQUIRE(r);
+    return r.value();
+}
+
 /// Names of the events, in order: the shape of what happened, for compact assertions.
 inline std::vector<std::string> names(const std::vector<Event>& events) {
     std::vector<std::string> out;
