@@ -24,7 +24,7 @@ namespace calltrack {
 /// underscores ("administrator", "call_manager"). Which roles exist, where each is granted and
 /// what it implies is the policy's (RoleDefinition in policy.hpp); a Role is only the name, held
 /// in place (at most `max_size` characters), so a grant copies without allocating.
-class Role {
+class CALLTRACK_API Role {
   public:
     static constexpr std::size_t max_size = 31;
 
@@ -49,6 +49,9 @@ class Role {
 
   private:
     struct Checked {};
+    /// `name`, or std::invalid_argument when it is not a role name: checked before any byte is
+    /// copied.
+    static std::string_view checked(std::string_view name);
     constexpr Role(std::string_view name, Checked) noexcept {
         for (std::size_t i = 0; i < name.size(); ++i) name_[i] = name[i];
         size_ = static_cast<unsigned char>(name.size());

@@ -55,6 +55,20 @@ bool platform_only(const Policy& policy, const RoleSet& roles) {
                        [&](const Role& r) { return platform_role(policy, r); });
 }
 
+/// Whether `role` is one of `allowed` or implies one, walking the implications depth first
+/// without allocating: this is on every command's path. validate() refuses a cycle; `depth`
+/// (the number of roles) still ends the walk on a policy that was never validated.
+bool implies_one_of(const Policy& policy, const RoleDefinition& role, const RoleSet& allowed,
+                    std::size_t depth) {
+    if (allowed.contains(role.name)) return true;
+    if (depth == 0) return false;
+    return std::any_of(role.implies.begin(), role.implies.end(), [&](const Role& implied) {
+        const auto* next = policy.role(implied);
+        return next != nullptr ? implies_one_of(policy, *next, allowed, depth - 1)
+                               : allowed.contains(implied);
+    });
+}
+
 }  // namespace
 
 std::string Target::describe() const {
@@ -69,11 +83,7 @@ bool gives(const Policy& policy, const RoleGrant& grant, const RoleSet& allowed)
     if (definition == nullptr) return false;
     const auto& on = definition->granted_on;
     if (std::find(on.begin(), on.end(), scope_kind_of(grant.scope)) == on.end()) return false;
-    if (allowed.contains(grant.role)) return true;
-    // Only a role that implies others costs the walk (and its allocation).
-    if (definition->implies.empty()) return false;
-    const RoleSet all = policy.implied_by(grant.role);
-    return std::any_of(all.begin(), all.end(), [&](const Role& r) { return allowed.contains(r); });
+    return implies_one_of(policy, *definition, allowed, policy.roles.size());
 }
 
 bool holds_role(const Actor& actor, const Policy& policy, const Target& target,

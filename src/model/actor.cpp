@@ -12,12 +12,15 @@ bool is_role_name(std::string_view text) noexcept {
     });
 }
 
-Role::Role(std::string_view name) : Role(name, Checked{}) {
+std::string_view Role::checked(std::string_view name) {
     if (!is_role_name(name)) {
         throw std::invalid_argument("not a role name: \"" + std::string(name)
                                     + "\" (1 to 31 of a-z, 0-9 and _, a letter first)");
     }
+    return name;
 }
+
+Role::Role(std::string_view name) : Role(checked(name), Checked{}) {}
 
 std::string_view to_string(const Role& r) noexcept {
     return r.str();
