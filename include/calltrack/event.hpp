@@ -297,7 +297,8 @@ struct TransferExpired {
     Time at;
     CALLTRACK_FIELDS(TransferExpired, account, at)
 };
-/// The sub-account was canceled or closed, alone or with its agency, while a transfer waited.
+/// The sub-account was canceled or closed, alone or with its agency, or the agency it would move
+/// to was canceled, while a transfer waited.
 struct TransferDropped {
     AccountId account;
     Time at;

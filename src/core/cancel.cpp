@@ -135,6 +135,10 @@ void handle(Judge& j, const commands::CancelAgency& c, Events* out) {
     for (const auto* a : cascade) {
         emit_cancel(j, *a, CancelKind::agency_cascade, sub_rule, c.confirmation.reasons, *out);
     }
+    // A canceled agency cannot take a sub-account in, so its incoming requests need no answer.
+    for (const auto& id : incoming_transfers(j.state, g->id)) {
+        out->push_back(events::TransferDropped{id, j.now});
+    }
     emit_billing(*out, j.policy, g->id, g->charges, j.policy.charges.agency_canceled,
                  rule.final_usage_invoice, j.now);
     if (g->balance.status == BalanceStatus::in_use && !g->balance.available.is_zero()

@@ -230,6 +230,15 @@ result<std::vector<TrackingNumber>> Engine::numbers(const AccountId& account) {
     return out;
 }
 
+result<std::vector<Account>> Engine::incoming_transfers(const AgencyId& agency) {
+    auto loaded = store_.load_incoming_transfers(agency);
+    if (!loaded) return loaded.error();
+    std::vector<Account> out;
+    out.reserve(loaded.value().size());
+    for (auto& a : loaded.value()) out.push_back(std::move(a.value));
+    return out;
+}
+
 result<std::vector<StoredEvent>> Engine::history(const AccountId& account) {
     return store_.read_stream(deadline_subject(account));
 }
