@@ -42,6 +42,9 @@ void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const Cancel
         window_end(can_reactivate, rule.number_restore_window, j.now), j.now});
     emit_billing(out, j.policy, a.id, a.charges, j.policy.charges.canceled,
                  rule.final_usage_invoice, j.now);
+    for (const auto& subscription : rule.linked_subscriptions) {
+        out.push_back(events::LinkedSubscriptionCanceled{a.id, subscription, j.now});
+    }
     if (a.data != DataStatus::purged) {
         if (rule.data == DataOnCancel::purge_now) {
             out.push_back(events::DataPurged{a.id, j.now});
