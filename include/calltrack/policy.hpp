@@ -70,6 +70,14 @@ struct RoleDefinition {
     /// refused `role_already_held` until the first is revoked.
     bool one_holder = false;
 
+    /// Whether a grant of the role may name a scope of this kind.
+    bool is_granted_on(ScopeKind kind) const noexcept {
+        for (const ScopeKind k : granted_on) {
+            if (k == kind) return true;
+        }
+        return false;
+    }
+
     CALLTRACK_FIELDS(RoleDefinition, name, title, granted_on, implies, one_holder)
 };
 

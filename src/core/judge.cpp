@@ -30,10 +30,7 @@ std::string_view kind_words(TargetKind k) {
 /// Whether the policy declares `role` as granted on the platform: the vendor's own staff.
 bool platform_role(const Policy& policy, const Role& role) {
     const auto* definition = policy.role(role);
-    return definition != nullptr
-           && std::find(definition->granted_on.begin(), definition->granted_on.end(),
-                        ScopeKind::platform)
-                  != definition->granted_on.end();
+    return definition != nullptr && definition->is_granted_on(ScopeKind::platform);
 }
 
 /// A grant on the platform applies everywhere, one on an agency to the agency and its
@@ -80,9 +77,9 @@ bool gives(const Policy& policy, const RoleGrant& grant, const RoleSet& allowed)
     // A grant on a scope its role is not granted on (which only an Actor built by hand, or a
     // grant left by an older policy, can hold) gives nothing.
     const auto* definition = policy.role(grant.role);
-    if (definition == nullptr) return false;
-    const auto& on = definition->granted_on;
-    if (std::find(on.begin(), on.end(), scope_kind_of(grant.scope)) == on.end()) return false;
+    if (definition == nullptr || !definition->is_granted_on(scope_kind_of(grant.scope))) {
+        return false;
+    }
     return implies_one_of(policy, *definition, allowed, policy.roles.size());
 }
 

@@ -337,8 +337,7 @@ class Reader {
             for (std::size_t k = 0; k < on.size(); ++k) {
                 ScopeKind kind{};
                 if (!name(on[k], indexed(on_path, k), scope_kind_names, kind)) return false;
-                if (std::find(d.granted_on.begin(), d.granted_on.end(), kind)
-                    != d.granted_on.end()) {
+                if (d.is_granted_on(kind)) {
                     return refuse(errc::policy_invalid_value, indexed(on_path, k),
                                   in_quotes(to_string(kind)) + " is listed twice");
                 }
