@@ -125,8 +125,10 @@ std::optional<PolicyHistory> database_policy(const Arguments& args, const std::s
 int run_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err,
                 const Environment& env);
 
-/// check and preview: the same arguments, a different question.
-int judge_command(const std::vector<std::string>& all, bool is_preview, std::ostream& out,
+/// check, preview and execute: the same arguments, a different question (execute also takes an
+/// idempotency key).
+enum class Judgement { check, preview, execute };
+int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostream& out,
                   std::ostream& err);
 
 int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);

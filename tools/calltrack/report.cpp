@@ -284,6 +284,21 @@ std::string preview_to_json(const std::vector<Event>& events,
     return dump(j);
 }
 
+void print_receipt(std::ostream& out, const Receipt& receipt) {
+    out << (receipt.is_replay ? "already executed; the first receipt:\n" : "executed\n");
+    lines(out, "event     ", receipt.events);
+    lines(out, "effect    ", receipt.effects);
+}
+
+std::string receipt_to_json(const Receipt& receipt) {
+    Json j = Json::object();
+    j["executed"] = true;
+    j["replayed"] = receipt.is_replay;
+    j["events"] = events_json(receipt.events);
+    j["effects"] = effects_json(receipt.effects);
+    return dump(j);
+}
+
 void print_advance(std::ostream& out, Time to, const std::vector<Event>& events,
                    const std::vector<HostEffect>& effects) {
     out << "advanced to " << format_time(to) << '\n';

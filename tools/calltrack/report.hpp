@@ -7,6 +7,7 @@
 
 #include <calltrack/decide.hpp>
 #include <calltrack/effect.hpp>
+#include <calltrack/engine.hpp>
 #include <calltrack/event.hpp>
 
 #include <ostream>
@@ -38,6 +39,11 @@ std::string preview_to_json(const std::vector<Event>& events,
                             const std::vector<HostEffect>& effects);
 
 /// What `calltrack advance` fired.
+/// What execute committed: "executed" (or "already executed", a receipt replayed for its key),
+/// then its events and host effects.
+void print_receipt(std::ostream& out, const Receipt& receipt);
+std::string receipt_to_json(const Receipt& receipt);
+
 void print_advance(std::ostream& out, Time to, const std::vector<Event>& events,
                    const std::vector<HostEffect>& effects);
 std::string advance_to_json(Time to, const std::vector<Event>& events,

@@ -59,6 +59,21 @@ Shows the exact events and host effects the command would produce for USER at TI
 nothing; when it would be refused, every reason (exit 1). Options as for check.
 )";
 
+constexpr std::string_view execute_help =
+    R"(usage: calltrack execute [--db FILE] --actor USER --command JSON [--at TIME] [--idempotency-key KEY] [--policy ...] [--json]
+
+Applies the command for USER at TIME and commits it to the database: deadlines due by then fire
+first, in their own commits, then the command's events and host effects are written in one
+transaction and printed. Refused, nothing of the command is written and every reason is printed
+(exit 1). Options as for check, and:
+
+  --at TIME               when it happens (default: the time of the database's last event);
+                          never earlier than that
+  --idempotency-key KEY   a repeat of the same command by the same actor with this key prints
+                          the first receipt and writes nothing; another command with it is
+                          refused as idempotency_key_reused
+)";
+
 constexpr std::string_view advance_help =
     R"(usage: calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
 
@@ -223,12 +238,18 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
 }
 
 /// check and preview: the same arguments, a different question.
-int judge_command(const std::vector<std::string>& all, bool is_preview, std::ostream& out,
+int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostream& out,
                   std::ostream& err) {
-    const std::string_view help = is_preview ? preview_help : check_help;
+    const std::string_view help = mode == Judgement::check     ? check_help
+                                  : mode == Judgement::preview ? preview_help
+                                                               : execute_help;
+    const std::string_view name = mode == Judgement::check     ? "check"
+                                  : mode == Judgement::preview ? "preview"
+                                                               : "execute";
     Arguments args;
-    if (auto done = read_arguments(all, {"--db", "--actor", "--command", "--at", "--policy"},
-                                   {"--json"}, help, out, err, args)) {
+    std::set<std::string> valued{"--db", "--actor", "--command", "--at", "--policy"};
+    if (mode == Judgement::execute) valued.insert("--idempotency-key");
+    if (auto done = read_arguments(all, valued, {"--json"}, help, out, err, args)) {
         return *done;
     }
     if (!args.positional.empty()) {
@@ -281,7 +302,38 @@ int judge_command(const std::vector<std::string>& all, bool is_preview, std::ost
     }
     const bool json = args.has("--json");
 
-    if (is_preview) {
+    if (mode == Judgement::execute) {
+        auto done = engine.execute(actor, command.value(), args.value("--idempotency-key"));
+        if (done) {
+            if (json) {
+                out << receipt_to_json(done.value());
+            } else {
+                print_receipt(out, done.value());
+            }
+            return exit_ok;
+        }
+        if (done.error().refusals().empty()) {
+            if (done.error() == errc::clock_went_backwards) {
+                auto last = store.last_event_time();
+                std::string when;
+                if (last && last.value()) when = " (" + format_time(*last.value()) + ")";
+                return fail(err, "cannot execute at " + format_time(at)
+                                     + ": it is earlier than the database's last event" + when
+                                     + "; time never goes backwards");
+            }
+            const auto& problem = done.error().problem();
+            return fail(err, "cannot execute: " + done.error().message()
+                                 + (problem.empty() ? "" : ": " + problem));
+        }
+        const Verdict refused{done.error().refusals()};
+        if (json) {
+            out << verdict_to_json(refused);
+        } else {
+            print_verdict(out, refused);
+        }
+        return exit_failed;
+    }
+    if (mode == Judgement::preview) {
         auto preview = engine.preview(actor, command.value());
         if (preview) {
             if (json) {
@@ -293,7 +345,9 @@ int judge_command(const std::vector<std::string>& all, bool is_preview, std::ost
         }
     }
     auto verdict = engine.check(actor, command.value());
-    if (!verdict) return fail(err, "cannot check: " + verdict.error().message());
+    if (!verdict) {
+        return fail(err, "cannot " + std::string(name) + ": " + verdict.error().message());
+    }
     if (json) {
         out << verdict_to_json(verdict.value());
     } else {
