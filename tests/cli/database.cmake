@@ -114,3 +114,24 @@ step("preview under the recorded history" 0 "account_canceled account=old kind=c
   preview --db "${_db}" --actor olga --at 2024-03-08T00:00:00Z
   --command [[{"command":"cancel_account","account":"old","confirmation":{"clicked":true}}]])
 file(REMOVE "${_db}" "${_db}.policy.json" "${WORKDIR}/not_a_database.txt")
+
+# history and effects read what the runs and execute committed; effects --ack acknowledges.
+step("a run to read back" 0 "every expectation met" ""
+  run "${SCENARIO}" --db "${_db}" --fresh)
+step("history of an account, with each event's version" 0 "^account:solo: [0-9]+ events\n  #1  v1  ctm  account_opened account=solo" ""
+  history solo --db "${_db}")
+step("history of a user's grants" 0 "^user:sam: 1 event\n  #[0-9]+  v1  ctm  role_granted user=sam" ""
+  history user:sam --db "${_db}")
+step("history as JSON" 0 "\"stream\": \"account:solo\".*\"policy_version\": \"ctm\"" ""
+  history account:solo --db "${_db}" --json)
+step("history of an unknown id" 1 "" "no account or agency has the id nobody"
+  history nobody --db "${_db}")
+step("effects: the outbox, oldest first" 0 "^not yet acknowledged, oldest first:\n  #1  stop_swapping account=solo.*\n  #2  resume_swapping account=solo" ""
+  effects --db "${_db}" --limit 2)
+step("effects --ack: acknowledged, and gone from the list" 0 "^acknowledged up to #2\nnot yet acknowledged, oldest first:\n  #3  " ""
+  effects --db "${_db}" --ack 2 --limit 1)
+step("what --ack acknowledged is stored" 0 "\"acknowledged\": null.*\"sequence\": 3" ""
+  effects --db "${_db}" --json --limit 1)
+step("effects --ack needs a sequence" 2 "" "--ack takes a sequence number, 1 or more"
+  effects --db "${_db}" --ack first)
+file(REMOVE "${_db}" "${_db}.policy.json")

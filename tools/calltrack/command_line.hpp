@@ -133,6 +133,10 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
 
 int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
+/// history: one event stream; effects: the outbox, optionally acknowledging first.
+int history_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+int effects_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
 }  // namespace calltrack::cli::command_line
