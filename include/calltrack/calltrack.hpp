@@ -25,6 +25,7 @@
 #include <calltrack/json.hpp>
 #include <calltrack/literals.hpp>
 #include <calltrack/money.hpp>
+#include <calltrack/observer.hpp>
 #include <calltrack/operation.hpp>
 #include <calltrack/phone_number.hpp>
 #include <calltrack/policy.hpp>

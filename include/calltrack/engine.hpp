@@ -13,6 +13,7 @@
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/observer.hpp>
 #include <calltrack/policy.hpp>
 #include <calltrack/policy_history.hpp>
 #include <calltrack/store.hpp>
@@ -35,6 +36,9 @@ struct EngineOptions {
     int max_conflict_retries = 8;
     /// How many due deadlines advance() fires per store commit.
     std::size_t advance_batch = 1000;
+    /// Told of each decision, commit, conflict retry and sweep (observer.hpp); not owned, and it
+    /// must outlive the engine. Null: nothing is told, and the clock is read no more than needed.
+    EngineObserver* observer = nullptr;
 };
 
 /// What execute() did: the events committed and the effects queued for the host.
@@ -227,7 +231,12 @@ class CALLTRACK_API Engine {
     /// as clock_went_backwards when it is earlier than that or than this engine's own last
     /// reading. docs/concepts.md states the rule.
     result<Time> read_clock(std::optional<Time>* last_event = nullptr);
-    Sweep fire_due(Time now);
+    /// `report_empty`: tell the observer of a sweep that found nothing due (advance() does;
+    /// the sweep execute() makes before each command does not).
+    Sweep fire_due(Time now, bool report_empty);
+    /// clock.now() when an observer will want a duration from it; otherwise no reading.
+    Time watch_start() const;
+    Duration watched_since(Time start) const;
 
     PolicyHistory policies_;
     Clock& clock_;

@@ -5,7 +5,10 @@
 
 #include "snapshot.hpp"
 
+#include <calltrack/detail/enum_names.hpp>
+
 #include <algorithm>
+#include <array>
 #include <set>
 #include <utility>
 
@@ -19,6 +22,41 @@ using engine_detail::load_for;
 using engine_detail::load_numbers_for_due;
 using engine_detail::Loader;
 using engine_detail::Snapshot;
+
+namespace {
+
+constexpr std::array<detail::Named<DecisionKind>, 3> decision_kind_names{{
+    {DecisionKind::check, "check"},
+    {DecisionKind::preview, "preview"},
+    {DecisionKind::execute, "execute"},
+}};
+static_assert(detail::names_every_value(decision_kind_names),
+              "decision_kind_names lists every DecisionKind once, in declaration order");
+
+boost::system::error_code first_code(const std::vector<Refusal>& refusals) {
+    return refusals.empty() ? boost::system::error_code() : refusals.front().code;
+}
+
+std::size_t records_in(const CommitBatch& b) {
+    return b.agencies.size() + b.accounts.size() + b.numbers.size() + b.grants.size();
+}
+
+}  // namespace
+
+std::string_view to_string(DecisionKind kind) noexcept {
+    return detail::name_of(decision_kind_names, kind);
+}
+
+Time Engine::watch_start() const {
+    return options_.observer != nullptr ? clock_.now() : Time();
+}
+
+Duration Engine::watched_since(Time start) const {
+    if (start.is_special()) return Duration(0, 0, 0);  // the watch never started
+    const Duration took = clock_.now() - start;
+    // A wall clock stepped back mid-call says nothing about how long the call took.
+    return took.is_negative() ? Duration(0, 0, 0) : took;
+}
 
 Engine::Engine(PolicyHistory policies, Clock& clock, Store& store, EngineOptions options)
     : policies_(std::move(policies)), clock_(clock), store_(store), options_(options) {}
@@ -38,28 +76,40 @@ result<Time> Engine::read_clock(std::optional<Time>* last_event) {
 }
 
 result<Verdict> Engine::check(const Actor& actor, const Command& command) {
+    const Time start = watch_start();
     // check and preview commit nothing, so the last event time read with the clock serves.
     std::optional<Time> last;
     auto now = read_clock(&last);
     if (!now) return now.error();
     auto snap = load_decidable(store_, command, policies_, now.value(), last);
     if (!snap) return snap.error();
-    return calltrack::check(snap.value().state, command, actor, policies_, now.value());
+    Verdict verdict = calltrack::check(snap.value().state, command, actor, policies_, now.value());
+    if (auto* o = options_.observer) {
+        o->decided(Decided{DecisionKind::check, operation_of(command), first_code(verdict.refusals),
+                           verdict.refusals.size(), 0, watched_since(start)});
+    }
+    return verdict;
 }
 
 result<Preview> Engine::preview(const Actor& actor, const Command& command) {
+    const Time start = watch_start();
     // check and preview commit nothing, so the last event time read with the clock serves.
     std::optional<Time> last;
     auto now = read_clock(&last);
     if (!now) return now.error();
     auto snap = load_decidable(store_, command, policies_, now.value(), last);
     if (!snap) return snap.error();
-    auto events = decide(snap.value().state, command, actor, policies_, now.value());
-    if (!events) return events.error();
+    auto decision = decide_with_reasons(snap.value().state, command, actor, policies_, now.value());
+    if (auto* o = options_.observer) {
+        o->decided(Decided{DecisionKind::preview, operation_of(command),
+                           first_code(decision.refusals), decision.refusals.size(),
+                           decision.events.size(), watched_since(start)});
+    }
+    if (!decision.is_allowed()) return decision.refusals.front().code;
     State& after = snap.value().state;  // decided already: applied in place, not copied
-    calltrack::apply(after, events.value());
+    calltrack::apply(after, decision.events);
     Preview p;
-    p.events = std::move(events.value());
+    p.events = std::move(decision.events);
     for (const auto& e : p.events) {
         auto effects = effects_of(e, after);
         p.effects.insert(p.effects.end(), effects.begin(), effects.end());
@@ -86,9 +136,10 @@ result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& comm
         std::optional<Time> last;
         auto now = read_clock(&last);
         if (!now) return now.error();
-        if (auto fired = fire_due(now.value()); !fired) {
+        if (auto fired = fire_due(now.value(), false); !fired) {
             return Refused(fired.error(), fired.problem());
         }
+        const Time start = watch_start();
 
         Snapshot snap;
         Loader load(store_, snap);
@@ -99,6 +150,11 @@ result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& comm
         snap.state.last_event_at = last;
         // Refused, every reason comes from this one decision, on what this attempt read.
         auto decision = decide_with_reasons(snap.state, command, actor, policies_, now.value());
+        if (auto* o = options_.observer) {
+            o->decided(Decided{DecisionKind::execute, operation_of(command),
+                               first_code(decision.refusals), decision.refusals.size(),
+                               decision.events.size(), watched_since(start)});
+        }
         if (!decision.is_allowed()) return Refused(std::move(decision.refusals));
 
         State after = snap.state;
@@ -112,33 +168,53 @@ result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& comm
             batch.idempotency =
                 IdempotencyRecord{*idempotency_key, print, receipt.events, receipt.effects};
         }
+        const Time commit_start = watch_start();
         auto committed = store_.commit(batch);
+        if (auto* o = options_.observer) {
+            o->committed(Committed{records_in(batch), batch.events.size(), batch.effects.size(),
+                                   committed ? boost::system::error_code() : committed.error(),
+                                   watched_since(commit_start)});
+        }
         if (committed) return receipt;
         if (committed.error() != errc::concurrency_conflict
             || attempt >= options_.max_conflict_retries) {
             return committed.error();
         }
+        if (auto* o = options_.observer) o->conflict_retried(ConflictRetried{attempt + 1, false});
     }
 }
 
 Sweep Engine::advance() {
     auto now = read_clock();
     if (!now) return Sweep({}, {}, now.error());
-    return fire_due(now.value());
+    return fire_due(now.value(), true);
 }
 
-Sweep Engine::fire_due(Time now) {
+Sweep Engine::fire_due(Time now, bool report_empty) {
+    // The sweep execute() makes before each command is timed from the moment it finds something
+    // due, so that a command with nothing due reads the clock no more often for it.
+    Time start = report_empty ? watch_start() : Time();
     std::vector<Event> all;
     std::vector<HostEffect> effects;
+    std::size_t batches = 0;
+    bool found_due = false;
     // What the committed batches did, whatever stops the sweep.
     const auto stop = [&](boost::system::error_code error, std::string problem = {}) {
+        if (auto* o = options_.observer; o != nullptr && (report_empty || found_due || error)) {
+            o->swept(Swept{all.size(), batches, error, watched_since(start)});
+        }
         return Sweep(std::move(all), std::move(effects), error, std::move(problem));
+    };
+    const auto retry = [&](int attempt) {
+        if (auto* o = options_.observer) o->conflict_retried(ConflictRetried{attempt, true});
     };
     int conflicts = 0;
     for (;;) {
         auto pending = store_.due_deadlines(now, options_.advance_batch);
         if (!pending) return stop(pending.error());
         if (pending.value().empty()) return stop({});
+        if (!found_due && !report_empty) start = watch_start();
+        found_due = true;
 
         Snapshot snap;
         Loader load(store_, snap);
@@ -155,7 +231,10 @@ Sweep Engine::fire_due(Time now) {
             std::all_of(pending.value().begin(), pending.value().end(),
                         [&](const Deadline& d) { return snap.state.deadlines.count(d) != 0; });
         if (!is_whole) {
-            if (++conflicts <= options_.max_conflict_retries) continue;
+            if (++conflicts <= options_.max_conflict_retries) {
+                retry(conflicts);
+                continue;
+            }
             return stop(errc::store_corrupt,
                         "a due deadline is missing from its subject's deadlines, read after it");
         }
@@ -192,14 +271,22 @@ Sweep Engine::fire_due(Time now) {
         CommitBatch batch = diff(snap, after);
         std::vector<HostEffect> fired_effects;
         add_events(batch, fired, after, policies_, &fired_effects);
+        const Time commit_start = watch_start();
         auto committed = store_.commit(batch);
+        if (auto* o = options_.observer) {
+            o->committed(Committed{records_in(batch), batch.events.size(), batch.effects.size(),
+                                   committed ? boost::system::error_code() : committed.error(),
+                                   watched_since(commit_start)});
+        }
         if (!committed) {
             if (committed.error() == errc::concurrency_conflict
                 && ++conflicts <= options_.max_conflict_retries) {
+                retry(conflicts);
                 continue;
             }
             return stop(committed.error());
         }
+        ++batches;
         all.insert(all.end(), fired.begin(), fired.end());
         effects.insert(effects.end(), fired_effects.begin(), fired_effects.end());
     }
