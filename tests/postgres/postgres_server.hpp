@@ -84,6 +84,7 @@ class RawConnection {
         return ok;
     }
 
+    PGconn* get() const { return conn_; }
     std::string host() const { return PQhost(conn_); }
     std::string port() const { return PQport(conn_); }
     std::string user() const { return PQuser(conn_); }
@@ -93,6 +94,17 @@ class RawConnection {
     PGconn* conn_;
 };
 
+/// A text as an SQL string literal.
+inline std::string literal(const std::string& text) {
+    std::string out = "'";
+    for (const char c : text) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + '\'';
+}
+
+/// A name as an SQL identifier.
 inline std::string quoted(const std::string& name) {
     std::string out = "\"";
     for (const char c : name) {

@@ -114,6 +114,26 @@ TEST_CASE("PostgresStore: an account waiting for a transfer is found under the a
     CHECK(store->load_incoming_transfers(ct::AgencyId("to")).value().empty());
 }
 
+TEST_CASE("PostgresStore: a key with a NUL, which PostgreSQL text cannot hold, is refused whole",
+          "[postgres]") {
+    TestSchemas schemas;
+    auto store = schemas.open_fresh();
+    REQUIRE(store->commit(open_account("a", 0)));
+    // Ids refuse a NUL themselves; an idempotency key is any string. Passed to libpq as a C string
+    // it would be cut to "open-a" and collide with the receipt already stored.
+    ct::CommitBatch batch = open_account("b", 1);
+    batch.idempotency->key = std::string("open-a\0b", 8);
+    const auto committed = store->commit(batch);
+    REQUIRE_FALSE(committed);
+    CHECK(committed.error() == errc::invalid_id);
+    CHECK_THAT(store->last_error(), Catch::Contains("NUL"));
+    CHECK_FALSE(store->load_account(ct::AccountId("b")).value());
+    CHECK(store->read_all(0, 10).value().size() == 1);
+    const auto found = store->find_idempotency(std::string("open-a\0b", 8));
+    REQUIRE_FALSE(found);
+    CHECK(found.error() == errc::invalid_id);
+}
+
 // --- the schema ----------------------------------------------------------------------------------
 
 TEST_CASE("PostgresStore stores its schema version and finds its data when opened again",
@@ -132,8 +152,8 @@ TEST_CASE("PostgresStore stores its schema version and finds its data when opene
     REQUIRE(loaded.value());
     CHECK(loaded.value()->version == 1);
     CHECK(again->read_all(0, 10).value().size() == 1);
-    CHECK(schemas.raw().exec("SELECT count(*) FROM pg_namespace WHERE nspname = '"
-                             + options.schema.substr(0, 5) + "' OR nspname LIKE 'ct_Mixed%'")
+    CHECK(schemas.raw().exec("SELECT count(*) FROM pg_namespace WHERE nspname = "
+                             + ct::testing::literal(options.schema))
           == "1");
 
     // Another schema of the same database is another store.
@@ -185,6 +205,12 @@ TEST_CASE("PostgresStore: a missing privilege is store_access_denied, saying wha
     const std::string role = "ct_limited_" + std::to_string(static_cast<long>(::getpid()));
     schemas.raw().exec("DROP ROLE IF EXISTS " + role);
     schemas.raw().exec("CREATE ROLE " + role + " LOGIN");
+    // Dropped however the test ends; it owns nothing, since every open is refused.
+    struct DropRole {
+        ct::testing::RawConnection& raw;
+        std::string role;
+        ~DropRole() { PQclear(PQexec(raw.get(), ("DROP ROLE IF EXISTS " + role).c_str())); }
+    } drop_role{schemas.raw(), role};
     const std::string limited_uri = schemas.uri_for(schemas.raw().database(), role);
 
     SECTION("creating a schema needs CREATE on the database") {
@@ -208,7 +234,6 @@ TEST_CASE("PostgresStore: a missing privilege is store_access_denied, saying wha
         CHECK(store.error() == errc::store_access_denied);
         CHECK_THAT(why, Catch::Contains("USAGE"));
     }
-    schemas.raw().exec("DROP ROLE " + role);
 }
 
 TEST_CASE("PostgresStore refuses a schema of another application and leaves it unchanged",
@@ -235,8 +260,8 @@ TEST_CASE("PostgresStore refuses a schema of another application and leaves it u
         const auto missing = ct::PostgresStore::open(schemas.uri(), no_create, &why);
         REQUIRE_FALSE(missing);
         CHECK(missing.error() == errc::store_not_found);
-        CHECK(schemas.raw().exec("SELECT count(*) FROM pg_namespace WHERE nspname = '"
-                                 + no_create.schema + "'")
+        CHECK(schemas.raw().exec("SELECT count(*) FROM pg_namespace WHERE nspname = "
+                                 + ct::testing::literal(no_create.schema))
               == "0");
     }
 }

@@ -277,6 +277,15 @@ bool is_success(const PGresult* r) {
     return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 }
 
+/// PostgreSQL's text cannot hold a NUL, and libpq passes parameters as C strings: a value with
+/// one would be cut short and name another row.
+const std::string* with_nul(const Params& params) {
+    for (const auto& p : params) {
+        if (p && p->find('\0') != std::string::npos) return &*p;
+    }
+    return nullptr;
+}
+
 std::vector<const char*> values_of(const Params& params) {
     std::vector<const char*> values;
     values.reserve(params.size());
@@ -286,8 +295,17 @@ std::vector<const char*> values_of(const Params& params) {
 
 }  // namespace
 
+boost::system::error_code PostgresStore::Impl::refuse_nul(const std::string& value) {
+    last_error = "a value holds a NUL character, which PostgreSQL text cannot store: "
+                 + postgres_detail::in_quotes(value.substr(0, value.find('\0')))
+                 + " followed by NUL";
+    last_sqlstate.clear();
+    return make_error_code(errc::invalid_id);
+}
+
 result<Rows> PostgresStore::Impl::run(Sql which, const Params& params) {
     const std::size_t i = postgres_detail::at(which);
+    if (const std::string* bad = with_nul(params)) return refuse_nul(*bad);
     const std::string name = "calltrack_" + std::to_string(i);
     if (!prepared[i]) {
         Rows made(PQprepare(conn, name.c_str(), sql[i].c_str(), 0, nullptr));
@@ -302,6 +320,7 @@ result<Rows> PostgresStore::Impl::run(Sql which, const Params& params) {
 }
 
 result<Rows> PostgresStore::Impl::exec(const std::string& text, const Params& params) {
+    if (const std::string* bad = with_nul(params)) return refuse_nul(*bad);
     const std::string statement = postgres_detail::with_schema(text, quoted_schema);
     const auto values = values_of(params);
     Rows rows(PQexecParams(conn, statement.c_str(), static_cast<int>(values.size()), nullptr,

@@ -237,6 +237,8 @@ struct PostgresStore::Impl {
     /// The errc for a failed statement (or a lost connection), with last_error set.
     boost::system::error_code fail(const PGresult* r, std::string_view what);
     boost::system::error_code corrupt(std::string what);
+    /// errc::invalid_id for a parameter with a NUL, which would reach the server cut short.
+    boost::system::error_code refuse_nul(const std::string& value);
     /// The SQLSTATE of the last failure seen by fail(), or empty.
     std::string last_sqlstate;
 
