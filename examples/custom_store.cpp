@@ -47,6 +47,11 @@ class LoggingStore final : public ct::Store {
         const ct::AgencyId& agency) override {
         return logged("load_sub_accounts", agency.str(), inner_.load_sub_accounts(agency));
     }
+    ct::result<std::vector<ct::Versioned<ct::Account>>> load_incoming_transfers(
+        const ct::AgencyId& agency) override {
+        return logged("load_incoming_transfers", agency.str(),
+                      inner_.load_incoming_transfers(agency));
+    }
     ct::result<std::optional<ct::NumberId>> find_number_by_phone(
         const ct::PhoneNumber& phone) override {
         return logged("find_number_by_phone", phone.e164(), inner_.find_number_by_phone(phone));

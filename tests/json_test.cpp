@@ -144,6 +144,7 @@ std::vector<Event> one_of_each_event() {
         events::AgencyClosed{first_agency, t},
         events::RestoreWindowClosed{acme, t},
         events::PauseMaximumReached{acme, t},
+        events::LinkedSubscriptionCanceled{acme, "smrtdialer", t},
     };
 }
 
@@ -156,8 +157,10 @@ constexpr EffectKind all_effect_kinds[] = {
     EffectKind::restore_reports,      EffectKind::change_billing,
     EffectKind::final_usage_invoice,  EffectKind::purge_call_data,
     EffectKind::refund_balance,       EffectKind::forfeit_balance,
-    EffectKind::port_out_number,
+    EffectKind::port_out_number,      EffectKind::cancel_linked_subscription,
 };
+static_assert(std::size(all_effect_kinds) == std::variant_size_v<TypedEffect>,
+              "every effect kind is tested");
 
 Account full_account() {
     Account a;
@@ -319,6 +322,7 @@ TEST_CASE("every kind of host effect round-trips with its own members, set and u
         needed.account = acme;
         needed.number = n1;
         needed.amount = dollars(-5);
+        needed.subscription = "smrtdialer";
         HostEffect full = needed;
         full.phone_number = phone("+14045550101");
         full.forwarding_destination = phone("+14045550199");

@@ -134,10 +134,7 @@ std::optional<Command> command_for(Operation op, RuleTarget t) {
 /// account, then the agency g1: support on the platform, an administrator or owner on the
 /// account, an agency administrator on the agency.
 Scope scope_for(const RoleDefinition& role, RuleTarget t) {
-    const auto on = [&](ScopeKind k) {
-        return std::find(role.granted_on.begin(), role.granted_on.end(), k)
-               != role.granted_on.end();
-    };
+    const auto on = [&](ScopeKind k) { return role.is_granted_on(k); };
     if (on(ScopeKind::platform)) return Platform{};
     if (on(ScopeKind::account)) {
         return AccountId(account_of(t == RuleTarget::agency ? RuleTarget::sub_account : t));

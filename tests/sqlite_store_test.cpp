@@ -117,6 +117,13 @@ std::string raw_query(const std::string& path, const std::string& sql) {
     return value;
 }
 
+/// Schema 2 is schema 3 without the accounts' transfer_to column and its index.
+void downgrade_to_schema_2(const std::string& path) {
+    raw_query(path, "DROP INDEX accounts_by_transfer_to");
+    raw_query(path, "ALTER TABLE accounts DROP COLUMN transfer_to");
+    raw_query(path, "PRAGMA user_version = 2");
+}
+
 }  // namespace
 
 // --- the contract --------------------------------------------------------------------------------
@@ -209,7 +216,8 @@ TEST_CASE(
         auto store = open_store(path);
         REQUIRE(store->commit(open_account("a1", 1)));
     }
-    // Schema 1 is schema 2 without the events' policy_version column.
+    // Schema 1 is today's without the events' policy_version and the accounts' transfer_to.
+    downgrade_to_schema_2(path);
     raw_query(path, "ALTER TABLE events DROP COLUMN policy_version");
     raw_query(path, "PRAGMA user_version = 1");
     REQUIRE(raw_query(path,
@@ -228,6 +236,41 @@ TEST_CASE(
     CHECK(events.value()[0].policy_version.empty());
     CHECK(events.value()[0].event == resumed("a1", 1));
     CHECK(events.value()[1].policy_version == "ctm-2024");
+    CHECK(store->integrity_check().value() == "ok");
+}
+
+TEST_CASE(
+    "SqliteStore migrates a schema 2 database: the pending transfers it holds are found on the "
+    "receiving side",
+    "[sqlite]") {
+    TempDir dir;
+    const std::string path = dir.file("calltrack.db");
+    ct::Account asking = account("a1");
+    asking.agency = ct::AgencyId("g1");
+    asking.pending_transfer = ct::PendingTransfer{ct::AgencyId("g2"), ct::AgencyId("g1"),
+                                                  ct::UserId("u1"), at_minute(2), at_minute(60)};
+    {
+        auto store = open_store(path);
+        ct::CommitBatch b;
+        b.accounts.push_back({asking, 0});
+        b.accounts.push_back({account("a2"), 0});
+        REQUIRE(store->commit(b));
+    }
+    downgrade_to_schema_2(path);
+    REQUIRE(
+        raw_query(path,
+                  "SELECT count(*) FROM pragma_table_info('accounts') WHERE name = 'transfer_to'")
+        == "0");
+
+    auto store = open_store(path);
+    CHECK(store->stored_schema_version().value() == ct::SqliteStore::schema_version);
+    const auto incoming = store->load_incoming_transfers(ct::AgencyId("g2"));
+    REQUIRE(incoming);
+    REQUIRE(incoming.value().size() == 1);
+    CHECK(incoming.value()[0].value == asking);
+    CHECK(incoming.value()[0].version == 1);
+    CHECK(store->load_incoming_transfers(ct::AgencyId("g1")).value().empty());
+    CHECK(raw_query(path, "SELECT count(*) FROM accounts WHERE transfer_to IS NOT NULL") == "1");
     CHECK(store->integrity_check().value() == "ok");
 }
 

@@ -269,17 +269,28 @@ TEST_CASE("canceling the sub-account or its agency drops the pending transfer", 
     CHECK(w.replays_to_same_state());
 }
 
-TEST_CASE("a canceled target agency cannot approve, but may refuse, and the asker may withdraw",
-          "[transfer]") {
+TEST_CASE("canceling the agency a sub-account would move to drops the request", "[transfer]") {
     World w = two_agencies();
     w.given(w.user("agnes"), request);
-    w.given(w.user("olga"), commands::CancelAgency{another_agency, clicked()});
+    REQUIRE(incoming_transfers(w.state, another_agency) == std::vector<AccountId>{sub1});
 
-    // The request stays on the sub-account (its record is not the target agency's).
-    REQUIRE(w.account_state("sub1").pending_transfer);
-    CHECK(w.check(w.user("olga"), approve).has(errc::agency_canceled));
-    CHECK(w.check(w.user("olga"), refuse).is_allowed());
-    CHECK(names(succeeded(w.when(w.user("agnes"), withdraw))) == Names{"transfer_withdrawn"});
+    // A canceled agency cannot take the sub-account in, so no one is left to answer.
+    const auto events =
+        succeeded(w.when(w.user("olga"), commands::CancelAgency{another_agency, clicked()}));
+    CHECK(count(events, "transfer_dropped") == 1);
+    const auto* dropped = find<events::TransferDropped>(events);
+    REQUIRE(dropped != nullptr);
+    CHECK(dropped->account == sub1);
+    CHECK_FALSE(w.account_state("sub1").pending_transfer);
+    CHECK(w.state.deadlines.count(
+              Deadline{w.now + days(14), DeadlineKind::transfer_expires, "account:sub1"})
+          == 0);
+    CHECK(incoming_transfers(w.state, another_agency).empty());
+    CHECK(w.check(w.user("olga"), refuse).has(errc::no_pending_transfer));
+    CHECK(w.check(w.user("agnes"), withdraw).has(errc::no_pending_transfer));
+    // The sub-account itself is untouched: still ag's, still active.
+    CHECK(w.account_state("sub1").agency == std::optional<AgencyId>(ag));
+    CHECK(w.account_state("sub1").status == AccountStatus::active);
     CHECK(w.replays_to_same_state());
 }
 
@@ -352,6 +363,12 @@ TEST_CASE("the engine keeps a pending transfer on the record until the other sid
         CHECK(record->pending_transfer->expires_at == std::optional<Time>(t0 + days(14)));
         auto subs = store->load_sub_accounts(ag).value();
         CHECK(subs.size() == 2);
+        // The receiving side sees the request; the asking side sees it on its sub-account.
+        auto incoming = engine.incoming_transfers(another_agency);
+        REQUIRE(incoming);
+        REQUIRE(incoming.value().size() == 1);
+        CHECK(incoming.value().front() == *record);
+        CHECK(engine.incoming_transfers(ag).value().empty());
 
         auto same_side = engine.execute(agnes, approve);
         REQUIRE_FALSE(same_side);
@@ -366,6 +383,7 @@ TEST_CASE("the engine keeps a pending transfer on the record until the other sid
         CHECK(record->agency == std::optional<AgencyId>(another_agency));
         CHECK_FALSE(record->pending_transfer);
         CHECK(store->load_sub_accounts(another_agency).value().size() == 1);
+        CHECK(engine.incoming_transfers(another_agency).value().empty());
 
         // Asked again back to ag by olga; it lapses in the store at its stored end.
         REQUIRE(engine.execute(olga, commands::RequestTransfer{sub1, ag}));
@@ -386,6 +404,50 @@ TEST_CASE("the engine keeps a pending transfer on the record until the other sid
         for (const auto& e : history) calltrack::apply(replayed, e.event);
         CHECK(replayed.accounts.at(sub1) == *record);
         CHECK(store->due_deadlines(at("9999-01-01T00:00:00Z"), 100).value().empty());
+    }
+}
+
+TEST_CASE("through the engine, canceling the receiving agency drops the requests it would answer",
+          "[transfer][engine]") {
+    InMemoryStore memory;
+    auto sqlite = SqliteStore::open(":memory:");
+    REQUIRE(sqlite);
+    Store* const stores[] = {&memory, sqlite.value().get()};
+    for (Store* store : stores) {
+        INFO((store == &memory ? "InMemoryStore" : "SqliteStore"));
+        const Time t0 = at("2024-03-01T09:00:00Z");
+        ManualClock clock(t0);
+        Engine engine(policies::ctm(), clock, *store);
+        const Actor support{UserId("support"), {RoleGrant{Role::support, Platform{}}}};
+        const Actor agnes{UserId("agnes"), {RoleGrant{Role::agency_administrator, ag}}};
+        const Actor olga{UserId("olga"), {RoleGrant{Role::agency_administrator, another_agency}}};
+        for (const Command& step : std::vector<Command>{
+                 commands::CreateAgency{ag, usd()}, commands::CreateAgency{another_agency, usd()},
+                 commands::OpenAccount{sub1, ag, Plan{"Pro", {}}, usd()},
+                 commands::OpenAccount{AccountId("sub2"), ag, Plan{"Pro", {}}, usd()},
+                 commands::GrantRole{agnes.user, agnes.grants.front()},
+                 commands::GrantRole{olga.user, olga.grants.front()}}) {
+            REQUIRE(engine.execute(support, step));
+        }
+        REQUIRE(engine.execute(agnes, request));
+        REQUIRE(engine.execute(olga, commands::RequestTransfer{AccountId("sub2"), another_agency}));
+        REQUIRE(engine.incoming_transfers(another_agency).value().size() == 2);
+
+        auto canceled = engine.execute(olga, commands::CancelAgency{another_agency, clicked()});
+        REQUIRE(canceled);
+        CHECK(count(canceled.value().events, "transfer_dropped") == 2);
+        CHECK(engine.incoming_transfers(another_agency).value().empty());
+        for (const char* id : {"sub1", "sub2"}) {
+            INFO(id);
+            const auto record = engine.account(AccountId(id)).value();
+            REQUIRE(record);
+            CHECK_FALSE(record->pending_transfer);
+            CHECK(record->agency == std::optional<AgencyId>(ag));
+            CHECK(record->status == AccountStatus::active);
+            CHECK(store->deadlines_of(std::string("account:") + id).value().empty());
+            const auto history = engine.history(AccountId(id)).value();
+            CHECK(event_name(history.back().event) == "transfer_dropped");
+        }
     }
 }
 

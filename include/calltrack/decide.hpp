@@ -60,6 +60,18 @@ struct Decision {
 CALLTRACK_API Decision decide_with_reasons(const State& state, const Command& command,
                                            const Actor& actor, const Policy& policy, Time now);
 
+/// check(), decide() and decide_with_reasons() under the version of `policies` in force at
+/// `now`, which a refusal that depends on the version names ("the callrail policy (version
+/// callrail-2020-10, in force from 2020-10-01T00:00:00Z) does not offer pause_account").
+CALLTRACK_API Verdict check(const State& state, const Command& command, const Actor& actor,
+                            const PolicyHistory& policies, Time now);
+CALLTRACK_API result<std::vector<Event>> decide(const State& state, const Command& command,
+                                                const Actor& actor, const PolicyHistory& policies,
+                                                Time now);
+CALLTRACK_API Decision decide_with_reasons(const State& state, const Command& command,
+                                           const Actor& actor, const PolicyHistory& policies,
+                                           Time now);
+
 /// Applies one event. Events are facts already decided; one that does not fit the state (an
 /// unknown id) is a broken invariant and throws std::logic_error.
 CALLTRACK_API State evolve(State state, const Event& event);

@@ -23,23 +23,24 @@
 namespace calltrack {
 
 enum class EffectKind : std::uint8_t {
-    release_number,        ///< give the number back to the carrier; it stops routing
-    hold_number,           ///< keep the number but stop routing it (account paused)
-    reactivate_number,     ///< route the held or restored number again, to its destination
-    restore_number,        ///< buy back a released number (carrier_level: support's attempt)
-    update_forwarding,     ///< route the number to a new forwarding destination
-    stop_swapping,         ///< the website script stops showing the number(s)
-    resume_swapping,       ///< the website script shows the number(s) again
-    stop_routing_calls,    ///< callers hear a disconnected tone
-    resume_routing_calls,  ///< calls connect again
-    suspend_reports,       ///< hide reports and the call log (account paused)
-    restore_reports,       ///< show reports and the call log again, with all history
-    change_billing,        ///< charge exactly `charges` from now on (empty: stop billing)
-    final_usage_invoice,   ///< one last invoice for usage before charges stop
-    purge_call_data,       ///< delete call history, recordings, agents, call flows
-    refund_balance,        ///< pay `amount` back to the customer
-    forfeit_balance,       ///< write `amount` off; it will not be refunded
-    port_out_number,       ///< hand the number over to the gaining carrier
+    release_number,              ///< give the number back to the carrier; it stops routing
+    hold_number,                 ///< keep the number but stop routing it (account paused)
+    reactivate_number,           ///< route the held or restored number again, to its destination
+    restore_number,              ///< buy back a released number (carrier_level: support's attempt)
+    update_forwarding,           ///< route the number to a new forwarding destination
+    stop_swapping,               ///< the website script stops showing the number(s)
+    resume_swapping,             ///< the website script shows the number(s) again
+    stop_routing_calls,          ///< callers hear a disconnected tone
+    resume_routing_calls,        ///< calls connect again
+    suspend_reports,             ///< hide reports and the call log (account paused)
+    restore_reports,             ///< show reports and the call log again, with all history
+    change_billing,              ///< charge exactly `charges` from now on (empty: stop billing)
+    final_usage_invoice,         ///< one last invoice for usage before charges stop
+    purge_call_data,             ///< delete call history, recordings, agents, call flows
+    refund_balance,              ///< pay `amount` back to the customer
+    forfeit_balance,             ///< write `amount` off; it will not be refunded
+    port_out_number,             ///< hand the number over to the gaining carrier
+    cancel_linked_subscription,  ///< end the account's `subscription` to another product
 };
 CALLTRACK_API std::string_view to_string(EffectKind k) noexcept;
 
@@ -56,10 +57,13 @@ struct HostEffect {
     std::optional<Money> hold_fee;  ///< with change_billing, when the charges include the fee
     std::optional<Money> amount;    ///< with refund_balance and forfeit_balance
     bool carrier_level = false;     ///< with restore_number
+    /// With cancel_linked_subscription: the product, as the policy names it ("smrtdialer").
+    std::optional<std::string> subscription;
     Time at;
 
     CALLTRACK_FIELDS(HostEffect, kind, account, agency, number, phone_number,
-                     forwarding_destination, charges, hold_fee, amount, carrier_level, at)
+                     forwarding_destination, charges, hold_fee, amount, carrier_level, subscription,
+                     at)
 };
 
 /// "release_number number=n1 phone=+14045550001 account=acme at=...".

@@ -209,6 +209,9 @@ class CALLTRACK_API Engine {
     result<std::optional<Agency>> agency(const AgencyId& id);
     result<std::optional<Account>> account(const AccountId& id);
     result<std::vector<TrackingNumber>> numbers(const AccountId& account);
+    /// The sub-accounts of other agencies waiting to move into `agency` (each one's
+    /// Account::pending_transfer), in id order: the receiving side's view of a transfer.
+    result<std::vector<Account>> incoming_transfers(const AgencyId& agency);
     /// The account's own event stream, oldest first.
     result<std::vector<StoredEvent>> history(const AccountId& account);
     /// The agency's own event stream, oldest first.

@@ -297,7 +297,8 @@ struct TransferExpired {
     Time at;
     CALLTRACK_FIELDS(TransferExpired, account, at)
 };
-/// The sub-account was canceled or closed, alone or with its agency, while a transfer waited.
+/// The sub-account was canceled or closed, alone or with its agency, or the agency it would move
+/// to was canceled, while a transfer waited.
 struct TransferDropped {
     AccountId account;
     Time at;
@@ -340,6 +341,15 @@ struct PauseMaximumReached {
     CALLTRACK_FIELDS(PauseMaximumReached, account, at)
 };
 
+/// The account's subscription to another of the vendor's products ended with it
+/// (CancellationRule::linked_subscriptions).
+struct LinkedSubscriptionCanceled {
+    AccountId account;
+    std::string subscription;
+    Time at;
+    CALLTRACK_FIELDS(LinkedSubscriptionCanceled, account, subscription, at)
+};
+
 }  // namespace events
 
 using Event =
@@ -358,7 +368,7 @@ using Event =
                  events::TransferRefused, events::TransferWithdrawn, events::TransferExpired,
                  events::TransferDropped, events::SubAccountTransferred, events::SurveyRecorded,
                  events::AccountClosed, events::AgencyClosed, events::RestoreWindowClosed,
-                 events::PauseMaximumReached>;
+                 events::PauseMaximumReached, events::LinkedSubscriptionCanceled>;
 
 /// The event's name in snake case, e.g. "account_canceled".
 CALLTRACK_API std::string_view event_name(const Event& event) noexcept;

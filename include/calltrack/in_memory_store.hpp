@@ -38,6 +38,8 @@ class CALLTRACK_API InMemoryStore final : public Store {
     result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
         const AccountId& account) override;
     result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override;
+    result<std::vector<Versioned<Account>>> load_incoming_transfers(
+        const AgencyId& agency) override;
     result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override;
 
     result<void> commit(const CommitBatch& batch) override;
@@ -57,6 +59,8 @@ class CALLTRACK_API InMemoryStore final : public Store {
 
   private:
     bool versions_match(const CommitBatch& batch) const;
+    std::vector<Versioned<Account>> accounts_in(
+        const std::map<AgencyId, std::set<AccountId>>& index, const AgencyId& agency) const;
     void write_account(const RecordWrite<Account>& write);
     void write_number(const RecordWrite<TrackingNumber>& write);
     void append_event(const AppendEvent& append);
@@ -71,6 +75,7 @@ class CALLTRACK_API InMemoryStore final : public Store {
     // Indexes, kept up to date from the committed records.
     std::map<AccountId, std::set<NumberId>> numbers_by_account_;
     std::map<AgencyId, std::set<AccountId>> sub_accounts_by_agency_;
+    std::map<AgencyId, std::set<AccountId>> incoming_transfers_by_agency_;
     /// Numbers on an account (is_on_account) by phone number. A set, so that two records that
     /// claim one phone number (which the core never produces) still answer deterministically.
     std::map<PhoneNumber, std::set<NumberId>> numbers_by_phone_;

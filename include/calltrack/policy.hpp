@@ -70,6 +70,14 @@ struct RoleDefinition {
     /// refused `role_already_held` until the first is revoked.
     bool one_holder = false;
 
+    /// Whether a grant of the role may name a scope of this kind.
+    bool is_granted_on(ScopeKind kind) const noexcept {
+        for (const ScopeKind k : granted_on) {
+            if (k == kind) return true;
+        }
+        return false;
+    }
+
     CALLTRACK_FIELDS(RoleDefinition, name, title, granted_on, implies, one_holder)
 };
 
@@ -91,6 +99,10 @@ struct OperationRule {
     RoleSet sub_account_roles;          ///< when the target is a sub-account
     RoleSet agency_roles;               ///< when the target is an agency
     ConfirmationRule confirmation;
+    /// What the vendor calls the operation under these rules, when its own word is not
+    /// calltrack's ("Suspend account" for CallRail's close before October 2020); empty when it
+    /// is. Refusals quote it beside the operation's name.
+    std::string title;
 
     const RoleSet& roles_on(TargetKind k) const noexcept {
         return k == TargetKind::account       ? account_roles
@@ -99,7 +111,7 @@ struct OperationRule {
     }
 
     CALLTRACK_FIELDS(OperationRule, offered, offered_from, offered_until, account_roles,
-                     sub_account_roles, agency_roles, confirmation)
+                     sub_account_roles, agency_roles, confirmation, title)
 };
 
 enum class DataOnCancel : std::uint8_t {
@@ -134,10 +146,14 @@ struct CancellationRule {
     bool support_restores_after_window = false;
     /// Charges stop after one last invoice for usage (CallRail close).
     bool final_usage_invoice = false;
+    /// The vendor's other products whose subscriptions end with the account ("smrtdialer": the
+    /// newer smrtPhone article, "canceling smrtPhone also cancels the smrtDialer subscription"),
+    /// each a host effect. Reactivating the account does not bring them back.
+    std::vector<std::string> linked_subscriptions;
 
     CALLTRACK_FIELDS(CancellationRule, data, data_retention, balance, refund_window, reactivation,
                      reactivation_window, number_restore_window, support_restores_after_window,
-                     final_usage_invoice)
+                     final_usage_invoice, linked_subscriptions)
 };
 
 /// What happens when a paused account reaches the pause maximum. The articles say only that the

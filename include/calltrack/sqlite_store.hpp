@@ -52,7 +52,7 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
   public:
     /// The schema version this library writes (PRAGMA user_version). Older databases are
     /// migrated forward on open; newer ones are refused with errc::schema_too_new.
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     /// Opens the database at `path`; ":memory:" gives a private, temporary one. Only a calltrack
     /// database is opened, or (with SqliteOptions::create) a missing or empty file made into one:
@@ -77,6 +77,8 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
     result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
         const AccountId& account) override;
     result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override;
+    result<std::vector<Versioned<Account>>> load_incoming_transfers(
+        const AgencyId& agency) override;
     result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override;
 
     /// One transaction (BEGIN IMMEDIATE ... COMMIT); inside a group, one savepoint.
@@ -169,6 +171,8 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
     using RawRecord = std::pair<Version, std::string>;
     result<std::optional<RawRecord>> read_record(std::size_t which, const std::string& key);
     result<std::vector<RawRecord>> read_records(std::size_t which, const std::string& key);
+    result<std::vector<Versioned<Account>>> read_accounts(std::size_t which, const std::string& key,
+                                                          const std::string& what);
     result<void> execute(const char* sql);
     boost::system::error_code fail(int code, const char* what);
     boost::system::error_code corrupt(std::string what);

@@ -129,6 +129,10 @@ class CALLTRACK_API Store {
         const AccountId& account) = 0;
     /// Every sub-account of the agency, in id order.
     virtual result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) = 0;
+    /// Every account with a transfer pending to the agency (Account::pending_transfer->to), in id
+    /// order: the side that would receive a sub-account sees the request there.
+    virtual result<std::vector<Versioned<Account>>> load_incoming_transfers(
+        const AgencyId& agency) = 0;
     /// The tracking number a phone number routes as while it is on an account, if any.
     virtual result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) = 0;
 

@@ -111,6 +111,16 @@ struct OnBalance {
 using RefundBalance = OnBalance<EffectKind::refund_balance>;
 using ForfeitBalance = OnBalance<EffectKind::forfeit_balance>;
 
+/// End the account's subscription to another of the vendor's products, which the policy cancels
+/// with the account.
+struct CancelLinkedSubscription {
+    static constexpr EffectKind kind = EffectKind::cancel_linked_subscription;
+    AccountId account;
+    std::string subscription;
+    Time at;
+    CALLTRACK_FIELDS(CancelLinkedSubscription, account, subscription, at)
+};
+
 }  // namespace effects
 
 /// Every effect kind's own type, in EffectKind's order: the index of an alternative is its kind.
@@ -120,7 +130,8 @@ using TypedEffect =
                  effects::ResumeSwapping, effects::StopRoutingCalls, effects::ResumeRoutingCalls,
                  effects::SuspendReports, effects::RestoreReports, effects::ChangeBilling,
                  effects::FinalUsageInvoice, effects::PurgeCallData, effects::RefundBalance,
-                 effects::ForfeitBalance, effects::PortOutNumber>;
+                 effects::ForfeitBalance, effects::PortOutNumber,
+                 effects::CancelLinkedSubscription>;
 
 /// The effect as its kind's type. Throws std::invalid_argument for an effect that lacks what its
 /// kind needs (a number to release, an owner to bill); effects_of() and effect_from_json() never

@@ -42,6 +42,9 @@ void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const Cancel
         window_end(can_reactivate, rule.number_restore_window, j.now), j.now});
     emit_billing(out, j.policy, a.id, a.charges, j.policy.charges.canceled,
                  rule.final_usage_invoice, j.now);
+    for (const auto& subscription : rule.linked_subscriptions) {
+        out.push_back(events::LinkedSubscriptionCanceled{a.id, subscription, j.now});
+    }
     if (a.data != DataStatus::purged) {
         if (rule.data == DataOnCancel::purge_now) {
             out.push_back(events::DataPurged{a.id, j.now});
@@ -134,6 +137,10 @@ void handle(Judge& j, const commands::CancelAgency& c, Events* out) {
     const auto sub_rule = cascade_rule(j.policy);
     for (const auto* a : cascade) {
         emit_cancel(j, *a, CancelKind::agency_cascade, sub_rule, c.confirmation.reasons, *out);
+    }
+    // A canceled agency cannot take a sub-account in, so its incoming requests need no answer.
+    for (const auto& id : incoming_transfers(j.state, g->id)) {
+        out->push_back(events::TransferDropped{id, j.now});
     }
     emit_billing(*out, j.policy, g->id, g->charges, j.policy.charges.agency_canceled,
                  rule.final_usage_invoice, j.now);

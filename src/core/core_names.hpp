@@ -13,7 +13,8 @@
 
 namespace calltrack::detail {
 
-inline constexpr std::array<Named<EffectKind>, count_through(EffectKind::port_out_number)>
+inline constexpr std::array<Named<EffectKind>,
+                            count_through(EffectKind::cancel_linked_subscription)>
     effect_kind_names{{
         {EffectKind::release_number, "release_number"},
         {EffectKind::hold_number, "hold_number"},
@@ -32,6 +33,7 @@ inline constexpr std::array<Named<EffectKind>, count_through(EffectKind::port_ou
         {EffectKind::refund_balance, "refund_balance"},
         {EffectKind::forfeit_balance, "forfeit_balance"},
         {EffectKind::port_out_number, "port_out_number"},
+        {EffectKind::cancel_linked_subscription, "cancel_linked_subscription"},
     }};
 static_assert(names_every_value(effect_kind_names),
               "effect_kind_names lists every EffectKind once, in declaration order");

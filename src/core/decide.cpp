@@ -49,20 +49,52 @@ Verdict check(const State& state, const Command& command, const Actor& actor, co
     return verdict;
 }
 
-result<std::vector<Event>> decide(const State& state, const Command& command, const Actor& actor,
-                                  const Policy& policy, Time now) {
-    auto decision = decide_with_reasons(state, command, actor, policy, now);
+Verdict check(const State& state, const Command& command, const Actor& actor,
+              const PolicyHistory& policies, Time now) {
+    Verdict verdict;
+    const PolicyVersion& version = policies.in_force_at(now);
+    Judge j(state, actor, version.policy, now, verdict.refusals, &version);
+    judge(j, command, nullptr);
+    return verdict;
+}
+
+namespace {
+
+Decision decide_under(const State& state, const Command& command, const Actor& actor,
+                      const Policy& policy, const PolicyVersion* version, Time now) {
+    Decision decision;
+    Judge j(state, actor, policy, now, decision.refusals, version);
+    judge(j, command, &decision.events);
+    if (!decision.is_allowed()) decision.events.clear();
+    return decision;
+}
+
+result<std::vector<Event>> first_refusal_or_events(Decision decision) {
     if (!decision.is_allowed()) return decision.refusals.front().code;
     return std::move(decision.events);
 }
 
+}  // namespace
+
+result<std::vector<Event>> decide(const State& state, const Command& command, const Actor& actor,
+                                  const Policy& policy, Time now) {
+    return first_refusal_or_events(decide_under(state, command, actor, policy, nullptr, now));
+}
+
+result<std::vector<Event>> decide(const State& state, const Command& command, const Actor& actor,
+                                  const PolicyHistory& policies, Time now) {
+    return first_refusal_or_events(decide_with_reasons(state, command, actor, policies, now));
+}
+
 Decision decide_with_reasons(const State& state, const Command& command, const Actor& actor,
                              const Policy& policy, Time now) {
-    Decision decision;
-    Judge j(state, actor, policy, now, decision.refusals);
-    judge(j, command, &decision.events);
-    if (!decision.is_allowed()) decision.events.clear();
-    return decision;
+    return decide_under(state, command, actor, policy, nullptr, now);
+}
+
+Decision decide_with_reasons(const State& state, const Command& command, const Actor& actor,
+                             const PolicyHistory& policies, Time now) {
+    const PolicyVersion& version = policies.in_force_at(now);
+    return decide_under(state, command, actor, version.policy, &version, now);
 }
 
 }  // namespace calltrack

@@ -33,6 +33,9 @@ std::string text_of(const Money& m) {
 std::string text_of(const Charges& c) {
     return to_string(c);
 }
+const std::string& text_of(const std::string& s) {
+    return s;
+}
 
 }  // namespace
 
@@ -194,6 +197,11 @@ std::vector<HostEffect> effects_of(const Event& event, const State& after) {
             },
             [&](const events::PortOutStarted& e) {
                 out.push_back(on_number(EffectKind::port_out_number, after, e.number, e.at));
+            },
+            [&](const events::LinkedSubscriptionCanceled& e) {
+                auto effect = on_account(EffectKind::cancel_linked_subscription, e.account, e.at);
+                effect.subscription = e.subscription;
+                out.push_back(effect);
             },
             [](const auto&) {},
         },

@@ -335,6 +335,8 @@ void apply(State& s, const Event& event) {
                 a.agency = e.to;
             },
             [&](const events::SurveyRecorded& e) { account(s, e.account).survey = e.outcome; },
+            // A fact for the host's other product; the account itself is canceled already.
+            [&](const events::LinkedSubscriptionCanceled& e) { account(s, e.account); },
             [&](const events::AccountClosed& e) {
                 auto& a = account(s, e.account);
                 a.status = AccountStatus::closed;

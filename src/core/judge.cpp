@@ -30,10 +30,7 @@ std::string_view kind_words(TargetKind k) {
 /// Whether the policy declares `role` as granted on the platform: the vendor's own staff.
 bool platform_role(const Policy& policy, const Role& role) {
     const auto* definition = policy.role(role);
-    return definition != nullptr
-           && std::find(definition->granted_on.begin(), definition->granted_on.end(),
-                        ScopeKind::platform)
-                  != definition->granted_on.end();
+    return definition != nullptr && definition->is_granted_on(ScopeKind::platform);
 }
 
 /// A grant on the platform applies everywhere, one on an agency to the agency and its
@@ -80,9 +77,9 @@ bool gives(const Policy& policy, const RoleGrant& grant, const RoleSet& allowed)
     // A grant on a scope its role is not granted on (which only an Actor built by hand, or a
     // grant left by an older policy, can hold) gives nothing.
     const auto* definition = policy.role(grant.role);
-    if (definition == nullptr) return false;
-    const auto& on = definition->granted_on;
-    if (std::find(on.begin(), on.end(), scope_kind_of(grant.scope)) == on.end()) return false;
+    if (definition == nullptr || !definition->is_granted_on(scope_kind_of(grant.scope))) {
+        return false;
+    }
     return implies_one_of(policy, *definition, allowed, policy.roles.size());
 }
 
@@ -99,28 +96,47 @@ bool is_support(const Actor& actor, const Policy& policy) {
     });
 }
 
+std::string Judge::rules_name() const {
+    std::string out = "the " + policy.name + " policy";
+    // An engine made from one Policy judges under one version named after it: nothing to add.
+    if (version != nullptr && version->version != policy.name) {
+        out += " (version " + version->version;
+        // The first version of a preset is in force from the first instant calltrack holds,
+        // which is no date a person set.
+        if (version->effective_from != first_time()) {
+            out += ", in force from " + format_time(version->effective_from);
+        }
+        out += ")";
+    }
+    return out;
+}
+
+std::string Judge::operation_name(Operation op) const {
+    std::string out(to_string(op));
+    if (const auto& title = policy.rule(op).title; !title.empty()) out += " (\"" + title + "\")";
+    return out;
+}
+
 void Judge::offered(Operation op) {
     const auto& rule = policy.rule(op);
-    const auto name = std::string(to_string(op));
+    const auto name = operation_name(op);
     if (!rule.offered) {
-        refuse(errc::operation_not_offered,
-               "the " + policy.name + " policy does not offer " + name);
+        refuse(errc::operation_not_offered, rules_name() + " does not offer " + name);
     } else if (rule.offered_from && now < *rule.offered_from) {
         refuse(errc::operation_not_yet_offered,
                name + " is offered from " + format_time(*rule.offered_from));
     } else if (rule.offered_until && now >= *rule.offered_until) {
-        refuse(errc::operation_withdrawn, "the " + policy.name + " policy withdrew " + name + " on "
-                                              + format_time(*rule.offered_until));
+        refuse(errc::operation_withdrawn,
+               rules_name() + " withdrew " + name + " on " + format_time(*rule.offered_until));
     }
 }
 
 void Judge::authorized(Operation op, const Target& target) {
     const RoleSet& allowed = policy.rule(op).roles_on(target.kind);
-    const auto name = std::string(to_string(op));
+    const auto name = operation_name(op);
     if (allowed.empty()) {
         if (policy.rule(op).offered) {
-            refuse(errc::operation_not_offered, "the " + policy.name + " policy does not offer "
-                                                    + name + " on a "
+            refuse(errc::operation_not_offered, rules_name() + " does not offer " + name + " on a "
                                                     + std::string(kind_words(target.kind)));
         }
         return;
@@ -158,7 +174,7 @@ void Judge::confirmed(Operation op, const Confirmation& c, const Account* survey
         }
     }
     if (need.click && !c.clicked) {
-        refuse(errc::confirmation_required, "confirm " + std::string(to_string(op)));
+        refuse(errc::confirmation_required, "confirm " + operation_name(op));
     }
     if (need.typed_phrase && c.typed != *need.typed_phrase) {
         refuse(errc::confirmation_mismatch,

@@ -55,13 +55,23 @@ bool is_support(const Actor& actor, const Policy& policy);
 /// refusals found so far.
 class Judge {
   public:
-    Judge(const State& s, const Actor& a, const Policy& p, Time t, std::vector<Refusal>& refusals)
-        : state(s), actor(a), policy(p), now(t), refusals_(refusals) {}
+    Judge(const State& s, const Actor& a, const Policy& p, Time t, std::vector<Refusal>& refusals,
+          const PolicyVersion* v = nullptr)
+        : state(s), actor(a), policy(p), now(t), version(v), refusals_(refusals) {}
 
     const State& state;
     const Actor& actor;
     const Policy& policy;
     const Time now;
+    /// The version `policy` is, when judged under a history; nullptr for a lone Policy.
+    const PolicyVersion* const version;
+
+    /// "the callrail policy", with the version when it has its own name: "the callrail policy
+    /// (version callrail-2020-10, in force from 2020-10-01T00:00:00Z)".
+    std::string rules_name() const;
+    /// The operation's name, with the vendor's own word for it when the rules give one:
+    /// close_account ("Suspend account").
+    std::string operation_name(Operation op) const;
 
     bool ok() const noexcept { return refusals_.empty(); }
 

@@ -40,10 +40,10 @@ bool grant_fits_policy(Judge& j, const RoleGrant& grant, bool granting) {
                                          + "; its roles are: " + declared_roles(j.policy));
         return false;
     }
-    const auto& on = definition->granted_on;
-    if (std::find(on.begin(), on.end(), scope_kind_of(grant.scope)) != on.end()) return true;
+    if (definition->is_granted_on(scope_kind_of(grant.scope))) return true;
     std::string where;
-    for (const ScopeKind k : on) where += (where.empty() ? "" : " or ") + a_scope(k);
+    for (const ScopeKind k : definition->granted_on)
+        where += (where.empty() ? "" : " or ") + a_scope(k);
     j.refuse(errc::invalid_role, std::string(to_string(grant.role)) + " is granted on " + where
                                      + ", not on " + a_scope(scope_kind_of(grant.scope)));
     return false;

@@ -44,8 +44,7 @@ result<Verdict> Engine::check(const Actor& actor, const Command& command) {
     if (!now) return now.error();
     auto snap = load_decidable(store_, command, policies_, now.value(), last);
     if (!snap) return snap.error();
-    const auto& policy = policies_.in_force_at(now.value()).policy;
-    return calltrack::check(snap.value().state, command, actor, policy, now.value());
+    return calltrack::check(snap.value().state, command, actor, policies_, now.value());
 }
 
 result<Preview> Engine::preview(const Actor& actor, const Command& command) {
@@ -55,8 +54,7 @@ result<Preview> Engine::preview(const Actor& actor, const Command& command) {
     if (!now) return now.error();
     auto snap = load_decidable(store_, command, policies_, now.value(), last);
     if (!snap) return snap.error();
-    const auto& policy = policies_.in_force_at(now.value()).policy;
-    auto events = decide(snap.value().state, command, actor, policy, now.value());
+    auto events = decide(snap.value().state, command, actor, policies_, now.value());
     if (!events) return events.error();
     State& after = snap.value().state;  // decided already: applied in place, not copied
     calltrack::apply(after, events.value());
@@ -100,8 +98,7 @@ result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& comm
         // now are at or before the reading.
         snap.state.last_event_at = last;
         // Refused, every reason comes from this one decision, on what this attempt read.
-        const auto& policy = policies_.in_force_at(now.value()).policy;
-        auto decision = decide_with_reasons(snap.state, command, actor, policy, now.value());
+        auto decision = decide_with_reasons(snap.state, command, actor, policies_, now.value());
         if (!decision.is_allowed()) return Refused(std::move(decision.refusals));
 
         State after = snap.state;
@@ -227,6 +224,15 @@ result<std::vector<TrackingNumber>> Engine::numbers(const AccountId& account) {
     std::vector<TrackingNumber> out;
     out.reserve(loaded.value().size());
     for (auto& n : loaded.value()) out.push_back(std::move(n.value));
+    return out;
+}
+
+result<std::vector<Account>> Engine::incoming_transfers(const AgencyId& agency) {
+    auto loaded = store_.load_incoming_transfers(agency);
+    if (!loaded) return loaded.error();
+    std::vector<Account> out;
+    out.reserve(loaded.value().size());
+    for (auto& a : loaded.value()) out.push_back(std::move(a.value));
     return out;
 }
 

@@ -67,7 +67,10 @@ result<void> load_for(Loader& load, const Command& command) {
                 BOOST_OUTCOME_TRYV(load.grants(c.user));
                 return load.scope(c.grant.scope);
             },
-            [&](const commands::CancelAgency& c) { return load.sub_accounts(c.agency); },
+            [&](const commands::CancelAgency& c) -> result<void> {
+                BOOST_OUTCOME_TRYV(load.sub_accounts(c.agency));
+                return load.incoming_transfers(c.agency);
+            },
             [&](const commands::ReactivateAgency& c) { return load.agency(c.agency); },
             [&](const commands::RestoreNumber& c) { return load.number_and_its_phone(c.number); },
             [&](const commands::RequestRefund& c) { return load.owner(c.owner); },

@@ -93,6 +93,22 @@ class Loader {
         return account(snap_.state.numbers.at(id).account);
     }
 
+    /// Every account asking to move into the agency, without numbers: what a cancel of the
+    /// agency drops.
+    result<void> incoming_transfers(const AgencyId& id) {
+        auto asking = store_.load_incoming_transfers(id);
+        if (!asking) return asking.error();
+        for (auto& a : asking.value()) {
+            const AccountId account_id = a.value.id;
+            if (snap_.account_versions.count(account_id) == 0) {
+                add_account(std::move(a));
+                BOOST_OUTCOME_TRYV(deadlines(deadline_subject(account_id)));
+            }
+            BOOST_OUTCOME_TRYV(account(account_id, false));
+        }
+        return boost::outcome_v2::success();
+    }
+
     /// Every sub-account of the agency, with their numbers.
     result<void> sub_accounts(const AgencyId& id) {
         BOOST_OUTCOME_TRYV(agency(id));

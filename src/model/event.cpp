@@ -60,6 +60,7 @@ constexpr std::string_view event_names[] = {
     "agency_closed",
     "restore_window_closed",
     "pause_maximum_reached",
+    "linked_subscription_canceled",
 };
 static_assert(std::size(event_names) == std::variant_size_v<Event>,
               "every Event alternative needs a name");

@@ -251,11 +251,25 @@ class Reader {
                && boolean(j["billing_details"], join(path, "billing_details"), out.billing_details);
     }
 
+    /// `keys`, with each of `later` that the object holds: keys added after documents were
+    /// first written, which an older document lacks and reads as empty.
+    static std::vector<std::string> keys_with(const Json& j, std::vector<std::string> keys,
+                                              std::initializer_list<const char*> later) {
+        for (const char* key : later) {
+            if (j.is_object() && j.contains(key)) keys.emplace_back(key);
+        }
+        return keys;
+    }
+
     bool operation(const Json& j, const std::string& path, OperationRule& out) {
-        if (!object(j, path,
-                    {"offered", "offered_from", "offered_until", "roles", "confirmation"})) {
+        if (!object(
+                j, path,
+                keys_with(j, {"offered", "offered_from", "offered_until", "roles", "confirmation"},
+                          {"title"}))) {
             return false;
         }
+        out.title.clear();
+        if (j.contains("title") && !text(j["title"], join(path, "title"), out.title)) return false;
         if (!boolean(j["offered"], join(path, "offered"), out.offered)
             || !optional_time(j["offered_from"], join(path, "offered_from"), out.offered_from)
             || !optional_time(j["offered_until"], join(path, "offered_until"), out.offered_until)) {
@@ -323,8 +337,7 @@ class Reader {
             for (std::size_t k = 0; k < on.size(); ++k) {
                 ScopeKind kind{};
                 if (!name(on[k], indexed(on_path, k), scope_kind_names, kind)) return false;
-                if (std::find(d.granted_on.begin(), d.granted_on.end(), kind)
-                    != d.granted_on.end()) {
+                if (d.is_granted_on(kind)) {
                     return refuse(errc::policy_invalid_value, indexed(on_path, k),
                                   in_quotes(to_string(kind)) + " is listed twice");
                 }
@@ -348,9 +361,17 @@ class Reader {
 
     bool cancellation(const Json& j, const std::string& path, CancellationRule& out) {
         if (!object(j, path,
-                    {"data", "data_retention", "balance", "refund_window", "reactivation",
-                     "reactivation_window", "number_restore_window",
-                     "support_restores_after_window", "final_usage_invoice"})) {
+                    keys_with(j,
+                              {"data", "data_retention", "balance", "refund_window", "reactivation",
+                               "reactivation_window", "number_restore_window",
+                               "support_restores_after_window", "final_usage_invoice"},
+                              {"linked_subscriptions"}))) {
+            return false;
+        }
+        out.linked_subscriptions.clear();
+        if (j.contains("linked_subscriptions")
+            && !strings(j["linked_subscriptions"], join(path, "linked_subscriptions"),
+                        out.linked_subscriptions)) {
             return false;
         }
         return name(j["data"], join(path, "data"), data_on_cancel_names, out.data)

@@ -91,6 +91,7 @@ Json operation_to_json(const OperationRule& rule) {
                       {"sub_account", roles_to_json(rule.sub_account_roles)},
                       {"agency", roles_to_json(rule.agency_roles)}};
     j["confirmation"] = confirmation_to_json(rule.confirmation);
+    j["title"] = rule.title;
     return j;
 }
 
@@ -105,6 +106,7 @@ Json cancellation_to_json(const CancellationRule& rule) {
     j["number_restore_window"] = window_to_json(rule.number_restore_window);
     j["support_restores_after_window"] = rule.support_restores_after_window;
     j["final_usage_invoice"] = rule.final_usage_invoice;
+    j["linked_subscriptions"] = rule.linked_subscriptions;
     return j;
 }
 

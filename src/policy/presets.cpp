@@ -298,12 +298,14 @@ PolicyVersion version(std::string name, Time from, Policy policy) {
 }
 
 /// CallRail before and after October 2020 (seed 000: "account pause deprecated since October
-/// 2020"). Before, an administrator paused an account (and "suspended" what is now closed);
-/// after, no account can be paused, and a paused one can still resume. callrail() folds the two
-/// into one policy with pause offered until that instant.
+/// 2020"). Before, an administrator paused an account and "suspended" what is now closed (the
+/// spec: "Close an account (CallRail, formerly called suspend)"); after, no account can be paused,
+/// a paused one can still resume, and closing is called closing. callrail() folds the two into
+/// one policy with pause offered until that instant, in today's words.
 PolicyHistory callrail_history() {
     Policy before = callrail();
     before.rule(Operation::pause_account).offered_until.reset();
+    before.rule(Operation::close_account).title = "Suspend account";
     Policy after = callrail();
     after.rule(Operation::pause_account) = OperationRule{};
     const Time withdrawn = *callrail().rule(Operation::pause_account).offered_until;
@@ -314,11 +316,13 @@ PolicyHistory callrail_history() {
 
 /// smrtPhone's older cancel article (seed 003: nothing comes back) and the newer one: "the
 /// customer can still change their mind within 90 days of canceling, after which everything is
-/// permanently lost". Neither is dated; the newer is taken to be in force from 2025-01-01
-/// (docs/policies.md marks the date and each value of it a choice).
+/// permanently lost", and "canceling smrtPhone also cancels the smrtDialer subscription". Neither
+/// is dated; the newer is taken to be in force from 2025-01-01 (docs/policies.md marks the date
+/// and each value of it a choice).
 PolicyHistory smrtphone_history() {
     Policy newer = smrtphone();
     auto& canceled = newer.standalone;
+    canceled.linked_subscriptions = {"smrtdialer"};
     canceled.data = DataOnCancel::retain;
     canceled.data_retention = Window::days(90);
     canceled.reactivation = Reactivation::self_service;

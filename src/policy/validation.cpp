@@ -128,6 +128,10 @@ result<void> check_values(const Policy& policy, PolicyDiagnostic* diagnostic) {
         if (auto r = check_time(diagnostic, join(path, "offered_until"), rule.offered_until); !r) {
             return r;
         }
+        if (!rule.title.empty() && !is_valid_utf8(rule.title)) {
+            return refuse(diagnostic, errc::policy_invalid_value, join(path, "title"),
+                          "an operation's title must be valid UTF-8 text (use \"\" for none)");
+        }
         const std::string confirmation = join(path, "confirmation");
         if (rule.confirmation.typed_phrase) {
             if (auto r = check_text(diagnostic, join(confirmation, "typed_phrase"),
@@ -160,6 +164,23 @@ result<void> check_values(const Policy& policy, PolicyDiagnostic* diagnostic) {
             {"number_restore_window", rule.number_restore_window}};
         for (const auto& [name, window] : windows) {
             if (auto r = check_window_days(diagnostic, join(path, name), window); !r) return r;
+        }
+        const auto& linked = rule.linked_subscriptions;
+        for (std::size_t i = 0; i < linked.size(); ++i) {
+            const std::string field = indexed(join(path, "linked_subscriptions"), i);
+            // A host matches the effect's name to its product, so it is a plain identifier.
+            if (!is_role_name(linked[i])) {
+                return refuse(diagnostic, errc::policy_invalid_value, field,
+                              in_quotes(linked[i])
+                                  + " is not a subscription name: 1 to 31 of a-z, 0-9 and _, a "
+                                    "letter first");
+            }
+            if (std::find(linked.begin(), linked.begin() + static_cast<std::ptrdiff_t>(i),
+                          linked[i])
+                != linked.begin() + static_cast<std::ptrdiff_t>(i)) {
+                return refuse(diagnostic, errc::policy_invalid_value, field,
+                              "the subscription " + in_quotes(linked[i]) + " is listed twice");
+            }
         }
     }
     if (auto r = check_window_days(diagnostic, "pause.maximum", policy.pause.maximum); !r) {

@@ -69,6 +69,19 @@ void erase_from_index(std::map<Key, std::set<Value>>& index, const Key& key, con
     if (it->second.empty()) index.erase(it);
 }
 
+std::optional<AgencyId> transfer_to(const Account& a) {
+    if (!a.pending_transfer) return std::nullopt;
+    return a.pending_transfer->to;
+}
+
+/// Moves `id` in `index` from the key `was` to the key `now` (either may be none).
+void reindex(std::map<AgencyId, std::set<AccountId>>& index, const std::optional<AgencyId>& was,
+             const std::optional<AgencyId>& now, const AccountId& id) {
+    if (was == now) return;
+    if (was) erase_from_index(index, *was, id);
+    if (now) index[*now].insert(id);
+}
+
 }  // namespace
 
 result<std::optional<Versioned<Agency>>> InMemoryStore::load_agency(const AgencyId& id) {
@@ -102,14 +115,25 @@ result<std::vector<Versioned<TrackingNumber>>> InMemoryStore::load_numbers_of(
     return found;
 }
 
-result<std::vector<Versioned<Account>>> InMemoryStore::load_sub_accounts(const AgencyId& agency) {
-    const Lock lock(mutex_);
+std::vector<Versioned<Account>> InMemoryStore::accounts_in(
+    const std::map<AgencyId, std::set<AccountId>>& index, const AgencyId& agency) const {
     std::vector<Versioned<Account>> found;
-    const auto it = sub_accounts_by_agency_.find(agency);
-    if (it == sub_accounts_by_agency_.end()) return found;
+    const auto it = index.find(agency);
+    if (it == index.end()) return found;
     found.reserve(it->second.size());
     for (const AccountId& id : it->second) found.push_back(accounts_.at(id));
     return found;
+}
+
+result<std::vector<Versioned<Account>>> InMemoryStore::load_sub_accounts(const AgencyId& agency) {
+    const Lock lock(mutex_);
+    return accounts_in(sub_accounts_by_agency_, agency);
+}
+
+result<std::vector<Versioned<Account>>> InMemoryStore::load_incoming_transfers(
+    const AgencyId& agency) {
+    const Lock lock(mutex_);
+    return accounts_in(incoming_transfers_by_agency_, agency);
 }
 
 result<std::optional<NumberId>> InMemoryStore::find_number_by_phone(const PhoneNumber& phone) {
@@ -125,21 +149,21 @@ bool InMemoryStore::versions_match(const CommitBatch& batch) const {
 }
 
 // The indexes change only when an indexed field does: most writes (a pause, a billing change)
-// leave the agency of an account, and the account and phone number of a number, as they were.
+// leave the agency and the pending transfer of an account, and the account and phone number of a
+// number, as they were.
 void InMemoryStore::write_account(const RecordWrite<Account>& write) {
     const Account& account = write.value;
     const auto old = accounts_.find(account.id);
-    if (old == accounts_.end()) {
-        if (account.agency) sub_accounts_by_agency_[*account.agency].insert(account.id);
+    const Account* before = old == accounts_.end() ? nullptr : &old->second.value;
+    reindex(sub_accounts_by_agency_, before ? before->agency : std::nullopt, account.agency,
+            account.id);
+    reindex(incoming_transfers_by_agency_, before ? transfer_to(*before) : std::nullopt,
+            transfer_to(account), account.id);
+    if (before == nullptr) {
         accounts_.emplace(account.id, Versioned<Account>{account, write.expected_version + 1});
-        return;
+    } else {
+        old->second = Versioned<Account>{account, write.expected_version + 1};
     }
-    const auto& was = old->second.value.agency;
-    if (was != account.agency) {
-        if (was) erase_from_index(sub_accounts_by_agency_, *was, account.id);
-        if (account.agency) sub_accounts_by_agency_[*account.agency].insert(account.id);
-    }
-    old->second = Versioned<Account>{account, write.expected_version + 1};
 }
 
 void InMemoryStore::write_number(const RecordWrite<TrackingNumber>& write) {

@@ -200,6 +200,10 @@ std::vector<Versioned<Account>> Check::sub_accounts(const char* id) {
     return get(store_.load_sub_accounts(AgencyId(id)),
                std::string("load_sub_accounts(") + id + ")");
 }
+std::vector<Versioned<Account>> Check::incoming_transfers(const char* id) {
+    return get(store_.load_incoming_transfers(AgencyId(id)),
+               std::string("load_incoming_transfers(") + id + ")");
+}
 std::optional<NumberId> Check::by_phone(const char* text) {
     return get(store_.find_number_by_phone(phone(text)),
                std::string("find_number_by_phone(") + text + ")");

@@ -126,6 +126,7 @@ class Check {
     std::optional<Versioned<UserGrants>> grants(const char* user);
     std::vector<Versioned<TrackingNumber>> numbers_of(const char* id);
     std::vector<Versioned<Account>> sub_accounts(const char* id);
+    std::vector<Versioned<Account>> incoming_transfers(const char* id);
     std::optional<NumberId> by_phone(const char* text);
     std::vector<Deadline> due(Time t, std::size_t limit);
     std::vector<Deadline> deadlines_of(const std::string& subject);

@@ -1,8 +1,8 @@
 // The sub-accounts, numbers and phone index part of the store conformance suite: what the store's
-// indexes answer (load_numbers_of, load_sub_accounts, find_number_by_phone) as records are written,
-// moved, released and renumbered. They are apart from the records because they test what a store
-// derives from the records rather than the records themselves: an index left behind by a rewrite
-// fails here while every record check passes.
+// indexes answer (load_numbers_of, load_sub_accounts, load_incoming_transfers,
+// find_number_by_phone) as records are written, moved, released and renumbered. They are apart from
+// the records because they test what a store derives from the records rather than the records
+// themselves: an index left behind by a rewrite fails here while every record check passes.
 
 #include "conformance.hpp"
 
@@ -78,6 +78,45 @@ void moved_sub_account_appears_under_its_new_agency_only(Check& c) {
                    "load_sub_accounts(g2) after x1 became standalone");
     c.expect_equal(c.sub_accounts("g1"), {*at_version(account("x3", "g1"), 1)},
                    "load_sub_accounts(g1) after x1 became standalone");
+}
+
+Account asking_to_move(const char* id, const char* from, const char* to) {
+    Account a = account(id, from);
+    a.pending_transfer = PendingTransfer{AgencyId(to), AgencyId(from), UserId("u1"), at(5), at(50)};
+    return a;
+}
+
+void incoming_transfers_follow_the_pending_transfer(Check& c) {
+    CommitBatch b;
+    b.accounts.push_back(write(asking_to_move("x3", "g1", "g2"), 0));
+    b.accounts.push_back(write(account("x2", "g1"), 0));
+    b.accounts.push_back(write(asking_to_move("x1", "g3", "g2"), 0));
+    b.accounts.push_back(write(asking_to_move("x4", "g2", "g1"), 0));
+    c.commit(b, "x3 (g1) and x1 (g3) asking to move to g2, x4 (g2) to g1, x2 staying");
+    c.expect_equal(c.incoming_transfers("g2"),
+                   {*at_version(asking_to_move("x1", "g3", "g2"), 1),
+                    *at_version(asking_to_move("x3", "g1", "g2"), 1)},
+                   "load_incoming_transfers(g2)");
+    c.expect_equal(c.incoming_transfers("g1"), {*at_version(asking_to_move("x4", "g2", "g1"), 1)},
+                   "load_incoming_transfers(g1)");
+    c.expect_equal(c.incoming_transfers("g3"), {}, "load_incoming_transfers(g3)");
+
+    // Approved: x3 belongs to g2 and asks nothing more. Withdrawn: x1 stays in g3. Redirected:
+    // x4 asks for g3 instead.
+    CommitBatch answered;
+    answered.accounts.push_back(write(account("x3", "g2"), 1));
+    answered.accounts.push_back(write(account("x1", "g3"), 1));
+    answered.accounts.push_back(write(asking_to_move("x4", "g2", "g3"), 1));
+    c.commit(answered, "x3 moved to g2, x1's request withdrawn, x4 asking for g3");
+    c.expect_equal(c.incoming_transfers("g2"), {}, "load_incoming_transfers(g2) once answered");
+    c.expect_equal(c.incoming_transfers("g1"), {},
+                   "load_incoming_transfers(g1) once x4 asks for g3");
+    c.expect_equal(c.incoming_transfers("g3"), {*at_version(asking_to_move("x4", "g2", "g3"), 2)},
+                   "load_incoming_transfers(g3) once x4 asks for it");
+    c.expect_equal(
+        c.sub_accounts("g2"),
+        {*at_version(account("x3", "g2"), 2), *at_version(asking_to_move("x4", "g2", "g3"), 2)},
+        "load_sub_accounts(g2): a pending transfer leaves the sub-account where it is");
 }
 
 void phone_finds_numbers_on_an_account(Check& c) {
@@ -192,6 +231,8 @@ std::vector<CheckDefinition> number_checks() {
         {"sub_accounts_of_an_agency_in_id_order", sub_accounts_of_an_agency_in_id_order},
         {"moved_sub_account_appears_under_its_new_agency_only",
          moved_sub_account_appears_under_its_new_agency_only},
+        {"incoming_transfers_follow_the_pending_transfer",
+         incoming_transfers_follow_the_pending_transfer},
         {"phone_finds_numbers_on_an_account", phone_finds_numbers_on_an_account},
         {"phone_lookup_follows_the_number_status", phone_lookup_follows_the_number_status},
         {"released_phone_is_found_under_its_new_number",

@@ -73,6 +73,12 @@ result<std::vector<Versioned<Account>>> FaultInjectingStore::load_sub_accounts(
     return inner_.load_sub_accounts(agency);
 }
 
+result<std::vector<Versioned<Account>>> FaultInjectingStore::load_incoming_transfers(
+    const AgencyId& agency) {
+    if (count_call()) return errc::store_unavailable;
+    return inner_.load_incoming_transfers(agency);
+}
+
 result<std::optional<NumberId>> FaultInjectingStore::find_number_by_phone(
     const PhoneNumber& phone) {
     if (count_call()) return errc::store_unavailable;

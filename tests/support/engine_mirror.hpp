@@ -264,6 +264,13 @@ class Mirror {
             }
             if (!subs || stored_ids != core_ids)
                 diff << "sub-accounts of agency " << id << " differ\n";
+            auto incoming = store_.load_incoming_transfers(id);
+            std::vector<AccountId> stored_incoming;
+            if (incoming) {
+                for (const auto& a : incoming.value()) stored_incoming.push_back(a.value.id);
+            }
+            if (!incoming || stored_incoming != incoming_transfers(state_, id))
+                diff << "incoming transfers of agency " << id << " differ\n";
         }
         for (const auto& id : numbers) {
             auto loaded = store_.load_number(id);

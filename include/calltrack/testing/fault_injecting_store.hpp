@@ -53,6 +53,8 @@ class CALLTRACK_TESTING_API FaultInjectingStore final : public Store {
     result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
         const AccountId& account) override;
     result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override;
+    result<std::vector<Versioned<Account>>> load_incoming_transfers(
+        const AgencyId& agency) override;
     result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override;
 
     result<void> commit(const CommitBatch& batch) override;

@@ -54,6 +54,10 @@ class ForwardingStore : public Store {
     result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override {
         return inner_.load_sub_accounts(agency);
     }
+    result<std::vector<Versioned<Account>>> load_incoming_transfers(
+        const AgencyId& agency) override {
+        return inner_.load_incoming_transfers(agency);
+    }
     result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override {
         return inner_.find_number_by_phone(phone);
     }

@@ -142,7 +142,12 @@ result<void> SqliteStore::write_batch(const CommitBatch& batch, Counters& counte
         } else {
             q.bind_null(3);
         }
-        q.bind(4, to_json(write.value));
+        if (const auto& transfer = write.value.pending_transfer) {
+            q.bind(4, transfer->to.str());
+        } else {
+            q.bind_null(4);
+        }
+        q.bind(5, to_json(write.value));
         if (auto r = done(q, Sql::write_account); !r) return r;
     }
     for (const auto& write : batch.numbers) {

@@ -43,6 +43,7 @@ enum class Sql : std::size_t {
     load_grants,
     load_numbers_of,
     load_sub_accounts,
+    load_incoming_transfers,
     find_number_by_phone,
 
     agency_version,
@@ -91,6 +92,7 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> s
     "SELECT version, json FROM grants WHERE user = ?1",
     "SELECT version, json FROM numbers WHERE account = ?1 ORDER BY id",
     "SELECT version, json FROM accounts WHERE agency = ?1 ORDER BY id",
+    "SELECT version, json FROM accounts WHERE transfer_to = ?1 ORDER BY id",
     "SELECT id FROM numbers WHERE phone = ?1 AND on_account = 1 ORDER BY id LIMIT 1",
 
     "SELECT version FROM agencies WHERE id = ?1",
@@ -101,9 +103,9 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> s
 
     "INSERT INTO agencies (id, version, json) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version, json = excluded.json",
-    "INSERT INTO accounts (id, version, agency, json) VALUES (?1, ?2, ?3, ?4) "
+    "INSERT INTO accounts (id, version, agency, transfer_to, json) VALUES (?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version, agency = excluded.agency, "
-    "json = excluded.json",
+    "transfer_to = excluded.transfer_to, json = excluded.json",
     "INSERT INTO numbers (id, version, account, phone, on_account, json) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version, account = excluded.account, "

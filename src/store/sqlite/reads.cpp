@@ -165,19 +165,31 @@ result<std::vector<Versioned<TrackingNumber>>> SqliteStore::load_numbers_of(
     return found;
 }
 
-result<std::vector<Versioned<Account>>> SqliteStore::load_sub_accounts(const AgencyId& agency) {
-    const Lock lock(mutex_);
-    auto rows = read_records(at(Sql::load_sub_accounts), agency.str());
+result<std::vector<Versioned<Account>>> SqliteStore::read_accounts(std::size_t which,
+                                                                   const std::string& key,
+                                                                   const std::string& what) {
+    auto rows = read_records(which, key);
     if (!rows) return rows.error();
     std::vector<Versioned<Account>> found;
     found.reserve(rows.value().size());
     for (const auto& raw : rows.value()) {
-        auto record = decode_record<Account>(raw, account_decoder, "accounts",
-                                             "of agency " + agency.str(), last_error_);
+        auto record = decode_record<Account>(raw, account_decoder, "accounts", what, last_error_);
         if (!record) return record.error();
         found.push_back(std::move(record).value());
     }
     return found;
+}
+
+result<std::vector<Versioned<Account>>> SqliteStore::load_sub_accounts(const AgencyId& agency) {
+    const Lock lock(mutex_);
+    return read_accounts(at(Sql::load_sub_accounts), agency.str(), "of agency " + agency.str());
+}
+
+result<std::vector<Versioned<Account>>> SqliteStore::load_incoming_transfers(
+    const AgencyId& agency) {
+    const Lock lock(mutex_);
+    return read_accounts(at(Sql::load_incoming_transfers), agency.str(),
+                         "with a transfer to agency " + agency.str());
 }
 
 result<std::optional<NumberId>> SqliteStore::find_number_by_phone(const PhoneNumber& phone) {

@@ -105,6 +105,13 @@ CREATE TABLE idempotency (
     {2, R"sql(
 ALTER TABLE events ADD COLUMN policy_version TEXT NOT NULL DEFAULT '';
 )sql"},
+    // The agency a pending transfer would move an account to, indexed so that the receiving
+    // side finds its requests; filled from each account's stored record.
+    {3, R"sql(
+ALTER TABLE accounts ADD COLUMN transfer_to TEXT;
+UPDATE accounts SET transfer_to = json_extract(json, '$.pending_transfer.to');
+CREATE INDEX accounts_by_transfer_to ON accounts (transfer_to, id) WHERE transfer_to IS NOT NULL;
+)sql"},
 };
 
 static_assert(migrations[std::size(migrations) - 1].to == SqliteStore::schema_version,
