@@ -77,8 +77,8 @@ class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
     result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
         const AccountId& account) override;
     result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override;
-    /// Every account with a pending transfer to the agency, in id order.
-    result<std::vector<Versioned<Account>>> load_incoming_transfers(const AgencyId& agency);
+    result<std::vector<Versioned<Account>>> load_incoming_transfers(
+        const AgencyId& agency) override;
     result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override;
 
     /// One READ COMMITTED transaction; docs/postgres.md says why that level is enough.

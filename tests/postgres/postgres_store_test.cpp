@@ -87,33 +87,6 @@ TEST_CASE("PostgresStore passes the store conformance suite", "[postgres][confor
     REQUIRE(failures.empty());
 }
 
-TEST_CASE("PostgresStore: an account waiting for a transfer is found under the agency it goes to",
-          "[postgres]") {
-    TestSchemas schemas;
-    auto store = schemas.open_fresh();
-    ct::Account moving = account("dental");
-    moving.agency = ct::AgencyId("from");
-    moving.pending_transfer = ct::PendingTransfer{ct::AgencyId("to"), ct::AgencyId("from"),
-                                                  ct::UserId("alice"), at_minute(1), std::nullopt};
-    ct::CommitBatch batch;
-    batch.accounts.push_back({moving, 0});
-    batch.accounts.push_back({account("other"), 0});
-    REQUIRE(store->commit(batch));
-
-    const auto incoming = store->load_incoming_transfers(ct::AgencyId("to"));
-    REQUIRE(incoming);
-    REQUIRE(incoming.value().size() == 1);
-    CHECK(incoming.value().front().value == moving);
-    CHECK(store->load_incoming_transfers(ct::AgencyId("from")).value().empty());
-
-    // Answered: the column follows the record.
-    moving.pending_transfer.reset();
-    ct::CommitBatch answered;
-    answered.accounts.push_back({moving, 1});
-    REQUIRE(store->commit(answered));
-    CHECK(store->load_incoming_transfers(ct::AgencyId("to")).value().empty());
-}
-
 TEST_CASE("PostgresStore: a key with a NUL, which PostgreSQL text cannot hold, is refused whole",
           "[postgres]") {
     TestSchemas schemas;
