@@ -8,9 +8,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <calltrack/engine.hpp>
+#include <calltrack/in_memory_store.hpp>
+#include <calltrack/policy.hpp>
 #include <calltrack/testing/store_conformance.hpp>
 
 #include "postgres_server.hpp"
+#include "store_scenario.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -105,6 +109,34 @@ TEST_CASE("PostgresStore: a key with a NUL, which PostgreSQL text cannot hold, i
     const auto found = store->find_idempotency(std::string("open-a\0b", 8));
     REQUIRE_FALSE(found);
     CHECK(found.error() == errc::invalid_id);
+}
+
+TEST_CASE("the engine over PostgresStore, opened again halfway, stores what it stores in memory",
+          "[postgres][engine]") {
+    namespace scenario = ct::testing::store_scenario;
+    const ct::Time start = ct::testing::at("2024-03-01T09:00:00Z");
+    ct::InMemoryStore memory;
+    ct::ManualClock memory_clock(start);
+    ct::Engine in_memory(ct::policies::ctm(), memory_clock, memory);
+    scenario::open_and_cancel(in_memory);
+    scenario::let_windows_close(in_memory, memory_clock);
+
+    TestSchemas schemas;
+    ct::PostgresOptions options;
+    options.schema = schemas.fresh("engine");
+    ct::ManualClock clock(start);
+    {
+        auto store = schemas.open(options);
+        ct::Engine engine(ct::policies::ctm(), clock, *store);
+        scenario::open_and_cancel(engine);
+    }
+    auto store = schemas.open(options);
+    ct::Engine engine(ct::policies::ctm(), clock, *store);
+    scenario::let_windows_close(engine, clock);
+
+    CHECK(store->read_all(0, 1'000'000).value().size() > 20);
+    CHECK(engine.account(ct::AccountId("solo")).value()->status == ct::AccountStatus::closed);
+    scenario::require_same_contents(memory, *store);
 }
 
 // --- the schema ----------------------------------------------------------------------------------
