@@ -52,6 +52,10 @@ class LoggingStore final : public ct::Store {
         return logged("load_incoming_transfers", agency.str(),
                       inner_.load_incoming_transfers(agency));
     }
+    ct::result<std::vector<ct::Versioned<ct::UserGrants>>> load_grants_on(
+        const ct::Scope& scope) override {
+        return logged("load_grants_on", ct::to_string(scope), inner_.load_grants_on(scope));
+    }
     ct::result<std::optional<ct::NumberId>> find_number_by_phone(
         const ct::PhoneNumber& phone) override {
         return logged("find_number_by_phone", phone.e164(), inner_.find_number_by_phone(phone));

@@ -222,8 +222,10 @@ Decoded decode(const StepSpec& spec, const Policy& policy) {
             d.command = AbandonPortOut{n};
             break;
         // A transfer is answered by the other agency, whose administrator is no user of the
-        // tenant: mostly ask for the tenant's other agency, and answer as its administrator.
+        // tenant: mostly ask for the tenant's other agency, as the tenant agency's administrator
+        // (few of the tenant's users may ask), and answer as the other's.
         case Operation::request_transfer:
+            if (who % 2 == 0) d.user = std::string("agadmin_") + t.agency;
             d.command = RequestTransfer{a, extra % 3 == 0 ? other : AgencyId(opposite)};
             break;
         case Operation::approve_transfer:
@@ -235,6 +237,7 @@ Decoded decode(const StepSpec& spec, const Policy& policy) {
             d.command = RefuseTransfer{a};
             break;
         case Operation::withdraw_transfer:
+            if (who % 2 == 0) d.user = std::string("agadmin_") + t.agency;
             d.command = WithdrawTransfer{a};
             break;
         case Operation::record_survey:

@@ -118,8 +118,10 @@ std::string raw_query(const std::string& path, const std::string& sql) {
     return value;
 }
 
-/// Schema 2 is schema 3 without the accounts' transfer_to column and its index.
+/// Schema 2 is schema 3 without the accounts' transfer_to column and its index, and without the
+/// grants' scope index.
 void downgrade_to_schema_2(const std::string& path) {
+    raw_query(path, "DROP TABLE grant_scopes");
     raw_query(path, "DROP INDEX accounts_by_transfer_to");
     raw_query(path, "ALTER TABLE accounts DROP COLUMN transfer_to");
     raw_query(path, "PRAGMA user_version = 2");
@@ -241,11 +243,14 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "SqliteStore migrates a schema 2 database: the pending transfers it holds are found on the "
-    "receiving side",
+    "SqliteStore migrates a schema 2 database: its pending transfers are found on the receiving "
+    "side, and its grants by scope",
     "[sqlite]") {
     TempDir dir;
     const std::string path = dir.file("calltrack.db");
+    const ct::RoleGrant owner{ct::Role::account_owner, ct::AccountId("a1")};
+    const ct::RoleGrant billing{ct::Role("billing_manager"), ct::AgencyId("g1")};
+    const ct::RoleGrant support{ct::Role::support, ct::Platform{}};
     ct::Account asking = account("a1");
     asking.agency = ct::AgencyId("g1");
     asking.pending_transfer = ct::PendingTransfer{ct::AgencyId("g2"), ct::AgencyId("g1"),
@@ -255,6 +260,8 @@ TEST_CASE(
         ct::CommitBatch b;
         b.accounts.push_back({asking, 0});
         b.accounts.push_back({account("a2"), 0});
+        b.grants.push_back({ct::UserGrants{ct::UserId("u1"), {owner, billing}}, 0});
+        b.grants.push_back({ct::UserGrants{ct::UserId("u2"), {support}}, 0});
         REQUIRE(store->commit(b));
     }
     downgrade_to_schema_2(path);
@@ -272,6 +279,18 @@ TEST_CASE(
     CHECK(incoming.value()[0].version == 1);
     CHECK(store->load_incoming_transfers(ct::AgencyId("g1")).value().empty());
     CHECK(raw_query(path, "SELECT count(*) FROM accounts WHERE transfer_to IS NOT NULL") == "1");
+    // The scopes of the grants it holds, from each user's stored grants.
+    const auto scopes = [&](const ct::Scope& scope) {
+        std::vector<std::string> users;
+        auto found = store->load_grants_on(scope);
+        REQUIRE(found);
+        for (const auto& g : found.value()) users.push_back(g.value.user.str());
+        return users;
+    };
+    CHECK(scopes(ct::AccountId("a1")) == std::vector<std::string>{"u1"});
+    CHECK(scopes(ct::AgencyId("g1")) == std::vector<std::string>{"u1"});
+    CHECK(scopes(ct::Platform{}) == std::vector<std::string>{"u2"});
+    CHECK(scopes(ct::AccountId("a2")).empty());
     CHECK(store->integrity_check().value() == "ok");
 }
 

@@ -13,6 +13,7 @@
 #include "lifecycle_fixture.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <string>

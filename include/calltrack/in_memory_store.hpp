@@ -35,6 +35,7 @@ class CALLTRACK_API InMemoryStore final : public Store {
     result<std::optional<Versioned<Account>>> load_account(const AccountId& id) override;
     result<std::optional<Versioned<TrackingNumber>>> load_number(const NumberId& id) override;
     result<std::optional<Versioned<UserGrants>>> load_grants(const UserId& user) override;
+    result<std::vector<Versioned<UserGrants>>> load_grants_on(const Scope& scope) override;
     result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
         const AccountId& account) override;
     result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override;
@@ -63,6 +64,7 @@ class CALLTRACK_API InMemoryStore final : public Store {
         const std::map<AgencyId, std::set<AccountId>>& index, const AgencyId& agency) const;
     void write_account(const RecordWrite<Account>& write);
     void write_number(const RecordWrite<TrackingNumber>& write);
+    void write_grants(const RecordWrite<UserGrants>& write);
     void append_event(const AppendEvent& append);
 
     mutable std::mutex mutex_;
@@ -76,6 +78,8 @@ class CALLTRACK_API InMemoryStore final : public Store {
     std::map<AccountId, std::set<NumberId>> numbers_by_account_;
     std::map<AgencyId, std::set<AccountId>> sub_accounts_by_agency_;
     std::map<AgencyId, std::set<AccountId>> incoming_transfers_by_agency_;
+    /// "account:<id>", "agency:<id>" or "platform" → the users holding a role there.
+    std::map<std::string, std::set<UserId>> users_by_scope_;
     /// Numbers on an account (is_on_account) by phone number. A set, so that two records that
     /// claim one phone number (which the core never produces) still answer deterministically.
     std::map<PhoneNumber, std::set<NumberId>> numbers_by_phone_;

@@ -74,6 +74,7 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
     result<std::optional<Versioned<Account>>> load_account(const AccountId& id) override;
     result<std::optional<Versioned<TrackingNumber>>> load_number(const NumberId& id) override;
     result<std::optional<Versioned<UserGrants>>> load_grants(const UserId& user) override;
+    result<std::vector<Versioned<UserGrants>>> load_grants_on(const Scope& scope) override;
     result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
         const AccountId& account) override;
     result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override;

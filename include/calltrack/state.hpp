@@ -52,6 +52,9 @@ struct Deadline {
 
 CALLTRACK_API std::string deadline_subject(const AccountId& id);
 CALLTRACK_API std::string deadline_subject(const AgencyId& id);
+/// A grant's scope as one text: "account:<id>", "agency:<id>" (as deadline_subject) or
+/// "platform"; what a store keys Store::load_grants_on by.
+CALLTRACK_API std::string scope_subject(const Scope& scope);
 
 /// The account or agency a deadline belongs to, read from its subject. Nullopt for a deadline
 /// calltrack never writes, which due() cannot fire: a subject other than "account:<id>" or

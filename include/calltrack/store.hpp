@@ -124,6 +124,9 @@ class CALLTRACK_API Store {
     virtual result<std::optional<Versioned<Account>>> load_account(const AccountId& id) = 0;
     virtual result<std::optional<Versioned<TrackingNumber>>> load_number(const NumberId& id) = 0;
     virtual result<std::optional<Versioned<UserGrants>>> load_grants(const UserId& user) = 0;
+    /// The grants of every user who holds a role on exactly this scope, in user id order: who
+    /// else holds a role that only one user may hold there.
+    virtual result<std::vector<Versioned<UserGrants>>> load_grants_on(const Scope& scope) = 0;
     /// Every tracking number of the account, in id order.
     virtual result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
         const AccountId& account) = 0;

@@ -61,6 +61,29 @@ CommitBatch diff(const Snapshot& before, const State& after) {
     return batch;
 }
 
+void order_grants_by_scope(CommitBatch& batch, const Snapshot& before,
+                           const std::vector<Event>& events) {
+    for (const auto& e : events) {
+        const auto* granted = std::get_if<events::RoleGranted>(&e);
+        if (granted == nullptr) continue;
+        if (const auto* id = std::get_if<AccountId>(&granted->grant.scope)) {
+            const auto written = std::any_of(batch.accounts.begin(), batch.accounts.end(),
+                                             [&](const auto& w) { return w.value.id == *id; });
+            const auto read = before.account_versions.find(*id);
+            if (!written && read != before.account_versions.end()) {
+                batch.accounts.push_back({before.state.accounts.at(*id), read->second});
+            }
+        } else if (const auto* agency = std::get_if<AgencyId>(&granted->grant.scope)) {
+            const auto written = std::any_of(batch.agencies.begin(), batch.agencies.end(),
+                                             [&](const auto& w) { return w.value.id == *agency; });
+            const auto read = before.agency_versions.find(*agency);
+            if (!written && read != before.agency_versions.end()) {
+                batch.agencies.push_back({before.state.agencies.at(*agency), read->second});
+            }
+        }
+    }
+}
+
 void add_events(CommitBatch& batch, const std::vector<Event>& events, const State& after,
                 const PolicyHistory& policies, std::vector<HostEffect>* effects_out) {
     for (const auto& e : events) {

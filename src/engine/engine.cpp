@@ -104,6 +104,7 @@ result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& comm
         State after = snap.state;
         calltrack::apply(after, decision.events);
         CommitBatch batch = diff(snap, after);
+        order_grants_by_scope(batch, snap, decision.events);
         Receipt receipt;
         receipt.events = std::move(decision.events);
         add_events(batch, receipt.events, after, policies_, &receipt.effects);

@@ -61,6 +61,7 @@ result<void> load_for(Loader& load, const Command& command) {
             [&](const commands::AdjustBalance& c) { return load.owner(c.owner); },
             [&](const commands::GrantRole& c) -> result<void> {
                 BOOST_OUTCOME_TRYV(load.grants(c.user));
+                BOOST_OUTCOME_TRYV(load.holders(c.grant.scope));
                 return load.scope(c.grant.scope);
             },
             [&](const commands::RevokeRole& c) -> result<void> {

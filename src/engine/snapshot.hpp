@@ -160,6 +160,21 @@ class Loader {
         return agency(std::get<AgencyId>(o));
     }
 
+    /// Everyone holding a role on the account or agency, with their grants: who else holds a
+    /// role that only one user may hold there. No one is loaded for the platform, whose roles
+    /// have many holders (validation refuses a one-holder role there).
+    result<void> holders(const Scope& s) {
+        if (std::holds_alternative<Platform>(s)) return boost::outcome_v2::success();
+        auto loaded = store_.load_grants_on(s);
+        if (!loaded) return loaded.error();
+        for (auto& g : loaded.value()) {
+            const UserId user = g.value.user;
+            if (!snap_.grant_versions.emplace(user, g.version).second) continue;
+            if (!g.value.grants.empty()) snap_.state.grants[user] = std::move(g.value.grants);
+        }
+        return boost::outcome_v2::success();
+    }
+
     result<void> scope(const Scope& s) {
         if (const auto* id = std::get_if<AccountId>(&s)) return account(*id, false);
         if (const auto* id = std::get_if<AgencyId>(&s)) return agency(*id);
@@ -241,6 +256,11 @@ result<Snapshot> load_decidable(Store& store, const Command& command, const Poli
 
 /// The records that changed from `before` to `after`, at the versions they were read.
 CommitBatch diff(const Snapshot& before, const State& after);
+/// Adds to `batch`, unchanged, the account or agency each granted role is on, at the version it
+/// was read: two engines granting on one scope at once then conflict, and the one that retries
+/// sees the other's grant, so a role with one holder keeps one.
+void order_grants_by_scope(CommitBatch& batch, const Snapshot& before,
+                           const std::vector<Event>& events);
 /// Appends `events`, each on its stream with the policy version in force at its time, and the
 /// host effects they queue (also to *effects_out).
 void add_events(CommitBatch& batch, const std::vector<Event>& events, const State& after,

@@ -14,6 +14,11 @@ std::string deadline_subject(const AccountId& id) {
 std::string deadline_subject(const AgencyId& id) {
     return "agency:" + id.str();
 }
+std::string scope_subject(const Scope& scope) {
+    if (const auto* account = std::get_if<AccountId>(&scope)) return deadline_subject(*account);
+    if (const auto* agency = std::get_if<AgencyId>(&scope)) return deadline_subject(*agency);
+    return "platform";
+}
 
 std::optional<std::variant<AccountId, AgencyId>> owner_of(const Deadline& d) {
     constexpr std::string_view account_prefix = "account:";

@@ -310,6 +310,13 @@ result<void> check_roles(const Policy& policy, PolicyDiagnostic* diagnostic) {
                           "a role granted on no scope can never be held; name at least one of "
                           "\"platform\", \"agency\", \"account\"");
         }
+        // The platform is the vendor's own staff, many of them: the engine finds another holder
+        // on an account or an agency only.
+        if (role.one_holder && role.is_granted_on(ScopeKind::platform)) {
+            return refuse(diagnostic, errc::policy_contradictory, join(path, "one_holder"),
+                          "a role with one holder is granted on an account or an agency, not on "
+                          "the platform");
+        }
         std::size_t k = 0;
         for (const Role& implied : role.implies) {
             const std::string field = indexed(join(path, "implies"), k++);

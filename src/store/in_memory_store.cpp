@@ -125,6 +125,16 @@ std::vector<Versioned<Account>> InMemoryStore::accounts_in(
     return found;
 }
 
+result<std::vector<Versioned<UserGrants>>> InMemoryStore::load_grants_on(const Scope& scope) {
+    const Lock lock(mutex_);
+    std::vector<Versioned<UserGrants>> found;
+    const auto it = users_by_scope_.find(scope_subject(scope));
+    if (it == users_by_scope_.end()) return found;
+    found.reserve(it->second.size());
+    for (const UserId& user : it->second) found.push_back(grants_.at(user));
+    return found;
+}
+
 result<std::vector<Versioned<Account>>> InMemoryStore::load_sub_accounts(const AgencyId& agency) {
     const Lock lock(mutex_);
     return accounts_in(sub_accounts_by_agency_, agency);
@@ -164,6 +174,17 @@ void InMemoryStore::write_account(const RecordWrite<Account>& write) {
     } else {
         old->second = Versioned<Account>{account, write.expected_version + 1};
     }
+}
+
+void InMemoryStore::write_grants(const RecordWrite<UserGrants>& write) {
+    const UserId& user = write.value.user;
+    if (const auto old = grants_.find(user); old != grants_.end()) {
+        for (const auto& g : old->second.value.grants) {
+            erase_from_index(users_by_scope_, scope_subject(g.scope), user);
+        }
+    }
+    for (const auto& g : write.value.grants) users_by_scope_[scope_subject(g.scope)].insert(user);
+    write_record(grants_, write);
 }
 
 void InMemoryStore::write_number(const RecordWrite<TrackingNumber>& write) {
@@ -218,7 +239,7 @@ result<void> InMemoryStore::commit(const CommitBatch& batch) {
     for (const auto& write : batch.agencies) write_record(agencies_, write);
     for (const auto& write : batch.accounts) write_account(write);
     for (const auto& write : batch.numbers) write_number(write);
-    for (const auto& write : batch.grants) write_record(grants_, write);
+    for (const auto& write : batch.grants) write_grants(write);
 
     for (const auto& append : batch.events) append_event(append);
 

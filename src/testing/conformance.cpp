@@ -193,6 +193,9 @@ std::optional<Versioned<TrackingNumber>> Check::number(const char* id) {
 std::optional<Versioned<UserGrants>> Check::grants(const char* user) {
     return get(store_.load_grants(UserId(user)), std::string("load_grants(") + user + ")");
 }
+std::vector<Versioned<UserGrants>> Check::grants_on(const Scope& scope) {
+    return get(store_.load_grants_on(scope), "load_grants_on(" + to_string(scope) + ")");
+}
 std::vector<Versioned<TrackingNumber>> Check::numbers_of(const char* id) {
     return get(store_.load_numbers_of(AccountId(id)), std::string("load_numbers_of(") + id + ")");
 }

@@ -124,6 +124,7 @@ class Check {
     std::optional<Versioned<Account>> account(const char* id);
     std::optional<Versioned<TrackingNumber>> number(const char* id);
     std::optional<Versioned<UserGrants>> grants(const char* user);
+    std::vector<Versioned<UserGrants>> grants_on(const Scope& scope);
     std::vector<Versioned<TrackingNumber>> numbers_of(const char* id);
     std::vector<Versioned<Account>> sub_accounts(const char* id);
     std::vector<Versioned<Account>> incoming_transfers(const char* id);

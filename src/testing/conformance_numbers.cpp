@@ -1,5 +1,5 @@
 // The sub-accounts, numbers and phone index part of the store conformance suite: what the store's
-// indexes answer (load_numbers_of, load_sub_accounts, load_incoming_transfers,
+// indexes answer (load_numbers_of, load_sub_accounts, load_incoming_transfers, load_grants_on,
 // find_number_by_phone) as records are written, moved, released and renumbered. They are apart from
 // the records because they test what a store derives from the records rather than the records
 // themselves: an index left behind by a rewrite fails here while every record check passes.
@@ -119,6 +119,45 @@ void incoming_transfers_follow_the_pending_transfer(Check& c) {
         "load_sub_accounts(g2): a pending transfer leaves the sub-account where it is");
 }
 
+UserGrants holding(const char* user, std::vector<RoleGrant> grants) {
+    return UserGrants{UserId(user), std::move(grants)};
+}
+
+void grants_on_a_scope_follow_each_users_grants(Check& c) {
+    const RoleGrant owner_a1{Role::account_owner, AccountId("a1")};
+    const RoleGrant admin_a1{Role::administrator, AccountId("a1")};
+    const RoleGrant admin_g1{Role::agency_administrator, AgencyId("g1")};
+    const RoleGrant support{Role::support, Platform{}};
+    CommitBatch b;
+    b.grants.push_back(write(holding("u3", {owner_a1, admin_g1}), 0));
+    b.grants.push_back(write(holding("u1", {admin_a1}), 0));
+    b.grants.push_back(write(holding("u2", {support}), 0));
+    b.grants.push_back(write(holding("u4", {}), 0));
+    c.commit(b,
+             "u3 owner of a1 and agency administrator of g1, u1 administrator of a1, u2 support");
+    c.expect_equal(c.grants_on(AccountId("a1")),
+                   {*at_version(holding("u1", {admin_a1}), 1),
+                    *at_version(holding("u3", {owner_a1, admin_g1}), 1)},
+                   "load_grants_on(account a1)");
+    c.expect_equal(c.grants_on(AgencyId("g1")),
+                   {*at_version(holding("u3", {owner_a1, admin_g1}), 1)},
+                   "load_grants_on(agency g1)");
+    c.expect_equal(c.grants_on(Platform{}), {*at_version(holding("u2", {support}), 1)},
+                   "load_grants_on(platform)");
+    c.expect_equal(c.grants_on(AccountId("a2")), {}, "load_grants_on(account a2)");
+
+    // u3 gives up a1 and keeps g1; u1 loses every grant; u4 takes a1.
+    CommitBatch next;
+    next.grants.push_back(write(holding("u3", {admin_g1}), 1));
+    next.grants.push_back(write(holding("u1", {}), 1));
+    next.grants.push_back(write(holding("u4", {owner_a1}), 1));
+    c.commit(next, "u3 keeps g1 only, u1 holds nothing, u4 owner of a1");
+    c.expect_equal(c.grants_on(AccountId("a1")), {*at_version(holding("u4", {owner_a1}), 2)},
+                   "load_grants_on(account a1) after the grants changed");
+    c.expect_equal(c.grants_on(AgencyId("g1")), {*at_version(holding("u3", {admin_g1}), 2)},
+                   "load_grants_on(agency g1) after the grants changed");
+}
+
 void phone_finds_numbers_on_an_account(Check& c) {
     CommitBatch b;
     b.numbers.push_back(write(number("n1", "a1", "+14045550001"), 0));
@@ -233,6 +272,7 @@ std::vector<CheckDefinition> number_checks() {
          moved_sub_account_appears_under_its_new_agency_only},
         {"incoming_transfers_follow_the_pending_transfer",
          incoming_transfers_follow_the_pending_transfer},
+        {"grants_on_a_scope_follow_each_users_grants", grants_on_a_scope_follow_each_users_grants},
         {"phone_finds_numbers_on_an_account", phone_finds_numbers_on_an_account},
         {"phone_lookup_follows_the_number_status", phone_lookup_follows_the_number_status},
         {"released_phone_is_found_under_its_new_number",

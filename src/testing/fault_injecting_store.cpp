@@ -79,6 +79,11 @@ result<std::vector<Versioned<Account>>> FaultInjectingStore::load_incoming_trans
     return inner_.load_incoming_transfers(agency);
 }
 
+result<std::vector<Versioned<UserGrants>>> FaultInjectingStore::load_grants_on(const Scope& scope) {
+    if (count_call()) return errc::store_unavailable;
+    return inner_.load_grants_on(scope);
+}
+
 result<std::optional<NumberId>> FaultInjectingStore::find_number_by_phone(
     const PhoneNumber& phone) {
     if (count_call()) return errc::store_unavailable;

@@ -58,6 +58,9 @@ class ForwardingStore : public Store {
         const AgencyId& agency) override {
         return inner_.load_incoming_transfers(agency);
     }
+    result<std::vector<Versioned<UserGrants>>> load_grants_on(const Scope& scope) override {
+        return inner_.load_grants_on(scope);
+    }
     result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override {
         return inner_.find_number_by_phone(phone);
     }

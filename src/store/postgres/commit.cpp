@@ -222,6 +222,19 @@ result<void> PostgresStore::Impl::commit(const CommitBatch& batch) {
         return abandon(make_error_code(errc::concurrency_conflict));
     }
 
+    // Each written user's scopes follow the last of its writes in the batch.
+    for (const auto& w : batch.grants) {
+        const std::string& user = w.value.user.str();
+        if (auto done = run(Sql::clear_grant_scopes, {user}); !done) {
+            return abandon(done.error());
+        }
+        for (const RoleGrant& grant : w.value.grants) {
+            if (auto done = run(Sql::add_grant_scope, {scope_subject(grant.scope), user}); !done) {
+                return abandon(done.error());
+            }
+        }
+    }
+
     // 2. The receipt: a key already taken means another writer committed this command first.
     if (batch.idempotency) {
         const IdempotencyRecord& r = *batch.idempotency;

@@ -132,6 +132,26 @@ result<std::optional<Versioned<UserGrants>>> PostgresStore::load_grants(const Us
         UserGrants{user, std::move(grants.value()->value)}, grants.value()->version});
 }
 
+result<std::vector<Versioned<UserGrants>>> PostgresStore::load_grants_on(const Scope& scope) {
+    const Lock lock(impl_->mutex);
+    if (auto connected = impl_->ensure_connected(); !connected) return connected.error();
+    auto rows = impl_->run(Sql::load_grants_on, {scope_subject(scope)});
+    if (!rows) return rows.error();
+    const Rows& r = rows.value();
+    std::vector<Versioned<UserGrants>> found;
+    found.reserve(static_cast<std::size_t>(r.size()));
+    for (int i = 0; i < r.size(); ++i) {
+        auto user = UserId::parse(r.text(i, 0));
+        if (!user) return impl_->corrupt("grant_scopes row with a malformed user id");
+        auto grants = decode<std::vector<RoleGrant>>(r.text(i, 2), grants_decoder, "grants",
+                                                     user.value().str(), impl_->last_error);
+        if (!grants) return grants.error();
+        found.push_back(Versioned<UserGrants>{
+            UserGrants{std::move(user).value(), std::move(grants).value()}, r.uint64(i, 1)});
+    }
+    return found;
+}
+
 result<std::vector<Versioned<TrackingNumber>>> PostgresStore::load_numbers_of(
     const AccountId& account) {
     const Lock lock(impl_->mutex);

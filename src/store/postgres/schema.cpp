@@ -73,6 +73,15 @@ CREATE TABLE {s}.grants (
     json    text NOT NULL
 );
 
+-- The scopes each user holds a role on (scope_subject: "account:a1", "agency:g1", "platform"),
+-- rewritten with the user's grants, so that a role with one holder finds the other.
+CREATE TABLE {s}.grant_scopes (
+    scope  text COLLATE "C" NOT NULL,
+    "user" text COLLATE "C" NOT NULL,
+    PRIMARY KEY (scope, "user")
+);
+CREATE INDEX grant_scopes_by_user ON {s}.grant_scopes ("user");
+
 CREATE TABLE {s}.events (
     sequence       bigint PRIMARY KEY,
     stream         text COLLATE "C" NOT NULL,

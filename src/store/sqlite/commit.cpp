@@ -163,6 +163,14 @@ result<void> SqliteStore::write_batch(const CommitBatch& batch, Counters& counte
         q.bind(1, write.value.user.str()).bind(2, version_of(write.expected_version));
         q.bind(3, to_json(write.value.grants));
         if (auto r = done(q, Sql::write_grants); !r) return r;
+        CALLTRACK_SQLITE_QUERY(clear, Sql::clear_grant_scopes);
+        clear.bind(1, write.value.user.str());
+        if (auto r = done(clear, Sql::clear_grant_scopes); !r) return r;
+        for (const auto& grant : write.value.grants) {
+            CALLTRACK_SQLITE_QUERY(add, Sql::add_grant_scope);
+            add.bind(1, scope_subject(grant.scope)).bind(2, write.value.user.str());
+            if (auto r = done(add, Sql::add_grant_scope); !r) return r;
+        }
     }
 
     if (!batch.events.empty() && !counters.last_sequence) {

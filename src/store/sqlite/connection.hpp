@@ -41,6 +41,7 @@ enum class Sql : std::size_t {
     load_account,
     load_number,
     load_grants,
+    load_grants_on,
     load_numbers_of,
     load_sub_accounts,
     load_incoming_transfers,
@@ -56,6 +57,8 @@ enum class Sql : std::size_t {
     write_account,
     write_number,
     write_grants,
+    clear_grant_scopes,
+    add_grant_scope,
     last_sequence,
     last_stream_version,
     append_event,
@@ -90,6 +93,9 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> s
     "SELECT version, json FROM accounts WHERE id = ?1",
     "SELECT version, json FROM numbers WHERE id = ?1",
     "SELECT version, json FROM grants WHERE user = ?1",
+    "SELECT grants.user, grants.version, grants.json FROM grant_scopes "
+    "JOIN grants ON grants.user = grant_scopes.user WHERE grant_scopes.scope = ?1 "
+    "ORDER BY grants.user",
     "SELECT version, json FROM numbers WHERE account = ?1 ORDER BY id",
     "SELECT version, json FROM accounts WHERE agency = ?1 ORDER BY id",
     "SELECT version, json FROM accounts WHERE transfer_to = ?1 ORDER BY id",
@@ -112,6 +118,8 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> s
     "phone = excluded.phone, on_account = excluded.on_account, json = excluded.json",
     "INSERT INTO grants (user, version, json) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (user) DO UPDATE SET version = excluded.version, json = excluded.json",
+    "DELETE FROM grant_scopes WHERE user = ?1",
+    "INSERT OR IGNORE INTO grant_scopes (scope, user) VALUES (?1, ?2)",
     "SELECT coalesce(max(sequence), 0) FROM events",
     "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream = ?1",
     "INSERT INTO events (sequence, stream, stream_version, json, policy_version) "

@@ -149,6 +149,27 @@ result<std::optional<Versioned<UserGrants>>> SqliteStore::load_grants(const User
         Versioned<UserGrants>{UserGrants{user, std::move(grants).value()}, raw.value()->first});
 }
 
+result<std::vector<Versioned<UserGrants>>> SqliteStore::load_grants_on(const Scope& scope) {
+    const Lock lock(mutex_);
+    const std::size_t which = at(Sql::load_grants_on);
+    auto statement = prepare(which);
+    if (!statement) return statement.error();
+    Query q(statement.value());
+    q.bind(1, scope_subject(scope));
+    std::vector<Versioned<UserGrants>> found;
+    int rc = SQLITE_OK;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        UserId user(q.text(0));
+        auto grants = decode<std::vector<RoleGrant>>(q.text(2), grants_decoder, "grants",
+                                                     user.str(), last_error_);
+        if (!grants) return grants.error();
+        found.push_back(Versioned<UserGrants>{
+            UserGrants{std::move(user), std::move(grants).value()}, q.uint64(1)});
+    }
+    if (rc != SQLITE_DONE) return fail(rc, sql_text[which]);
+    return found;
+}
+
 result<std::vector<Versioned<TrackingNumber>>> SqliteStore::load_numbers_of(
     const AccountId& account) {
     const Lock lock(mutex_);

@@ -106,11 +106,27 @@ CREATE TABLE idempotency (
 ALTER TABLE events ADD COLUMN policy_version TEXT NOT NULL DEFAULT '';
 )sql"},
     // The agency a pending transfer would move an account to, indexed so that the receiving
-    // side finds its requests; filled from each account's stored record.
+    // side finds its requests, and the scopes each user holds a role on, so that a role with one
+    // holder finds the other; both filled from the stored records.
     {3, R"sql(
 ALTER TABLE accounts ADD COLUMN transfer_to TEXT;
 UPDATE accounts SET transfer_to = json_extract(json, '$.pending_transfer.to');
 CREATE INDEX accounts_by_transfer_to ON accounts (transfer_to, id) WHERE transfer_to IS NOT NULL;
+
+CREATE TABLE grant_scopes (
+    scope TEXT NOT NULL,
+    user  TEXT NOT NULL,
+    PRIMARY KEY (scope, user)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO grant_scopes (scope, user)
+SELECT CASE
+           WHEN json_type(g.value, '$.scope') = 'text' THEN 'platform'
+           WHEN json_type(g.value, '$.scope.account') IS NOT NULL
+               THEN 'account:' || json_extract(g.value, '$.scope.account')
+           ELSE 'agency:' || json_extract(g.value, '$.scope.agency')
+       END,
+       grants.user
+FROM grants, json_each(grants.json) AS g;
 )sql"},
 };
 
@@ -305,6 +321,7 @@ result<void> SqliteStore::erase_all() {
     // Every table of the schema; INTEGER PRIMARY KEY sequences start again at 1 once empty.
     static constexpr const char* erase =
         "DELETE FROM meta; DELETE FROM agencies; DELETE FROM accounts; DELETE FROM numbers; "
+        "DELETE FROM grant_scopes; "
         "DELETE FROM grants; DELETE FROM events; DELETE FROM deadlines; DELETE FROM outbox; "
         "DELETE FROM idempotency;";
     for (const char* sql : {erase, "COMMIT"}) {
