@@ -11,6 +11,7 @@
 #include <calltrack/engine.hpp>
 #include <calltrack/in_memory_store.hpp>
 #include <calltrack/policy.hpp>
+#include <calltrack/testing/forwarding_store.hpp>
 #include <calltrack/testing/store_conformance.hpp>
 
 #include "postgres_server.hpp"
@@ -19,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <string>
@@ -430,6 +432,55 @@ TEST_CASE("PostgresStore: a connection dropped mid-commit writes nothing, and th
     CHECK(store->read_all(0, 10).value().size() == 1);
     REQUIRE(store->commit(open_account("a2", 1)));
     CHECK(store->read_all(0, 10).value().back().sequence == 2);
+}
+
+TEST_CASE(
+    "PostgresStore: two engines on two connections grant the one account owner at once; "
+    "one lands, the other retries and is refused",
+    "[postgres][engine][concurrency]") {
+    TestSchemas schemas;
+    ct::PostgresOptions options;
+    options.schema = schemas.fresh("owner");
+    auto first_store = schemas.open(options);
+    auto other_store = schemas.open(options);
+    const ct::AccountId acme("acme");
+    const ct::RoleGrant owner{ct::Role::account_owner, acme};
+    const ct::Actor support = ct::Actor::support(ct::UserId("support"));
+    ct::ManualClock clock(ct::testing::at("2024-05-01T00:00:00Z"));
+    ct::Engine other(ct::policies::smrtphone(), clock, *other_store);
+    REQUIRE(other.execute(
+        support,
+        ct::commands::OpenAccount{acme, std::nullopt, ct::Plan{"Pro", {}}, ct::testing::usd()}));
+
+    // The other engine's whole grant lands, on its own connection, between the first engine's
+    // reads and its commit.
+    struct CommitsAfter final : ct::testing::ForwardingStore {
+        using ForwardingStore::ForwardingStore;
+        std::function<void()> hook;
+        ct::result<void> commit(const ct::CommitBatch& batch) override {
+            if (hook) {
+                const auto run = std::move(hook);
+                hook = nullptr;
+                run();
+            }
+            return ForwardingStore::commit(batch);
+        }
+    } racing(*first_store);
+    ct::Engine first(ct::policies::smrtphone(), clock, racing);
+    bool other_landed = false;
+    racing.hook = [&] {
+        other_landed = static_cast<bool>(
+            other.execute(support, ct::commands::GrantRole{ct::UserId("oscar"), owner}));
+    };
+    const auto granted =
+        first.execute(support, ct::commands::GrantRole{ct::UserId("olivia"), owner});
+    REQUIRE(other_landed);
+    REQUIRE_FALSE(granted);
+    CHECK(granted.error() == errc::role_already_held);
+    const auto holders = first_store->load_grants_on(ct::Scope(acme));
+    REQUIRE(holders);
+    REQUIRE(holders.value().size() == 1);
+    CHECK(holders.value().front().value.user == ct::UserId("oscar"));
 }
 
 // --- the global order ----------------------------------------------------------------------------
