@@ -381,6 +381,32 @@ TEST_CASE("PostgresStore: a deadlock is a retryable conflict and writes nothing"
     REQUIRE(store->commit(batch));  // tried again, it goes through
 }
 
+TEST_CASE("PostgresStore: a row held past lock_timeout is a retryable conflict, nothing written",
+          "[postgres][concurrency]") {
+    TestSchemas schemas;
+    ct::PostgresOptions options;
+    options.schema = schemas.fresh();
+    options.lock_timeout = std::chrono::milliseconds(100);
+    auto store = schemas.open(options);
+    REQUIRE(store->commit(open_account("a1", 0)));
+    ct::testing::RawConnection other(schemas.uri());
+    other.exec("BEGIN");
+    other.exec("SELECT * FROM " + ct::testing::quoted(options.schema)
+               + ".accounts WHERE id = 'a1' FOR UPDATE");
+
+    ct::CommitBatch batch;
+    batch.accounts.push_back({account("a1"), 1});
+    batch.events.push_back(ct::AppendEvent{"account:a1", resumed("a1", 2)});
+    const auto committed = store->commit(batch);
+    other.exec("ROLLBACK");
+    REQUIRE_FALSE(committed);
+    CHECK(committed.error() == errc::concurrency_conflict);
+    CHECK_THAT(store->last_error(), Catch::Contains("55P03"));
+    CHECK(store->load_account(ct::AccountId("a1")).value()->version == 1);
+    CHECK(store->read_all(0, 10).value().size() == 1);
+    REQUIRE(store->commit(batch));
+}
+
 TEST_CASE("PostgresStore: a connection dropped mid-commit writes nothing, and the store reconnects",
           "[postgres][reconnect]") {
     TestSchemas schemas;
