@@ -1,4 +1,5 @@
-# A scenario run into a SQLite file, then the one-shot subcommands against that file.
+# A scenario run into a SQLite file, then the one-shot subcommands against that file, execute
+# among them.
 #
 #   cmake -DPROGRAM=path/to/calltrack -DSCENARIO=ctm_tracking_pause.json -DPENDING=pending.json
 #         -DVERSIONED=ctm_version_change.json -DWORKDIR=dir -P database.cmake
@@ -46,6 +47,31 @@ step("preview wrote nothing: the account-wide pause is still allowed" 0 "^allowe
 step("preview: a refused command shows every reason" 1 "refused.*confirmation_required" ""
   preview --db "${_db}" --actor sam
   --command [[{"command":"pause_tracking","account":"solo"}]])
+# execute writes what preview only showed: afterwards the same pause is already in place.
+step("execute: a refused command writes nothing and shows every reason" 1 "refused.*confirmation_required" ""
+  execute --db "${_db}" --actor sam --at 2024-04-01T00:00:00Z
+  --command [[{"command":"pause_tracking","account":"solo"}]])
+step("execute: committed, with its events and effects" 0 "^executed\n.*event +tracking_paused account=solo.*effect +stop_swapping" ""
+  execute --db "${_db}" --actor sam --at 2024-04-01T00:00:00Z --idempotency-key pause-1
+  --command [[{"command":"pause_tracking","account":"solo","confirmation":{"clicked":true}}]])
+step("execute: the same key and command replay the first receipt" 0 "^already executed.*event +tracking_paused account=solo" ""
+  execute --db "${_db}" --actor sam --idempotency-key pause-1
+  --command [[{"command":"pause_tracking","account":"solo","confirmation":{"clicked":true}}]])
+step("execute: the same key with another command is refused" 1 "" "cannot execute: .*idempotency"
+  execute --db "${_db}" --actor sam --idempotency-key pause-1
+  --command [[{"command":"resume_tracking","account":"solo"}]])
+step("what execute committed is stored: the pause is in place" 1 "refused.*already_in_state" ""
+  check --db "${_db}" --actor sam
+  --command [[{"command":"pause_tracking","account":"solo","confirmation":{"clicked":true}}]])
+step("execute before the last event is refused" 1 "" "cannot execute at 2024-03-01T00:00:00Z: it is earlier than the database's last event \\(2024-04-01T00:00:00Z\\); time never goes backwards"
+  execute --db "${_db}" --actor sam --at 2024-03-01T00:00:00Z
+  --command [[{"command":"resume_tracking","account":"solo"}]])
+step("execute as JSON" 0 "\"executed\": true.*\"tracking_resumed\"" ""
+  execute --db "${_db}" --actor sam --json --at 2024-04-02T00:00:00Z
+  --command [[{"command":"resume_tracking","account":"solo"}]])
+step("preview's errors say preview" 1 "" "cannot preview: "
+  preview --db "${_db}" --actor sam --at 2024-01-01T00:00:00Z
+  --command [[{"command":"resume_tracking","account":"solo"}]])
 step("check: a bad command names the field" 1 "" "--command: phone_number: .*\\+"
   check --db "${_db}" --actor support
   --command [[{"command":"add_tracking_number","number":"n","account":"solo","phone_number":"404","forwarding_destination":"+14045550199"}]])
@@ -88,3 +114,24 @@ step("preview under the recorded history" 0 "account_canceled account=old kind=c
   preview --db "${_db}" --actor olga --at 2024-03-08T00:00:00Z
   --command [[{"command":"cancel_account","account":"old","confirmation":{"clicked":true}}]])
 file(REMOVE "${_db}" "${_db}.policy.json" "${WORKDIR}/not_a_database.txt")
+
+# history and effects read what the runs and execute committed; effects --ack acknowledges.
+step("a run to read back" 0 "every expectation met" ""
+  run "${SCENARIO}" --db "${_db}" --fresh)
+step("history of an account, with each event's version" 0 "^account:solo: [0-9]+ events\n  #1  v1  ctm  account_opened account=solo" ""
+  history solo --db "${_db}")
+step("history of a user's grants" 0 "^user:sam: 1 event\n  #[0-9]+  v1  ctm  role_granted user=sam" ""
+  history user:sam --db "${_db}")
+step("history as JSON" 0 "\"stream\": \"account:solo\".*\"policy_version\": \"ctm\"" ""
+  history account:solo --db "${_db}" --json)
+step("history of an unknown id" 1 "" "no account or agency has the id nobody"
+  history nobody --db "${_db}")
+step("effects: the outbox, oldest first" 0 "^not yet acknowledged, oldest first:\n  #1  stop_swapping account=solo.*\n  #2  resume_swapping account=solo" ""
+  effects --db "${_db}" --limit 2)
+step("effects --ack: acknowledged, and gone from the list" 0 "^acknowledged up to #2\nnot yet acknowledged, oldest first:\n  #3  " ""
+  effects --db "${_db}" --ack 2 --limit 1)
+step("what --ack acknowledged is stored" 0 "\"acknowledged\": null.*\"sequence\": 3" ""
+  effects --db "${_db}" --json --limit 1)
+step("effects --ack needs a sequence" 2 "" "--ack takes a sequence number, 1 or more"
+  effects --db "${_db}" --ack first)
+file(REMOVE "${_db}" "${_db}.policy.json")

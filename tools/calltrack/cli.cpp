@@ -13,7 +13,10 @@ namespace calltrack::cli {
 namespace {
 
 using command_line::advance_command;
+using command_line::effects_command;
+using command_line::history_command;
 using command_line::judge_command;
+using command_line::Judgement;
 using command_line::memory_database;
 using command_line::policy_command;
 using command_line::run_command;
@@ -28,7 +31,11 @@ usage:
   calltrack run SCENARIO.json [--policy PRESET|FILE.json] [--db FILE] [--fresh] [--json]
   calltrack check   [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
+  calltrack execute [--db FILE] --actor USER --command JSON [--at TIME] [--idempotency-key KEY]
+                    [--policy ...] [--json]
   calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
+  calltrack history ID|account:ID|agency:ID|user:ID [--db FILE] [--json]
+  calltrack effects [--db FILE] [--ack SEQUENCE] [--limit N] [--json]
   calltrack policy show PRESET | show --resolved PRESET|FILE.json
   calltrack policy validate FILE.json
   calltrack policy versions PRESET|FILE.json
@@ -40,7 +47,10 @@ subcommands:
   run       run a scenario file step by step; print the timeline and the final state
   check     may USER do this now? allowed, or every reason it is refused
   preview   what would it do? the events and host effects, writing nothing
+  execute   do it: commit the command's events and host effects, or print every reason not
   advance   move the clock to TIME and fire every deadline due by then
+  history   one account's, agency's or user's events, each with its policy version
+  effects   the host effects not yet acknowledged; --ack marks them carried out
   policy    print a preset or a resolved policy file as JSON, validate one, list its versions,
             or diff two
 
@@ -89,9 +99,12 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         return exit_ok;
     }
     if (sub == "run") return run_command(args, out, err, environment);
-    if (sub == "check") return judge_command(args, false, out, err);
-    if (sub == "preview") return judge_command(args, true, out, err);
+    if (sub == "check") return judge_command(args, Judgement::check, out, err);
+    if (sub == "preview") return judge_command(args, Judgement::preview, out, err);
+    if (sub == "execute") return judge_command(args, Judgement::execute, out, err);
     if (sub == "advance") return advance_command(args, out, err);
+    if (sub == "history") return history_command(args, out, err);
+    if (sub == "effects") return effects_command(args, out, err);
     if (sub == "policy") return policy_command(args, out, err);
     return usage(err, {(sub.rfind('-', 0) == 0 ? "unknown option " : "unknown subcommand ") + sub,
                        main_help});

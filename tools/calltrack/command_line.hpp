@@ -125,11 +125,17 @@ std::optional<PolicyHistory> database_policy(const Arguments& args, const std::s
 int run_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err,
                 const Environment& env);
 
-/// check and preview: the same arguments, a different question.
-int judge_command(const std::vector<std::string>& all, bool is_preview, std::ostream& out,
+/// check, preview and execute: the same arguments, a different question (execute also takes an
+/// idempotency key).
+enum class Judgement { check, preview, execute };
+int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostream& out,
                   std::ostream& err);
 
 int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+
+/// history: one event stream; effects: the outbox, optionally acknowledging first.
+int history_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+int effects_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 

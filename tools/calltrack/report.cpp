@@ -284,6 +284,65 @@ std::string preview_to_json(const std::vector<Event>& events,
     return dump(j);
 }
 
+void print_receipt(std::ostream& out, const Receipt& receipt) {
+    out << (receipt.is_replay ? "already executed; the first receipt:\n" : "executed\n");
+    lines(out, "event     ", receipt.events);
+    lines(out, "effect    ", receipt.effects);
+}
+
+std::string receipt_to_json(const Receipt& receipt) {
+    Json j = Json::object();
+    j["executed"] = true;
+    j["replayed"] = receipt.is_replay;
+    j["events"] = events_json(receipt.events);
+    j["effects"] = effects_json(receipt.effects);
+    return dump(j);
+}
+
+void print_history(std::ostream& out, const StreamId& stream,
+                   const std::vector<StoredEvent>& events) {
+    out << stream << ": " << events.size() << (events.size() == 1 ? " event\n" : " events\n");
+    for (const auto& e : events) {
+        out << "  #" << e.sequence << "  v" << e.stream_version << "  "
+            << (e.policy_version.empty() ? std::string("(no version)") : e.policy_version) << "  "
+            << calltrack::describe(e.event) << '\n';
+    }
+}
+
+std::string history_to_json(const StreamId& stream, const std::vector<StoredEvent>& events) {
+    Json list = Json::array();
+    for (const auto& e : events) {
+        list.push_back(Json{{"sequence", e.sequence},
+                            {"stream_version", e.stream_version},
+                            {"policy_version", e.policy_version},
+                            {"event", nested(to_json(e.event))}});
+    }
+    return dump(Json{{"stream", stream}, {"events", std::move(list)}});
+}
+
+void print_effects(std::ostream& out, const std::vector<OutboxEntry>& pending,
+                   std::optional<std::uint64_t> acknowledged) {
+    if (acknowledged) out << "acknowledged up to #" << *acknowledged << '\n';
+    out << (pending.empty() ? "no effect waits to be acknowledged\n"
+                            : "not yet acknowledged, oldest first:\n");
+    for (const auto& entry : pending) {
+        out << "  #" << entry.sequence << "  " << calltrack::describe(entry.effect) << '\n';
+    }
+}
+
+std::string effects_to_json(const std::vector<OutboxEntry>& pending,
+                            std::optional<std::uint64_t> acknowledged) {
+    Json list = Json::array();
+    for (const auto& entry : pending) {
+        list.push_back(
+            Json{{"sequence", entry.sequence}, {"effect", nested(to_json(entry.effect))}});
+    }
+    Json j = Json::object();
+    j["acknowledged"] = acknowledged ? Json(*acknowledged) : Json(nullptr);
+    j["pending"] = std::move(list);
+    return dump(j);
+}
+
 void print_advance(std::ostream& out, Time to, const std::vector<Event>& events,
                    const std::vector<HostEffect>& effects) {
     out << "advanced to " << format_time(to) << '\n';

@@ -7,6 +7,7 @@
 
 #include <calltrack/decide.hpp>
 #include <calltrack/effect.hpp>
+#include <calltrack/engine.hpp>
 #include <calltrack/event.hpp>
 
 #include <ostream>
@@ -38,6 +39,24 @@ std::string preview_to_json(const std::vector<Event>& events,
                             const std::vector<HostEffect>& effects);
 
 /// What `calltrack advance` fired.
+/// What execute committed: "executed" (or "already executed", a receipt replayed for its key),
+/// then its events and host effects.
+void print_receipt(std::ostream& out, const Receipt& receipt);
+std::string receipt_to_json(const Receipt& receipt);
+
+/// One event stream, oldest first: each event's global sequence, its place in the stream, the
+/// policy version it was decided under, and the event.
+void print_history(std::ostream& out, const StreamId& stream,
+                   const std::vector<StoredEvent>& events);
+std::string history_to_json(const StreamId& stream, const std::vector<StoredEvent>& events);
+
+/// The outbox's unacknowledged entries, oldest first, each with its sequence; `acknowledged` is
+/// the sequence acknowledged up to first, if any.
+void print_effects(std::ostream& out, const std::vector<OutboxEntry>& pending,
+                   std::optional<std::uint64_t> acknowledged);
+std::string effects_to_json(const std::vector<OutboxEntry>& pending,
+                            std::optional<std::uint64_t> acknowledged);
+
 void print_advance(std::ostream& out, Time to, const std::vector<Event>& events,
                    const std::vector<HostEffect>& effects);
 std::string advance_to_json(Time to, const std::vector<Event>& events,

@@ -59,6 +59,38 @@ Shows the exact events and host effects the command would produce for USER at TI
 nothing; when it would be refused, every reason (exit 1). Options as for check.
 )";
 
+constexpr std::string_view execute_help =
+    R"(usage: calltrack execute [--db FILE] --actor USER --command JSON [--at TIME] [--idempotency-key KEY] [--policy ...] [--json]
+
+Applies the command for USER at TIME and commits it to the database: deadlines due by then fire
+first, in their own commits, then the command's events and host effects are written in one
+transaction and printed. Refused, nothing of the command is written and every reason is printed
+(exit 1). Options as for check, and:
+
+  --at TIME               when it happens (default: the time of the database's last event);
+                          never earlier than that
+  --idempotency-key KEY   a repeat of the same command by the same actor with this key prints
+                          the first receipt and writes nothing; another command with it is
+                          refused as idempotency_key_reused
+)";
+
+constexpr std::string_view history_help =
+    R"(usage: calltrack history ID|account:ID|agency:ID|user:ID [--db FILE] [--json]
+
+Prints one event stream of the database, oldest first: an account's, an agency's, or a user's
+grants. Each line is the event's place in the global order (#sequence), its place in the stream
+(vN), the policy version it was decided under, and the event. A bare ID names the account or the
+agency with that id; write account:ID or agency:ID when both exist.
+)";
+
+constexpr std::string_view effects_help =
+    R"(usage: calltrack effects [--db FILE] [--ack SEQUENCE] [--limit N] [--json]
+
+Lists the host effects in the outbox not yet acknowledged, oldest first, each with its sequence,
+at most N (default 100). With --ack, first marks every effect up to SEQUENCE as carried out, as a
+host's worker does once it has acted on them.
+)";
+
 constexpr std::string_view advance_help =
     R"(usage: calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
 
@@ -223,12 +255,18 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
 }
 
 /// check and preview: the same arguments, a different question.
-int judge_command(const std::vector<std::string>& all, bool is_preview, std::ostream& out,
+int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostream& out,
                   std::ostream& err) {
-    const std::string_view help = is_preview ? preview_help : check_help;
+    const std::string_view help = mode == Judgement::check     ? check_help
+                                  : mode == Judgement::preview ? preview_help
+                                                               : execute_help;
+    const std::string_view name = mode == Judgement::check     ? "check"
+                                  : mode == Judgement::preview ? "preview"
+                                                               : "execute";
     Arguments args;
-    if (auto done = read_arguments(all, {"--db", "--actor", "--command", "--at", "--policy"},
-                                   {"--json"}, help, out, err, args)) {
+    std::set<std::string> valued{"--db", "--actor", "--command", "--at", "--policy"};
+    if (mode == Judgement::execute) valued.insert("--idempotency-key");
+    if (auto done = read_arguments(all, valued, {"--json"}, help, out, err, args)) {
         return *done;
     }
     if (!args.positional.empty()) {
@@ -281,7 +319,38 @@ int judge_command(const std::vector<std::string>& all, bool is_preview, std::ost
     }
     const bool json = args.has("--json");
 
-    if (is_preview) {
+    if (mode == Judgement::execute) {
+        auto done = engine.execute(actor, command.value(), args.value("--idempotency-key"));
+        if (done) {
+            if (json) {
+                out << receipt_to_json(done.value());
+            } else {
+                print_receipt(out, done.value());
+            }
+            return exit_ok;
+        }
+        if (done.error().refusals().empty()) {
+            if (done.error() == errc::clock_went_backwards) {
+                auto last = store.last_event_time();
+                std::string when;
+                if (last && last.value()) when = " (" + format_time(*last.value()) + ")";
+                return fail(err, "cannot execute at " + format_time(at)
+                                     + ": it is earlier than the database's last event" + when
+                                     + "; time never goes backwards");
+            }
+            const auto& problem = done.error().problem();
+            return fail(err, "cannot execute: " + done.error().message()
+                                 + (problem.empty() ? "" : ": " + problem));
+        }
+        const Verdict refused{done.error().refusals()};
+        if (json) {
+            out << verdict_to_json(refused);
+        } else {
+            print_verdict(out, refused);
+        }
+        return exit_failed;
+    }
+    if (mode == Judgement::preview) {
         auto preview = engine.preview(actor, command.value());
         if (preview) {
             if (json) {
@@ -293,7 +362,9 @@ int judge_command(const std::vector<std::string>& all, bool is_preview, std::ost
         }
     }
     auto verdict = engine.check(actor, command.value());
-    if (!verdict) return fail(err, "cannot check: " + verdict.error().message());
+    if (!verdict) {
+        return fail(err, "cannot " + std::string(name) + ": " + verdict.error().message());
+    }
     if (json) {
         out << verdict_to_json(verdict.value());
     } else {
@@ -399,7 +470,110 @@ result<Policy> policy_or_version(const std::string& argument, std::string* why) 
     return errc::policy_invalid_value;
 }
 
+/// A positive integer argument, or nullopt.
+std::optional<std::uint64_t> positive(const std::string& text) {
+    if (text.empty() || text.size() > 19
+        || text.find_first_not_of("0123456789") != std::string::npos) {
+        return std::nullopt;
+    }
+    const std::uint64_t n = std::stoull(text);
+    if (n == 0) return std::nullopt;
+    return n;
+}
+
 }  // namespace
+
+int history_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
+    Arguments args;
+    if (auto done = read_arguments(all, {"--db"}, {"--json"}, history_help, out, err, args)) {
+        return *done;
+    }
+    if (args.positional.size() != 1) {
+        return usage(err, {args.positional.empty() ? "which stream? give an ID"
+                                                   : "one stream at a time: " + args.positional[1],
+                           history_help});
+    }
+    const std::string& named = args.positional.front();
+    std::string why;
+    const std::string database = args.value("--db").value_or(default_database());
+    auto opened = open_database(database, true, &why);
+    if (!opened) return fail(err, why);
+    Store& store = *opened->store;
+
+    StreamId stream;
+    for (const char* prefix : {"account:", "agency:", "user:"}) {
+        if (named.rfind(prefix, 0) == 0) stream = named;
+    }
+    if (stream.empty()) {
+        auto account = AccountId::parse(named);
+        auto agency = AgencyId::parse(named);
+        if (!account || !agency) return fail(err, "history: " + account.error().message());
+        auto is_account = store.load_account(account.value());
+        auto is_agency = store.load_agency(agency.value());
+        if (!is_account || !is_agency) {
+            return fail(err, database + ": "
+                                 + (is_account ? is_agency.error() : is_account.error()).message());
+        }
+        if (is_account.value() && is_agency.value()) {
+            return fail(err, "both an account and an agency have the id " + named
+                                 + "; write account:" + named + " or agency:" + named);
+        }
+        if (!is_account.value() && !is_agency.value()) {
+            return fail(err, "no account or agency has the id " + named + " in " + database);
+        }
+        stream = is_account.value() ? deadline_subject(account.value())
+                                    : deadline_subject(agency.value());
+    }
+    auto events = store.read_stream(stream);
+    if (!events) return fail(err, database + ": " + events.error().message());
+    if (events.value().empty()) return fail(err, "no events are stored for " + stream);
+    if (args.has("--json")) {
+        out << history_to_json(stream, events.value());
+    } else {
+        print_history(out, stream, events.value());
+    }
+    return exit_ok;
+}
+
+int effects_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
+    Arguments args;
+    if (auto done = read_arguments(all, {"--db", "--ack", "--limit"}, {"--json"}, effects_help, out,
+                                   err, args)) {
+        return *done;
+    }
+    if (!args.positional.empty()) {
+        return usage(err, {"unexpected argument " + args.positional.front(), effects_help});
+    }
+    std::optional<std::uint64_t> ack;
+    if (auto text = args.value("--ack")) {
+        ack = positive(*text);
+        if (!ack) return usage(err, {"--ack takes a sequence number, 1 or more", effects_help});
+    }
+    std::uint64_t limit = 100;
+    if (auto text = args.value("--limit")) {
+        const auto n = positive(*text);
+        if (!n) return usage(err, {"--limit takes a count, 1 or more", effects_help});
+        limit = *n;
+    }
+    std::string why;
+    const std::string database = args.value("--db").value_or(default_database());
+    auto opened = open_database(database, true, &why);
+    if (!opened) return fail(err, why);
+    Store& store = *opened->store;
+    if (ack) {
+        if (auto done = store.acknowledge_effects(*ack); !done) {
+            return fail(err, database + ": " + done.error().message());
+        }
+    }
+    auto pending = store.pending_effects(static_cast<std::size_t>(limit));
+    if (!pending) return fail(err, database + ": " + pending.error().message());
+    if (args.has("--json")) {
+        out << effects_to_json(pending.value(), ack);
+    } else {
+        print_effects(out, pending.value(), ack);
+    }
+    return exit_ok;
+}
 
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
     Arguments args;
