@@ -8,8 +8,14 @@ set(CALLTRACK_PKGCONFIG_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 
 # The package: calltrackTargets.cmake holds calltrack::calltrack; each component has its own file,
 # loaded only when asked for, so that a consumer finds only what it links.
-#   find_package(calltrack CONFIG REQUIRED COMPONENTS sqlite testing)
+#   find_package(calltrack CONFIG REQUIRED COMPONENTS sqlite postgres testing)
+# postgres is a component only when it is built (CALLTRACK_BUILD_POSTGRES).
 set(CALLTRACK_COMPONENTS sqlite testing)
+set(CALLTRACK_PC_FILES calltrack calltrack-sqlite calltrack-testing)
+if(CALLTRACK_BUILD_POSTGRES)
+  set(CALLTRACK_COMPONENTS sqlite postgres testing)
+  list(APPEND CALLTRACK_PC_FILES calltrack-postgres)
+endif()
 if(BUILD_SHARED_LIBS)
   set(CALLTRACK_STATIC OFF)
 else()
@@ -28,8 +34,13 @@ export(TARGETS calltrack_sqlite NAMESPACE calltrack::
   FILE "${PROJECT_BINARY_DIR}/calltrack-sqliteTargets.cmake")
 export(TARGETS calltrack_testing NAMESPACE calltrack::
   FILE "${PROJECT_BINARY_DIR}/calltrack-testingTargets.cmake")
+if(CALLTRACK_BUILD_POSTGRES)
+  export(TARGETS calltrack_postgres NAMESPACE calltrack::
+    FILE "${PROJECT_BINARY_DIR}/calltrack-postgresTargets.cmake")
+endif()
 
-# pkg-config: calltrack.pc, calltrack-sqlite.pc, calltrack-testing.pc. Relocatable: the prefix is
+# pkg-config: calltrack.pc, calltrack-sqlite.pc, calltrack-postgres.pc, calltrack-testing.pc.
+# Relocatable: the prefix is
 # found from the .pc file's own place, so an installed tree may be moved or installed with
 # `cmake --install --prefix`.
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
@@ -53,7 +64,7 @@ endif()
 # Boost and Threads are what CMake's calltrack::calltrack links (Boost has no .pc files); a shared
 # libcalltrack carries them itself, a static one needs them with `pkg-config --static`.
 set(CALLTRACK_PC_LIBS_PRIVATE "-lboost_date_time -lboost_system -pthread")
-foreach(_pc calltrack calltrack-sqlite calltrack-testing)
+foreach(_pc IN LISTS CALLTRACK_PC_FILES)
   configure_file("${PROJECT_SOURCE_DIR}/cmake/${_pc}.pc.in"
     "${PROJECT_BINARY_DIR}/pkgconfig/${_pc}.pc" @ONLY)
 endforeach()

@@ -103,6 +103,8 @@ enum class errc {
     schema_too_new,          ///< the database was written by a newer calltrack. Retry: no.
     store_not_found,         ///< no calltrack database there, and none may be created. Retry:
                              ///< after creating one.
+    store_access_denied,     ///< the database refused this user a login or a privilege the store
+                             ///< needs. Retry: after granting it.
 };
 
 /// Broad families of errc, for callers that branch on kind rather than exact code.
@@ -115,6 +117,6 @@ enum class condition {
 
 /// Every enumerator, in declaration order (for tests and documentation).
 inline constexpr int errc_first = static_cast<int>(errc::phone_number_empty);
-inline constexpr int errc_last = static_cast<int>(errc::store_not_found);
+inline constexpr int errc_last = static_cast<int>(errc::store_access_denied);
 
 }  // namespace calltrack

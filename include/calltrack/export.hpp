@@ -6,6 +6,7 @@
 //
 //   CALLTRACK_API          libcalltrack          (calltrack::calltrack, calltrack.pc)
 //   CALLTRACK_SQLITE_API   libcalltrack_sqlite   (calltrack::sqlite, calltrack-sqlite.pc)
+//   CALLTRACK_POSTGRES_API libcalltrack_postgres (calltrack::postgres, calltrack-postgres.pc)
 //   CALLTRACK_TESTING_API  libcalltrack_testing  (calltrack::testing, calltrack-testing.pc)
 //
 // A shared build defines CALLTRACK_SHARED for the libraries and for everything that uses them
@@ -31,6 +32,11 @@
 #else
 #define CALLTRACK_SQLITE_API CALLTRACK_IMPORT_
 #endif
+#if defined(CALLTRACK_BUILDING_POSTGRES)
+#define CALLTRACK_POSTGRES_API CALLTRACK_EXPORT_
+#else
+#define CALLTRACK_POSTGRES_API CALLTRACK_IMPORT_
+#endif
 #if defined(CALLTRACK_BUILDING_TESTING)
 #define CALLTRACK_TESTING_API CALLTRACK_EXPORT_
 #else
@@ -39,5 +45,6 @@
 #else
 #define CALLTRACK_API
 #define CALLTRACK_SQLITE_API
+#define CALLTRACK_POSTGRES_API
 #define CALLTRACK_TESTING_API
 #endif

@@ -167,6 +167,10 @@ constexpr std::array errc_table{
             "the database was written by a newer calltrack; upgrade the library to open it"},
     ErrcRow{errc::store_not_found, "store_not_found", condition::storage,
             "there is no calltrack database there, and none was created; create one first"},
+    ErrcRow{
+        errc::store_access_denied, "store_access_denied", condition::storage,
+        "the database refused this user a login or a privilege the store needs (to connect, "
+        "to create its schema, to read or write its tables); grant it and open the store again"},
 };
 
 constexpr bool rows_follow_the_enum() {

@@ -4,6 +4,9 @@
 #if CALLTRACK_CONSUMER_TESTING
 #include <calltrack/testing/store_conformance.hpp>
 #endif
+#if CALLTRACK_CONSUMER_POSTGRES
+#include <calltrack/postgres_store.hpp>
+#endif
 
 #include <unistd.h>
 #include <filesystem>
@@ -45,6 +48,23 @@ int check_sqlite_store() {
     return status;
 }
 
+#if CALLTRACK_CONSUMER_POSTGRES
+// calltrack::postgres links and runs: without a server (a unix socket folder that does not exist,
+// so nothing is reached) open() fails as it should, retryable, naming where it looked.
+int check_postgres_store() {
+    const std::string uri = "postgresql:///calltrack?host=/nonexistent/calltrack-consumer";
+    std::string why;
+    const auto store = calltrack::PostgresStore::open(uri, {}, &why);
+    if (store || store.error() != calltrack::errc::store_unavailable
+        || why.find("/nonexistent/calltrack-consumer") == std::string::npos) {
+        std::cerr << "PostgresStore::open without a server: " << why << '\n';
+        return 6;
+    }
+    std::cout << "calltrack::postgres linked; without a server: " << why << '\n';
+    return 0;
+}
+#endif
+
 #if CALLTRACK_CONSUMER_TESTING
 // calltrack::testing links: the conformance suite passes on the default store.
 int check_testing() {
@@ -68,6 +88,9 @@ int main() {
     std::cout << "calltrack " << calltrack::version_string() << " linked; parsed " << number.value()
               << '\n';
     if (const int status = check_sqlite_store(); status != 0) return status;
+#if CALLTRACK_CONSUMER_POSTGRES
+    if (const int status = check_postgres_store(); status != 0) return status;
+#endif
 #if CALLTRACK_CONSUMER_TESTING
     if (const int status = check_testing(); status != 0) return status;
 #endif

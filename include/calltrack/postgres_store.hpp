@@ -1,0 +1,118 @@
+#pragma once
+
+// A Store in one schema of a PostgreSQL database (15 or newer), shared by every process that opens
+// it: records, events, deadlines, the outbox and idempotency receipts, kept as calltrack's
+// canonical JSON (calltrack/json.hpp) next to the columns that index them. Several calltrack
+// instances may share one database, each in its own schema. docs/postgres.md describes the
+// schema, the isolation level, how the global event order stays safe for readers, and what a
+// failure means.
+//
+// One PostgresStore is one connection. Its calls are serialised by a mutex, so threads may share
+// it; several PostgresStores, in one process or on many machines, may open the same schema, and
+// optimistic versions sort out their commits: a writer that loses gets errc::concurrency_conflict
+// and may retry. A connection that drops is reported as errc::store_unavailable (nothing of an
+// unfinished commit is written) and opened again by the next call.
+//
+// No <libpq-fe.h> here: the connection lives behind a pointer to a private Impl.
+
+#include <calltrack/errors.hpp>
+#include <calltrack/export.hpp>
+#include <calltrack/store.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace calltrack {
+
+struct PostgresOptions {
+    /// The schema that holds this instance's tables; any name PostgreSQL accepts (at most 63
+    /// bytes), quoted as an identifier, so case and punctuation are kept as given.
+    std::string schema = "calltrack";
+    /// Whether open() may create the schema and its tables. With false, only a schema that already
+    /// holds a calltrack store opens; anything else is errc::store_not_found.
+    bool create = true;
+    /// How long a commit waits for a row another transaction holds before giving up with
+    /// errc::concurrency_conflict (PostgreSQL's lock_timeout).
+    std::chrono::milliseconds lock_timeout{5000};
+    /// How long connecting may take, at open and at each reconnection (libpq's connect_timeout,
+    /// whole seconds, at least 1). A connect_timeout in the URI takes precedence.
+    std::chrono::seconds connect_timeout{10};
+    /// The connection's application_name, as pg_stat_activity shows it; empty: the URI's, or
+    /// "calltrack".
+    std::string application_name = {};
+};
+
+class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
+  public:
+    /// The schema version this library writes (the `calltrack_schema` table). Older schemas are
+    /// migrated forward on open; newer ones are refused with errc::schema_too_new.
+    static constexpr int schema_version = 1;
+
+    /// Connects to `uri` (`postgresql://user@host:port/database?...`, or any libpq connection
+    /// string) and opens the store in `options.schema`, creating and migrating it when allowed.
+    /// Errors, each with a sentence in `why` naming the server, database or schema and the cause:
+    /// errc::store_unavailable (the server refused or did not answer: retryable),
+    /// errc::store_not_found (no such database, or no store in the schema without
+    /// PostgresOptions::create), errc::store_access_denied (a login, or a privilege on the
+    /// database, schema or tables, is missing), errc::schema_too_new (written by a newer
+    /// calltrack), errc::store_corrupt (the schema holds another application's tables),
+    /// errc::invalid_id (a schema name PostgreSQL cannot hold).
+    static result<std::unique_ptr<PostgresStore>> open(const std::string& uri,
+                                                       PostgresOptions options = {},
+                                                       std::string* why = nullptr);
+
+    PostgresStore(const PostgresStore&) = delete;
+    PostgresStore& operator=(const PostgresStore&) = delete;
+    ~PostgresStore() override;
+
+    result<std::optional<Versioned<Agency>>> load_agency(const AgencyId& id) override;
+    result<std::optional<Versioned<Account>>> load_account(const AccountId& id) override;
+    result<std::optional<Versioned<TrackingNumber>>> load_number(const NumberId& id) override;
+    result<std::optional<Versioned<UserGrants>>> load_grants(const UserId& user) override;
+    result<std::vector<Versioned<UserGrants>>> load_grants_on(const Scope& scope) override;
+    result<std::vector<Versioned<TrackingNumber>>> load_numbers_of(
+        const AccountId& account) override;
+    result<std::vector<Versioned<Account>>> load_sub_accounts(const AgencyId& agency) override;
+    result<std::vector<Versioned<Account>>> load_incoming_transfers(
+        const AgencyId& agency) override;
+    result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override;
+
+    /// One READ COMMITTED transaction; docs/postgres.md says why that level is enough.
+    result<void> commit(const CommitBatch& batch) override;
+
+    result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override;
+    result<std::vector<Deadline>> deadlines_of(const std::string& subject) override;
+
+    result<std::vector<StoredEvent>> read_stream(const StreamId& stream,
+                                                 Version after = 0) override;
+    result<std::vector<StoredEvent>> read_all(std::uint64_t after, std::size_t limit) override;
+    result<std::optional<Time>> last_event_time() override;
+
+    result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) override;
+    result<void> acknowledge_effects(std::uint64_t up_to) override;
+
+    result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override;
+
+    // --- maintenance ----------------------------------------------------------------------------
+
+    /// The schema version stored in the schema's `calltrack_schema` table.
+    result<int> stored_schema_version();
+    /// The schema this store uses, as given in PostgresOptions::schema.
+    const std::string& schema() const;
+    /// PostgreSQL's words for the last failure on this store (with the SQLSTATE), for logs; for a
+    /// refused commit it names the row and both versions.
+    std::string last_error() const;
+
+  private:
+    struct Impl;
+    explicit PostgresStore(std::unique_ptr<Impl> impl);
+
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace calltrack

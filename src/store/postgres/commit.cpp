@@ -1,0 +1,294 @@
+// The one write: commit(), one READ COMMITTED transaction that writes every record only if it is
+// still at the version the batch names (a conditional UPDATE, or an INSERT that does nothing when
+// the row exists), then the idempotency receipt, the deadline changes, and last the events and
+// outbox entries, numbered under the log_head row lock so that sequences follow commit order.
+// Any refusal or failure rolls the whole transaction back. docs/postgres.md explains the order.
+
+#include "connection.hpp"
+
+#include <calltrack/json.hpp>
+
+#include <map>
+#include <string>
+#include <utility>
+
+namespace calltrack {
+
+using postgres_detail::in_quotes;
+using postgres_detail::Lock;
+using postgres_detail::micros_of;
+using postgres_detail::Params;
+using postgres_detail::Sql;
+
+namespace {
+
+/// The idempotency receipt's events and effects, as one JSON object of canonical texts (the same
+/// text SqliteStore stores).
+std::string receipt_json(const IdempotencyRecord& record) {
+    std::string out = "{\"events\":[";
+    for (std::size_t i = 0; i < record.events.size(); ++i) {
+        if (i != 0) out += ',';
+        out += to_json(record.events[i]);
+    }
+    out += "],\"effects\":[";
+    for (std::size_t i = 0; i < record.effects.size(); ++i) {
+        if (i != 0) out += ',';
+        out += to_json(record.effects[i]);
+    }
+    out += "]}";
+    return out;
+}
+
+std::optional<std::string> text_or_null(const std::optional<AgencyId>& id) {
+    if (!id) return std::nullopt;
+    return id->str();
+}
+
+/// One record write as the statement that makes it and the statement that reads its version.
+struct Write {
+    Sql statement;
+    Sql version_of;
+    const char* table;
+    std::string key;
+    Version expected;
+    Params params;
+};
+
+std::string number(std::int64_t v) {
+    return std::to_string(v);
+}
+std::string number(Version v) {
+    return std::to_string(postgres_detail::to_int64(v));
+}
+
+void add(std::vector<Write>& out, const RecordWrite<Agency>& w) {
+    const std::string json = to_json(w.value);
+    if (w.expected_version == 0) {
+        out.push_back({Sql::insert_agency,
+                       Sql::agency_version,
+                       "agencies",
+                       w.value.id.str(),
+                       0,
+                       {w.value.id.str(), json}});
+    } else {
+        out.push_back({Sql::update_agency,
+                       Sql::agency_version,
+                       "agencies",
+                       w.value.id.str(),
+                       w.expected_version,
+                       {w.value.id.str(), number(w.expected_version), json}});
+    }
+}
+
+void add(std::vector<Write>& out, const RecordWrite<Account>& w) {
+    const Account& a = w.value;
+    std::optional<std::string> transfer_to;
+    if (a.pending_transfer) transfer_to = a.pending_transfer->to.str();
+    const std::string json = to_json(a);
+    if (w.expected_version == 0) {
+        out.push_back({Sql::insert_account,
+                       Sql::account_version,
+                       "accounts",
+                       a.id.str(),
+                       0,
+                       {a.id.str(), text_or_null(a.agency), transfer_to, json}});
+    } else {
+        out.push_back(
+            {Sql::update_account,
+             Sql::account_version,
+             "accounts",
+             a.id.str(),
+             w.expected_version,
+             {a.id.str(), number(w.expected_version), text_or_null(a.agency), transfer_to, json}});
+    }
+}
+
+void add(std::vector<Write>& out, const RecordWrite<TrackingNumber>& w) {
+    const TrackingNumber& n = w.value;
+    const std::string on_account = is_on_account(n) ? "true" : "false";
+    const std::string json = to_json(n);
+    if (w.expected_version == 0) {
+        out.push_back({Sql::insert_number,
+                       Sql::number_version,
+                       "numbers",
+                       n.id.str(),
+                       0,
+                       {n.id.str(), n.account.str(), n.number.e164(), on_account, json}});
+    } else {
+        out.push_back({Sql::update_number,
+                       Sql::number_version,
+                       "numbers",
+                       n.id.str(),
+                       w.expected_version,
+                       {n.id.str(), number(w.expected_version), n.account.str(), n.number.e164(),
+                        on_account, json}});
+    }
+}
+
+void add(std::vector<Write>& out, const RecordWrite<UserGrants>& w) {
+    const std::string json = to_json(w.value.grants);
+    if (w.expected_version == 0) {
+        out.push_back({Sql::insert_grants,
+                       Sql::grants_version,
+                       "grants",
+                       w.value.user.str(),
+                       0,
+                       {w.value.user.str(), json}});
+    } else {
+        out.push_back({Sql::update_grants,
+                       Sql::grants_version,
+                       "grants",
+                       w.value.user.str(),
+                       w.expected_version,
+                       {w.value.user.str(), number(w.expected_version), json}});
+    }
+}
+
+}  // namespace
+
+result<void> PostgresStore::commit(const CommitBatch& batch) {
+    const Lock lock(impl_->mutex);
+    return impl_->commit(batch);
+}
+
+result<void> PostgresStore::Impl::commit(const CommitBatch& batch) {
+    if (batch.empty()) return boost::outcome_v2::success();
+
+    // Everything that can be refused without the database is refused before it is reached.
+    std::optional<std::int64_t> latest_event_at;
+    for (const AppendEvent& append : batch.events) {
+        const auto time = micros_of(event_time(append.event));
+        if (!time) {
+            last_error = "an event of stream " + in_quotes(append.stream) + " has no time";
+            return errc::invalid_time;
+        }
+        if (!latest_event_at || *latest_event_at < *time) latest_event_at = time;
+    }
+    const auto deadline_params = [this](const Deadline& d) -> result<Params> {
+        const auto time = micros_of(d.at);
+        if (!time) {
+            last_error = "a " + std::string(to_string(d.kind)) + " deadline of " + d.subject
+                         + " has no time";
+            return errc::invalid_time;
+        }
+        return Params{number(*time), std::to_string(static_cast<int>(d.kind)), d.subject};
+    };
+    std::vector<Params> removed;
+    std::vector<Params> added;
+    for (const Deadline& d : batch.deadlines_removed) {
+        auto p = deadline_params(d);
+        if (!p) return p.error();
+        removed.push_back(std::move(p).value());
+    }
+    for (const Deadline& d : batch.deadlines_added) {
+        auto p = deadline_params(d);
+        if (!p) return p.error();
+        added.push_back(std::move(p).value());
+    }
+    std::vector<Write> writes;
+    for (const auto& w : batch.agencies) add(writes, w);
+    for (const auto& w : batch.accounts) add(writes, w);
+    for (const auto& w : batch.numbers) add(writes, w);
+    for (const auto& w : batch.grants) add(writes, w);
+
+    if (auto connected = ensure_connected(); !connected) return connected.error();
+    // The error of the first failure, after the transaction is rolled back (last_error kept).
+    const auto abandon = [this](boost::system::error_code error) -> result<void> {
+        const std::string reason = last_error;
+        rollback();
+        last_error = reason;
+        return error;
+    };
+    if (auto begun = exec_script("BEGIN ISOLATION LEVEL READ COMMITTED"); !begun) {
+        return abandon(begun.error());
+    }
+
+    // 1. The records, each only at the version the batch names. A conditional UPDATE that waits
+    // for another writer's row lock re-reads the row once that writer commits, so "0 rows" means
+    // the version moved: a conflict, whoever committed first.
+    for (const Write& w : writes) {
+        auto done = run(w.statement, w.params);
+        if (!done) return abandon(done.error());
+        if (done.value().affected() == 1) continue;
+        const std::string reason = [&] {
+            auto current = run(w.version_of, {w.key});
+            const std::string now = !current                      ? std::string("unknown")
+                                    : current.value().size() == 0 ? std::string("0")
+                                                                  : current.value().text(0, 0);
+            return std::string(w.table) + " row " + in_quotes(w.key) + " is at version " + now
+                   + ", the batch expected " + std::to_string(w.expected);
+        }();
+        last_error = reason;
+        return abandon(make_error_code(errc::concurrency_conflict));
+    }
+
+    // Each written user's scopes follow the last of its writes in the batch.
+    for (const auto& w : batch.grants) {
+        const std::string& user = w.value.user.str();
+        if (auto done = run(Sql::clear_grant_scopes, {user}); !done) {
+            return abandon(done.error());
+        }
+        for (const RoleGrant& grant : w.value.grants) {
+            if (auto done = run(Sql::add_grant_scope, {scope_subject(grant.scope), user}); !done) {
+                return abandon(done.error());
+            }
+        }
+    }
+
+    // 2. The receipt: a key already taken means another writer committed this command first.
+    if (batch.idempotency) {
+        const IdempotencyRecord& r = *batch.idempotency;
+        auto done = run(Sql::add_idempotency, {r.key, r.fingerprint, receipt_json(r)});
+        if (!done) return abandon(done.error());
+        if (done.value().affected() != 1) {
+            last_error = "idempotency key " + in_quotes(r.key) + " is taken";
+            return abandon(make_error_code(errc::concurrency_conflict));
+        }
+    }
+
+    // 3. Deadlines: removals first, so a batch may move one.
+    for (const Params& p : removed) {
+        if (auto done = run(Sql::remove_deadline, p); !done) return abandon(done.error());
+    }
+    for (const Params& p : added) {
+        if (auto done = run(Sql::add_deadline, p); !done) return abandon(done.error());
+    }
+
+    // 4. Events and effects, numbered last: the log_head row lock is held from here to COMMIT, so
+    // the commits that number are ordered by it, and nothing after it can wait for another lock.
+    if (!batch.events.empty() || !batch.effects.empty()) {
+        auto head = run(Sql::advance_log_head,
+                        {std::to_string(batch.events.size()), std::to_string(batch.effects.size()),
+                         latest_event_at ? std::optional<std::string>(number(*latest_event_at))
+                                         : std::nullopt});
+        if (!head) return abandon(head.error());
+        if (head.value().size() != 1) return abandon(corrupt("log_head is not one row"));
+        std::int64_t sequence =
+            head.value().int64(0, 0) - static_cast<std::int64_t>(batch.events.size());
+        std::int64_t outbox =
+            head.value().int64(0, 1) - static_cast<std::int64_t>(batch.effects.size());
+
+        std::map<std::string, std::int64_t> stream_versions;
+        for (const AppendEvent& append : batch.events) {
+            auto version = stream_versions.find(append.stream);
+            if (version == stream_versions.end()) {
+                auto last = run(Sql::last_stream_version, {append.stream});
+                if (!last) return abandon(last.error());
+                version = stream_versions.emplace(append.stream, last.value().int64(0, 0)).first;
+            }
+            auto done = run(Sql::append_event,
+                            {number(++sequence), append.stream, number(++version->second),
+                             append.policy_version, to_json(append.event)});
+            if (!done) return abandon(done.error());
+        }
+        for (const HostEffect& effect : batch.effects) {
+            auto done = run(Sql::add_effect, {number(++outbox), to_json(effect)});
+            if (!done) return abandon(done.error());
+        }
+    }
+
+    if (auto committed = exec_script("COMMIT"); !committed) return abandon(committed.error());
+    return boost::outcome_v2::success();
+}
+
+}  // namespace calltrack

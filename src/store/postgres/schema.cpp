@@ -1,0 +1,265 @@
+// The schema itself: its tables and forward migrations, and open(), which connects, decides whether
+// the schema may be used at all before anything is written to it (another application's tables,
+// a newer calltrack's schema, a missing privilege are refused with a sentence saying what to do),
+// then creates or migrates it. Kept apart so that the refusals read as one piece, next to the
+// schema whose version they check.
+
+#include "connection.hpp"
+
+#include <iterator>
+#include <string>
+#include <utility>
+
+namespace calltrack {
+
+using postgres_detail::in_quotes;
+using postgres_detail::Sql;
+
+namespace {
+
+struct Migration {
+    int to;              ///< the version once applied
+    const char* script;  ///< runs inside the open's transaction; `{s}` is the quoted schema
+};
+
+// Forward migrations in order; each takes the schema from `to - 1` to `to`. Applied ones are
+// never edited: a change is a new entry, and PostgresStore::schema_version follows the last one.
+constexpr Migration migrations[] = {
+    {1, R"sql(
+CREATE TABLE {s}.calltrack_schema (
+    version integer NOT NULL
+);
+INSERT INTO {s}.calltrack_schema (version) VALUES (0);
+
+CREATE TABLE {s}.log_head (
+    one                  boolean PRIMARY KEY DEFAULT true CHECK (one),
+    last_sequence        bigint NOT NULL,
+    last_outbox_sequence bigint NOT NULL,
+    last_event_at        bigint
+);
+INSERT INTO {s}.log_head (one, last_sequence, last_outbox_sequence) VALUES (true, 0, 0);
+
+CREATE TABLE {s}.agencies (
+    id      text COLLATE "C" PRIMARY KEY,
+    version bigint NOT NULL,
+    json    text NOT NULL
+);
+
+CREATE TABLE {s}.accounts (
+    id          text COLLATE "C" PRIMARY KEY,
+    version     bigint NOT NULL,
+    agency      text COLLATE "C",
+    transfer_to text COLLATE "C",
+    json        text NOT NULL
+);
+CREATE INDEX accounts_by_agency ON {s}.accounts (agency, id) WHERE agency IS NOT NULL;
+CREATE INDEX accounts_by_transfer_to ON {s}.accounts (transfer_to, id)
+    WHERE transfer_to IS NOT NULL;
+
+CREATE TABLE {s}.numbers (
+    id         text COLLATE "C" PRIMARY KEY,
+    version    bigint NOT NULL,
+    account    text COLLATE "C" NOT NULL,
+    phone      text COLLATE "C" NOT NULL,
+    on_account boolean NOT NULL,
+    json       text NOT NULL
+);
+CREATE INDEX numbers_by_account ON {s}.numbers (account, id);
+CREATE INDEX numbers_by_phone ON {s}.numbers (phone, id) WHERE on_account;
+
+CREATE TABLE {s}.grants (
+    "user"  text COLLATE "C" PRIMARY KEY,
+    version bigint NOT NULL,
+    json    text NOT NULL
+);
+
+-- The scopes each user holds a role on (scope_subject: "account:a1", "agency:g1", "platform"),
+-- rewritten with the user's grants, so that a role with one holder finds the other.
+CREATE TABLE {s}.grant_scopes (
+    scope  text COLLATE "C" NOT NULL,
+    "user" text COLLATE "C" NOT NULL,
+    PRIMARY KEY (scope, "user")
+);
+CREATE INDEX grant_scopes_by_user ON {s}.grant_scopes ("user");
+
+CREATE TABLE {s}.events (
+    sequence       bigint PRIMARY KEY,
+    stream         text COLLATE "C" NOT NULL,
+    stream_version bigint NOT NULL,
+    policy_version text NOT NULL,
+    json           text NOT NULL,
+    UNIQUE (stream, stream_version)
+);
+
+CREATE TABLE {s}.deadlines (
+    at      bigint NOT NULL,
+    kind    smallint NOT NULL,
+    subject text COLLATE "C" NOT NULL,
+    PRIMARY KEY (at, kind, subject)
+);
+CREATE INDEX deadlines_by_subject ON {s}.deadlines (subject, at, kind);
+
+CREATE TABLE {s}.outbox (
+    sequence     bigint PRIMARY KEY,
+    json         text NOT NULL,
+    acknowledged boolean NOT NULL DEFAULT false
+);
+CREATE INDEX outbox_pending ON {s}.outbox (sequence) WHERE NOT acknowledged;
+
+CREATE TABLE {s}.idempotency (
+    key         text COLLATE "C" PRIMARY KEY,
+    fingerprint text NOT NULL,
+    json        text NOT NULL
+);
+)sql"},
+};
+
+static_assert(migrations[std::size(migrations) - 1].to == PostgresStore::schema_version,
+              "PostgresStore::schema_version must name the last migration");
+
+}  // namespace
+
+result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& uri,
+                                                           PostgresOptions options,
+                                                           std::string* why) {
+    const auto explain = [&](const std::string& sentence) {
+        if (why != nullptr) *why = sentence;
+    };
+    // PostgreSQL truncates a longer identifier to 63 bytes, and cannot hold a NUL in one.
+    if (options.schema.empty() || options.schema.size() > 63
+        || options.schema.find('\0') != std::string::npos) {
+        explain("the schema name " + in_quotes(options.schema)
+                + " cannot be a PostgreSQL identifier: give 1 to 63 bytes without NUL");
+        return errc::invalid_id;
+    }
+    auto impl = std::make_unique<Impl>(uri, std::move(options));
+    if (auto connected = impl->connect(why); !connected) return connected.error();
+    std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(impl)));
+    Impl& s = *store->impl_;
+    const std::string schema = in_quotes(s.options.schema);
+    const std::string where = s.where();
+
+    // Everything below is one transaction: a crash or a refusal leaves the schema as it was.
+    // Two processes opening a new schema at once are ordered by an advisory lock on its name, so
+    // one creates and migrates it and the other then finds it current.
+    const auto abandon =
+        [&](boost::system::error_code error,
+            const std::string& sentence) -> result<std::unique_ptr<PostgresStore>> {
+        explain(sentence);
+        s.rollback();
+        return error;
+    };
+    if (auto begun = s.exec_script("BEGIN ISOLATION LEVEL READ COMMITTED"); !begun) {
+        return abandon(begun.error(),
+                       "cannot begin a transaction on " + where + ": " + s.last_error);
+    }
+    if (auto locked = s.exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                             {"calltrack schema " + s.options.schema});
+        !locked) {
+        return abandon(locked.error(),
+                       "cannot lock the schema name on " + where + ": " + s.last_error);
+    }
+    auto found = s.exec(
+        "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = $1), "
+        "to_regclass($2) IS NOT NULL, "
+        "(SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = $1)",
+        {s.options.schema, s.quoted_schema + ".calltrack_schema"});
+    // A role without USAGE on an existing schema is refused here, when its name is looked up.
+    const std::string usage =
+        "; grant the role USAGE on the schema and SELECT, INSERT, UPDATE, DELETE on its tables";
+    if (!found) {
+        return abandon(found.error(),
+                       "cannot look for schema " + schema + " in " + where + ": " + s.last_error
+                           + (found.error() == errc::store_access_denied ? usage : ""));
+    }
+    const bool schema_exists = found.value().int64(0, 0) > 0;
+    const bool is_calltrack = found.value().text(0, 1) == "t";
+    const std::int64_t relations = found.value().int64(0, 2);
+
+    int current = 0;
+    if (is_calltrack) {
+        auto stored = s.run(Sql::stored_schema_version);
+        if (!stored) {
+            return abandon(stored.error(),
+                           "cannot read the schema version of " + schema + " in " + where + ": "
+                               + s.last_error
+                               + (stored.error() == errc::store_access_denied ? usage : ""));
+        }
+        if (stored.value().size() != 1) {
+            return abandon(s.corrupt("calltrack_schema holds "
+                                     + std::to_string(stored.value().size()) + " rows"),
+                           "schema " + schema + " in " + where
+                               + " has a damaged calltrack_schema table (not one row)");
+        }
+        current = static_cast<int>(stored.value().int64(0, 0));
+        if (current > schema_version) {
+            s.last_error = "schema version " + std::to_string(current);
+            return abandon(make_error_code(errc::schema_too_new),
+                           "schema " + schema + " in " + where + " has schema version "
+                               + std::to_string(current)
+                               + ", written by a newer calltrack; this one reads up to version "
+                               + std::to_string(schema_version) + ": upgrade calltrack");
+        }
+    } else if (relations > 0) {
+        s.last_error = std::to_string(relations) + " relations and no calltrack_schema table";
+        return abandon(make_error_code(errc::store_corrupt),
+                       "schema " + schema + " in " + where + " holds " + std::to_string(relations)
+                           + " tables or other relations of another application, and no "
+                             "calltrack_schema table; it was left unchanged: give calltrack a "
+                             "schema of its own (PostgresOptions::schema)");
+    } else if (!s.options.create) {
+        s.last_error = "no calltrack store in schema " + schema;
+        return abandon(make_error_code(errc::store_not_found),
+                       "schema " + schema + " in " + where
+                           + " holds no calltrack store, and none is created without "
+                             "PostgresOptions::create");
+    }
+
+    if (current < schema_version) {
+        if (!schema_exists) {
+            if (auto made = s.exec_script("CREATE SCHEMA {s}"); !made) {
+                const std::string advice =
+                    made.error() == errc::store_access_denied
+                        ? "; grant the role CREATE on the database, or create the schema for it "
+                          "(CREATE SCHEMA ... AUTHORIZATION role)"
+                        : "";
+                return abandon(made.error(), "cannot create schema " + schema + " in " + where
+                                                 + ": " + s.last_error + advice);
+            }
+        }
+        for (const Migration& m : migrations) {
+            if (m.to <= current) continue;
+            auto done = s.exec_script(m.script);
+            if (done) {
+                done = s.exec_script("UPDATE {s}.calltrack_schema SET version = "
+                                     + std::to_string(m.to));
+            }
+            if (!done) {
+                const std::string advice =
+                    done.error() == errc::store_access_denied
+                        ? "; grant the role CREATE on the schema, or let its owner open it first"
+                        : "";
+                return abandon(done.error(), "cannot migrate schema " + schema + " in " + where
+                                                 + " to version " + std::to_string(m.to) + ": "
+                                                 + s.last_error + advice);
+            }
+        }
+    }
+    if (auto committed = s.exec_script("COMMIT"); !committed) {
+        return abandon(committed.error(), "cannot commit the schema of " + schema + " in " + where
+                                              + ": " + s.last_error);
+    }
+    return store;
+}
+
+result<int> PostgresStore::stored_schema_version() {
+    const postgres_detail::Lock lock(impl_->mutex);
+    if (auto connected = impl_->ensure_connected(); !connected) return connected.error();
+    auto rows = impl_->run(Sql::stored_schema_version);
+    if (!rows) return rows.error();
+    if (rows.value().size() != 1) return impl_->corrupt("calltrack_schema is not one row");
+    return static_cast<int>(rows.value().int64(0, 0));
+}
+
+}  // namespace calltrack
