@@ -315,7 +315,7 @@ TEST_CASE("scenario: expectations are read and checked for sense") {
     CHECK(advance.effects_include == std::vector<std::string>{"purge_call_data"});
     CHECK(advance.accounts.at(AccountId("solo")).status == "active");
     CHECK(advance.accounts.at(AccountId("solo")).charges == Charges{Charge::usage});
-    CHECK(advance.numbers.at(NumberId("web")) == "released");
+    CHECK(advance.numbers.at(NumberId("web")).status == std::optional<std::string>("released"));
     CHECK(s.steps[1].expectation_for("ctm").errors.size() == 2);
     CHECK(s.steps[1].expectation_for("smrtphone").errors
           == std::vector<errc>{errc::survey_required});
@@ -333,6 +333,55 @@ TEST_CASE("scenario: expectations are read and checked for sense") {
     d = scenario_refusal(
         solo(R"({"advance": true, "expect": {"accounts": {"solo": {"status": "gone"}}}})"));
     CHECK(d.field == "steps[0].expect.accounts.solo.status");
+}
+
+TEST_CASE(
+    "scenario: refused for any reason, absent events and effects, the plan, agency, report access "
+    "and forwarding are read, and named when wrong") {
+    const Scenario s = parse(solo(R"(
+      {"actor": "sam", "command": {"command": "cancel_account", "account": "solo"},
+       "expect": {"refused": true}},
+      {"actor": "sam", "command": {"command": "pause_tracking", "account": "solo", "confirmation": {"clicked": true}},
+       "expect": {"events_exclude": ["billing_changed"], "effects_exclude": ["release_number"],
+                  "accounts": {"solo": {"plan": "Starter", "agency": null, "report_access": true}},
+                  "numbers": {"web": {"status": "active", "forwarding": "+1 404 555 0199"},
+                              "billboard": {"forwarding": "+14045550199"}}}})"));
+    const auto& any = s.steps[0].expect;
+    CHECK(any.refused);
+    CHECK(any.errors.empty());
+    CHECK(to_string(any) == "refused");
+    const auto& e = s.steps[1].expect;
+    CHECK(e.events_exclude == std::vector<std::string>{"billing_changed"});
+    CHECK(e.effects_exclude == std::vector<std::string>{"release_number"});
+    CHECK(to_string(e) == "no event [billing_changed]; no effect [release_number]; 3 state checks");
+    const auto& account = e.accounts.at(AccountId("solo"));
+    CHECK(account.plan == std::optional<std::string>("Starter"));
+    CHECK(account.agency == std::optional<std::optional<AgencyId>>(std::optional<AgencyId>()));
+    CHECK(account.report_access == std::optional<bool>(true));
+    CHECK(e.numbers.at(NumberId("web")).forwarding
+          == std::optional<PhoneNumber>(phone("+14045550199")));
+    CHECK_FALSE(e.numbers.at(NumberId("billboard")).status);
+
+    const std::string cancel = cancel_solo.substr(0, cancel_solo.size() - 1);
+    auto d = scenario_refusal(solo(cancel + R"(, "expect": {"refused": false}})"));
+    CHECK(d.field == "steps[0].expect.refused");
+    d = scenario_refusal(solo(cancel + R"(, "expect": {"refused": true, "effects_exclude": []}})"));
+    CHECK(d.field == "steps[0].expect.effects_exclude");
+    d = scenario_refusal(solo(cancel + R"(, "expect": {"events_exclude": ["acount_canceled"]}})"));
+    CHECK(d.field == "steps[0].expect.events_exclude[0]");
+    CHECK_THAT(d.problem, Catch::Contains("did you mean \"account_canceled\""));
+    d = scenario_refusal(solo(R"({"advance": true, "expect": {"refused": true}})"));
+    CHECK_THAT(d.problem, Catch::Contains("never refused"));
+    d = scenario_refusal(
+        solo(R"({"advance": true, "expect": {"numbers": {"web": {"forwarding": "404"}}}})"));
+    CHECK(d.field == "steps[0].expect.numbers.web.forwarding");
+    d = scenario_refusal(
+        solo(R"({"advance": true, "expect": {"accounts": {"solo": {"report_access": "yes"}}}})"));
+    CHECK(d.field == "steps[0].expect.accounts.solo.report_access");
+    d = scenario_refusal(
+        solo(R"({"advance": true, "expect": {"numbers": {"web": {"routing": "+14045550199"}}}})"),
+        errc::json_unknown_field);
+    CHECK(d.field == "steps[0].expect.numbers.web.routing");
 }
 
 TEST_CASE("scenario: account and agency expectations read each status, and name a bad one") {
@@ -445,6 +494,45 @@ TEST_CASE("runner: a step expected to be refused that is allowed fails without b
     CHECK_FALSE(r.executed);
     CHECK(names(r.events) == std::vector<std::string>{"tracking_paused"});  // what it would do
     CHECK(events_stored_in(store) == 5);
+}
+
+TEST_CASE(
+    "runner: refused for any reason, absent events, and more of the state hold or fail by name") {
+    const std::string pause_all =
+        R"({"at": "2024-03-02T09:00:00Z", "actor": "sam", "command": {"command": "pause_tracking", "account": "solo", "confirmation": {"clicked": true}}, "expect": )";
+    {
+        InMemoryStore store;
+        const auto report = run(
+            solo(
+                R"({"actor": "sam", "command": {"command": "cancel_account", "account": "solo"}, "expect": {"refused": true}},)"
+                + pause_all
+                + R"({"events_exclude": ["billing_changed", "account_paused"], "effects_exclude": ["release_number"],
+                  "accounts": {"solo": {"plan": "Starter", "agency": null, "report_access": true}},
+                  "numbers": {"web": {"status": "active", "forwarding": "+14045550199"}}}})"),
+            store);
+        INFO(report_to_json(report));
+        CHECK(report.ok());
+    }
+    const std::vector<std::pair<std::string, std::string>> unmet = {
+        {R"({"refused": true})", "expected it to be refused, but it is allowed"},
+        {R"({"events_exclude": ["tracking_paused"]})", "expected no event tracking_paused, got "},
+        {R"({"effects_exclude": ["stop_swapping"]})", "expected no effect stop_swapping, got "},
+        {R"({"accounts": {"solo": {"plan": "Pro"}}})",
+         "account solo: expected plan Pro, got Starter"},
+        {R"({"accounts": {"solo": {"agency": "g1"}}})",
+         "account solo: expected agency g1, got no agency (standalone)"},
+        {R"({"accounts": {"solo": {"report_access": false}}})",
+         "account solo: expected no report access, got access"},
+        {R"({"numbers": {"web": {"forwarding": "+14045550100"}}})",
+         "number web: expected forwarding to +14045550100, got +14045550199"},
+    };
+    for (const auto& [expect, message] : unmet) {
+        INFO(expect);
+        InMemoryStore store;
+        const auto report = run(solo(pause_all + expect + "}"), store);
+        REQUIRE_FALSE(report.ok());
+        CHECK_THAT(report.failure->message, Catch::StartsWith(message));
+    }
 }
 
 TEST_CASE("runner: deadlines due by a step's time fire first and are reported with it") {

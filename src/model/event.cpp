@@ -10,65 +10,8 @@ std::string_view to_string(CancelKind k) noexcept {
     return detail::name_of(detail::cancel_kind_names, k);
 }
 
-namespace {
-
-// Snake-case names in the order of the Event variant's alternatives.
-constexpr std::string_view event_names[] = {
-    "agency_created",
-    "account_opened",
-    "tracking_number_added",
-    "forwarding_changed",
-    "plan_changed",
-    "balance_adjusted",
-    "role_granted",
-    "role_revoked",
-    "tracking_paused",
-    "tracking_resumed",
-    "calls_stopped",
-    "calls_resumed",
-    "account_paused",
-    "numbers_held",
-    "account_resumed",
-    "numbers_reactivated",
-    "plan_restored",
-    "number_released",
-    "number_restored",
-    "account_canceled",
-    "agency_canceled",
-    "account_reactivated",
-    "agency_reactivated",
-    "billing_changed",
-    "data_purge_scheduled",
-    "data_purge_canceled",
-    "data_purged",
-    "balance_refundable",
-    "balance_reinstated",
-    "refund_requested",
-    "balance_forfeited",
-    "port_out_started",
-    "port_out_completed",
-    "port_out_abandoned",
-    "transfer_requested",
-    "transfer_approved",
-    "transfer_refused",
-    "transfer_withdrawn",
-    "transfer_expired",
-    "transfer_dropped",
-    "sub_account_transferred",
-    "survey_recorded",
-    "account_closed",
-    "agency_closed",
-    "restore_window_closed",
-    "pause_maximum_reached",
-    "linked_subscription_canceled",
-};
-static_assert(std::size(event_names) == std::variant_size_v<Event>,
-              "every Event alternative needs a name");
-
-}  // namespace
-
 std::string_view event_name(const Event& event) noexcept {
-    return event_names[event.index()];
+    return detail::event_names[event.index()];
 }
 
 namespace {

@@ -1,7 +1,8 @@
 #pragma once
 
-// The name of every model enum, in one table each (enum_names.hpp): the model's to_string and
-// parse functions read them, and the layers above read them to list and parse an enum's values.
+// The name of every model enum, in one table each (enum_names.hpp), and of every event, in the
+// Event variant's order: the model's to_string, parse and event_name functions read them, and the
+// layers above read them to list and parse the names.
 
 #include <calltrack/account.hpp>
 #include <calltrack/actor.hpp>
@@ -15,8 +16,63 @@
 #include <calltrack/detail/enum_names.hpp>
 
 #include <array>
+#include <string_view>
+#include <variant>
 
 namespace calltrack::detail {
+
+// Snake-case names in the order of the Event variant's alternatives.
+inline constexpr std::string_view event_names[] = {
+    "agency_created",
+    "account_opened",
+    "tracking_number_added",
+    "forwarding_changed",
+    "plan_changed",
+    "balance_adjusted",
+    "role_granted",
+    "role_revoked",
+    "tracking_paused",
+    "tracking_resumed",
+    "calls_stopped",
+    "calls_resumed",
+    "account_paused",
+    "numbers_held",
+    "account_resumed",
+    "numbers_reactivated",
+    "plan_restored",
+    "number_released",
+    "number_restored",
+    "account_canceled",
+    "agency_canceled",
+    "account_reactivated",
+    "agency_reactivated",
+    "billing_changed",
+    "data_purge_scheduled",
+    "data_purge_canceled",
+    "data_purged",
+    "balance_refundable",
+    "balance_reinstated",
+    "refund_requested",
+    "balance_forfeited",
+    "port_out_started",
+    "port_out_completed",
+    "port_out_abandoned",
+    "transfer_requested",
+    "transfer_approved",
+    "transfer_refused",
+    "transfer_withdrawn",
+    "transfer_expired",
+    "transfer_dropped",
+    "sub_account_transferred",
+    "survey_recorded",
+    "account_closed",
+    "agency_closed",
+    "restore_window_closed",
+    "pause_maximum_reached",
+    "linked_subscription_canceled",
+};
+static_assert(std::size(event_names) == std::variant_size_v<Event>,
+              "every Event alternative needs a name");
 
 inline constexpr std::array<Named<Operation>, operation_count> operation_names{{
     {Operation::create_agency, "create_agency"},

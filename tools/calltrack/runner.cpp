@@ -98,6 +98,19 @@ std::string unmet_state(const Expectation& e, Engine& engine, Store& store) {
         if (want.charges && *want.charges != a.charges) {
             return prefix + "charges " + to_string(*want.charges) + ", got " + to_string(a.charges);
         }
+        if (want.plan && *want.plan != a.plan.name) {
+            return prefix + "plan " + *want.plan + ", got " + a.plan.name;
+        }
+        if (want.agency && *want.agency != a.agency) {
+            const auto said = [](const std::optional<AgencyId>& g) {
+                return g ? "agency " + g->str() : std::string("no agency (standalone)");
+            };
+            return prefix + said(*want.agency) + ", got " + said(a.agency);
+        }
+        if (want.report_access && *want.report_access != a.has_report_access) {
+            return prefix + (*want.report_access ? "report access" : "no report access") + ", got "
+                   + (a.has_report_access ? "access" : "none");
+        }
     }
     for (const auto& [id, want] : e.agencies) {
         auto loaded = engine.agency(id);
@@ -120,9 +133,15 @@ std::string unmet_state(const Expectation& e, Engine& engine, Store& store) {
         auto loaded = store.load_number(id);
         if (!loaded) return "could not read number " + id.str() + ": " + loaded.error().message();
         if (!loaded.value()) return "expected tracking number " + id.str() + ", but there is none";
-        const auto status = to_string(loaded.value()->value.status);
-        if (want != status) {
-            return "number " + id.str() + ": expected " + want + ", got " + std::string(status);
+        const TrackingNumber& n = loaded.value()->value;
+        const auto status = to_string(n.status);
+        if (want.status && *want.status != status) {
+            return "number " + id.str() + ": expected " + *want.status + ", got "
+                   + std::string(status);
+        }
+        if (want.forwarding && *want.forwarding != n.forwarding_destination) {
+            return "number " + id.str() + ": expected forwarding to " + want.forwarding->e164()
+                   + ", got " + n.forwarding_destination.e164();
         }
     }
     return {};
@@ -166,6 +185,16 @@ std::string unmet_outcome(const Expectation& e, const StepReport& r) {
     for (const auto& kind : e.effects_include) {
         if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
             return "expected an effect " + kind + ", got " + bracketed(kinds);
+        }
+    }
+    for (const auto& name : e.events_exclude) {
+        const bool found = std::any_of(events.begin(), events.end(),
+                                       [&](const Event& ev) { return event_name(ev) == name; });
+        if (found) return "expected no event " + name + ", got " + names_of(events);
+    }
+    for (const auto& kind : e.effects_exclude) {
+        if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) {
+            return "expected no effect " + kind + ", got " + bracketed(kinds);
         }
     }
     return {};

@@ -72,7 +72,7 @@ std::string to_string(const Expectation& e) {
     if (e.refused) {
         std::vector<std::string> codes;
         for (const errc c : e.errors) codes.emplace_back(calltrack::to_string(c));
-        parts.push_back("refused with " + join_names(codes));
+        parts.push_back(codes.empty() ? "refused" : "refused with " + join_names(codes));
     }
     if (e.events) parts.push_back("events [" + join_names(*e.events) + "]");
     if (!e.events_include.empty()) {
@@ -81,6 +81,12 @@ std::string to_string(const Expectation& e) {
     if (e.effects) parts.push_back("effects [" + join_names(*e.effects) + "]");
     if (!e.effects_include.empty()) {
         parts.push_back("effects including [" + join_names(e.effects_include) + "]");
+    }
+    if (!e.events_exclude.empty()) {
+        parts.push_back("no event [" + join_names(e.events_exclude) + "]");
+    }
+    if (!e.effects_exclude.empty()) {
+        parts.push_back("no effect [" + join_names(e.effects_exclude) + "]");
     }
     const std::size_t states = e.accounts.size() + e.agencies.size() + e.numbers.size();
     if (states != 0) {

@@ -60,6 +60,15 @@ struct AccountExpectation {
     std::optional<std::string> data;     ///< DataStatus
     std::optional<std::string> balance;  ///< BalanceStatus
     std::optional<Charges> charges;
+    std::optional<std::string> plan;  ///< the plan's name
+    /// The agency it belongs to; a set nullopt: standalone.
+    std::optional<std::optional<AgencyId>> agency;
+    std::optional<bool> report_access;
+};
+/// A tracking number after a step: its status, its forwarding destination, or both.
+struct NumberExpectation {
+    std::optional<std::string> status;  ///< NumberStatus
+    std::optional<PhoneNumber> forwarding;
 };
 struct AgencyExpectation {
     std::optional<std::string> status;   ///< AgencyStatus
@@ -69,7 +78,7 @@ struct AgencyExpectation {
 
 struct Expectation {
     /// "ok": the command is allowed (for an advance: always true). Refused: it must be refused,
-    /// with every code in `errors` among the reasons.
+    /// with every code in `errors` among the reasons (none named: for any reason).
     bool refused = false;
     std::vector<errc> errors;
     /// The event names, exactly and in order.
@@ -80,10 +89,12 @@ struct Expectation {
     std::optional<std::vector<std::string>> effects;
     /// Effect kinds that must each appear.
     std::vector<std::string> effects_include;
+    /// Event names and effect kinds that must not appear.
+    std::vector<std::string> events_exclude;
+    std::vector<std::string> effects_exclude;
     std::map<AccountId, AccountExpectation> accounts;
     std::map<AgencyId, AgencyExpectation> agencies;
-    /// Tracking number id -> NumberStatus name.
-    std::map<NumberId, std::string> numbers;
+    std::map<NumberId, NumberExpectation> numbers;
 };
 
 /// "ok", "refused with window_closed", "events [a, b]", ... for timelines.

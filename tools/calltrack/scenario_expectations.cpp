@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstddef>
+#include <iterator>
 #include <utility>
 
 namespace calltrack::cli::scenario_reader {
@@ -51,6 +52,13 @@ const std::vector<std::string>& effect_kinds() {
     return names;
 }
 
+/// Every event's name: a misspelt name in "events_exclude" would otherwise hold for ever.
+const std::vector<std::string>& event_names() {
+    static const std::vector<std::string> names(std::begin(calltrack::detail::event_names),
+                                                std::end(calltrack::detail::event_names));
+    return names;
+}
+
 }  // namespace
 
 bool Parser::expectation(const Json& j, const std::string& path, Step::Kind kind,
@@ -66,23 +74,35 @@ bool Parser::expectation(const Json& j, const std::string& path, Step::Kind kind
     }
     if (!j.is_object()) return wrong_type(j, path, "\"ok\" or an expectation object");
     if (!only_keys(j, path,
-                   {"error", "events", "events_include", "effects", "effects_include", "accounts",
-                    "agencies", "numbers"})) {
+                   {"error", "refused", "events", "events_include", "events_exclude", "effects",
+                    "effects_include", "effects_exclude", "accounts", "agencies", "numbers"})) {
         return false;
     }
-    if (j.contains("error")) {
-        if (kind == Step::Kind::advance) {
-            return invalid(join(path, "error"), "an advance is never refused");
+    if (j.contains("refused")) {
+        const Json& r = j["refused"];
+        if (!r.is_boolean()) return wrong_type(r, join(path, "refused"), "true");
+        if (!r.get<bool>()) {
+            return invalid(join(path, "refused"),
+                           "write \"refused\": true, or leave it out for a command that must be "
+                           "allowed");
         }
-        for (const char* key : {"events", "events_include", "effects", "effects_include"}) {
+    }
+    const char* const refusal = j.contains("error") ? "error" : "refused";
+    if (j.contains(refusal)) {
+        if (kind == Step::Kind::advance) {
+            return invalid(join(path, refusal), "an advance is never refused");
+        }
+        for (const char* key : {"events", "events_include", "events_exclude", "effects",
+                                "effects_include", "effects_exclude"}) {
             if (j.contains(key)) {
                 return invalid(join(path, key),
-                               "a refused command has no events or effects; expect either "
-                               "\"error\" or \""
-                                   + std::string(key) + "\"");
+                               "a refused command has no events or effects; expect either \""
+                                   + std::string(refusal) + "\" or \"" + key + "\"");
             }
         }
         out.refused = true;
+    }
+    if (j.contains("error")) {
         std::vector<std::string> codes;
         const Json& e = j["error"];
         if (e.is_string()) {
@@ -99,11 +119,11 @@ bool Parser::expectation(const Json& j, const std::string& path, Step::Kind kind
     }
     std::vector<std::string> list;
     if (j.contains("events")) {
-        if (!names(j["events"], join(path, "events"), nullptr, "event", list)) return false;
+        if (!names(j["events"], join(path, "events"), &event_names(), "event", list)) return false;
         out.events = list;
     }
     if (j.contains("events_include")
-        && !names(j["events_include"], join(path, "events_include"), nullptr, "event",
+        && !names(j["events_include"], join(path, "events_include"), &event_names(), "event",
                   out.events_include)) {
         return false;
     }
@@ -116,6 +136,16 @@ bool Parser::expectation(const Json& j, const std::string& path, Step::Kind kind
     if (j.contains("effects_include")
         && !names(j["effects_include"], join(path, "effects_include"), &effect_kinds(), "effect",
                   out.effects_include)) {
+        return false;
+    }
+    if (j.contains("events_exclude")
+        && !names(j["events_exclude"], join(path, "events_exclude"), &event_names(), "event",
+                  out.events_exclude)) {
+        return false;
+    }
+    if (j.contains("effects_exclude")
+        && !names(j["effects_exclude"], join(path, "effects_exclude"), &effect_kinds(), "effect",
+                  out.effects_exclude)) {
         return false;
     }
     if (j.contains("accounts") && !accounts(j["accounts"], join(path, "accounts"), out)) {
@@ -157,13 +187,42 @@ bool Parser::accounts(const Json& j, const std::string& path, Expectation& out) 
         if (!id(item.key(), at, account)) return false;
         const Json& v = item.value();
         if (!v.is_object()) return wrong_type(v, at, "an object");
-        if (!only_keys(v, at, {"status", "data", "balance", "charges"})) return false;
+        if (!only_keys(
+                v, at,
+                {"status", "data", "balance", "charges", "plan", "agency", "report_access"})) {
+            return false;
+        }
         AccountExpectation e;
         if (!optional_name(v, at, "status", account_statuses(), "account status", e.status)
             || !optional_name(v, at, "data", data_statuses(), "data status", e.data)
             || !optional_name(v, at, "balance", balance_statuses(), "balance status", e.balance)
             || !optional_charges(v, at, e.charges)) {
             return false;
+        }
+        if (v.contains("plan")) {
+            std::string plan;
+            if (!text(v["plan"], join(at, "plan"), plan)) return false;
+            e.plan = std::move(plan);
+        }
+        if (v.contains("agency")) {
+            if (v["agency"].is_null()) {
+                e.agency = std::optional<AgencyId>();
+            } else {
+                AgencyId agency;
+                std::string text_id;
+                if (!text(v["agency"], join(at, "agency"), text_id)
+                    || !id(text_id, join(at, "agency"), agency)) {
+                    return false;
+                }
+                e.agency = std::optional<AgencyId>(agency);
+            }
+        }
+        if (v.contains("report_access")) {
+            const Json& access = v["report_access"];
+            if (!access.is_boolean()) {
+                return wrong_type(access, join(at, "report_access"), "true or false");
+            }
+            e.report_access = access.get<bool>();
         }
         out.accounts[account] = e;
     }
@@ -191,14 +250,37 @@ bool Parser::agencies(const Json& j, const std::string& path, Expectation& out) 
 }
 
 bool Parser::numbers(const Json& j, const std::string& path, Expectation& out) {
-    if (!j.is_object()) return wrong_type(j, path, "an object of number id: status");
+    if (!j.is_object()) return wrong_type(j, path, "an object of number id: expectation");
     for (const auto& item : j.items()) {
         const std::string at = join(path, item.key());
         NumberId number;
         if (!id(item.key(), at, number)) return false;
-        std::string s;
-        if (!name(item.value(), at, number_statuses(), "number status", s)) return false;
-        out.numbers[number] = s;
+        const Json& v = item.value();
+        NumberExpectation e;
+        if (v.is_string()) {  // the status alone
+            std::string s;
+            if (!name(v, at, number_statuses(), "number status", s)) return false;
+            e.status = std::move(s);
+        } else {
+            if (!v.is_object()) {
+                return wrong_type(v, at, "a number status or {\"status\", \"forwarding\"}");
+            }
+            if (!only_keys(v, at, {"status", "forwarding"})) return false;
+            if (!optional_name(v, at, "status", number_statuses(), "number status", e.status)) {
+                return false;
+            }
+            if (v.contains("forwarding")) {
+                std::string text_number;
+                if (!text(v["forwarding"], join(at, "forwarding"), text_number)) return false;
+                auto forwarding = PhoneNumber::parse(text_number);
+                if (!forwarding) {
+                    return invalid(join(at, "forwarding"), forwarding.error().message() + "; got "
+                                                               + in_quotes(text_number));
+                }
+                e.forwarding = forwarding.value();
+            }
+        }
+        out.numbers[number] = std::move(e);
     }
     return true;
 }
