@@ -193,9 +193,11 @@ AgencyLayout cascade_agency(std::size_t c) {
     return l;
 }
 
-/// The agency's records, each written at expected version 0, as the engine's commits would.
+/// The agency's records, each written at expected version 0, as the engine's commits would; the
+/// agency once more, unchanged, as the administrator's grant writes its scope's record.
 void add_records(CommitBatch& batch, const AgencyLayout& l) {
     batch.agencies.push_back({make_agency(l.agency), 0});
+    batch.agencies.push_back({make_agency(l.agency), 1});
     for (std::size_t s = 0; s < l.accounts.size(); ++s) {
         batch.accounts.push_back({make_account(l.accounts[s], l.agency), 0});
         for (const auto& [id, phone] : l.numbers[s]) {
