@@ -51,7 +51,7 @@ class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
   public:
     /// The schema version this library writes (the `calltrack_schema` table). Older schemas are
     /// migrated forward on open; newer ones are refused with errc::schema_too_new.
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     /// Connects to `uri` (`postgresql://user@host:port/database?...`, or any libpq connection
     /// string) and opens the store in `options.schema`, creating and migrating it when allowed.
