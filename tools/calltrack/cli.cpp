@@ -21,6 +21,7 @@ using command_line::memory_database;
 using command_line::policy_command;
 using command_line::run_command;
 using command_line::usage;
+using command_line::verify_command;
 
 // --- help ----------------------------------------------------------------------------------------
 
@@ -32,10 +33,11 @@ usage:
   calltrack check   [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack execute [--db FILE] --actor USER --command JSON [--at TIME] [--idempotency-key KEY]
-                    [--policy ...] [--json]
+                    [--impact DIGEST] [--policy ...] [--json]
   calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
   calltrack history ID|account:ID|agency:ID|user:ID [--db FILE] [--json]
   calltrack effects [--db FILE] [--ack SEQUENCE] [--limit N] [--json]
+  calltrack verify  [--db FILE] [--json]
   calltrack policy show PRESET | show --resolved PRESET|FILE.json
   calltrack policy validate FILE.json
   calltrack policy versions PRESET|FILE.json
@@ -46,11 +48,15 @@ usage:
 subcommands:
   run       run a scenario file step by step; print the timeline and the final state
   check     may USER do this now? allowed, or every reason it is refused
-  preview   what would it do? the events and host effects, writing nothing
-  execute   do it: commit the command's events and host effects, or print every reason not
+  preview   what would it do? the events and host effects, and their impact digest, writing
+            nothing
+  execute   do it: commit the command's events and host effects, or print every reason not;
+            with --impact, only if it still does what preview showed
   advance   move the clock to TIME and fire every deadline due by then
-  history   one account's, agency's or user's events, each with its policy version
+  history   one account's, agency's or user's events, each with its policy version, who acted
+            and what they confirmed
   effects   the host effects not yet acknowledged; --ack marks them carried out
+  verify    check the audit trail: every event chained by hash, and replayed to the records
   policy    print a preset or a resolved policy file as JSON, validate one, list its versions,
             or diff two
 
@@ -105,6 +111,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (sub == "advance") return advance_command(args, out, err);
     if (sub == "history") return history_command(args, out, err);
     if (sub == "effects") return effects_command(args, out, err);
+    if (sub == "verify") return verify_command(args, out, err);
     if (sub == "policy") return policy_command(args, out, err);
     return usage(err, {(sub.rfind('-', 0) == 0 ? "unknown option " : "unknown subcommand ") + sub,
                        main_help});

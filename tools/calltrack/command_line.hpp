@@ -59,6 +59,16 @@ std::optional<UsageError> parse_arguments(const std::vector<std::string>& args, 
 
 int usage(std::ostream& err, const UsageError& e);
 
+/// Prints "calltrack: MESSAGE" on err and returns exit_failed.
+int fail(std::ostream& err, const std::string& message);
+
+/// Reads a subcommand's arguments. Returns the exit code when nothing more is to be done: the
+/// usage was wrong (said on err), or --help asked for the help (printed on out).
+std::optional<int> read_arguments(const std::vector<std::string>& all,
+                                  const std::set<std::string>& with_value,
+                                  const std::set<std::string>& switches, std::string_view help,
+                                  std::ostream& out, std::ostream& err, Arguments& args);
+
 std::optional<std::string> read_file(const std::string& path, std::string* why);
 
 // --- policy files (policy_files.cpp) -------------------------------------------------------------
@@ -134,8 +144,11 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
 int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
 /// history: one event stream; effects: the outbox, optionally acknowledging first.
+// Reading a database back (inspect.cpp): one stream's events with who acted, the outbox, and the
+// audit trail's verification.
 int history_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 int effects_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+int verify_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
