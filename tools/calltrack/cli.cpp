@@ -62,7 +62,9 @@ subcommands:
 
 PRESET is ctm, callrail or smrtphone. TIME is UTC ISO 8601, e.g. 2024-03-01T09:00:00Z.
 The database is the SQLite file calltrack.db in the working directory unless --db names another;
---db :memory: keeps everything in memory for the length of the command.
+--db :memory: keeps everything in memory for the length of the command; --db postgresql://...
+(any libpq URI, ending in #SCHEMA for a schema other than "calltrack") uses a PostgreSQL store,
+which records no policy: give --policy to every subcommand that judges.
 Exit status: 0 success, 1 failure (expectation not met, refused, policies differ, bad input),
 2 bad command line.
 Scenario format: docs/scenarios.md.

@@ -15,6 +15,9 @@
 #if CALLTRACK_CLI_HAS_SQLITE
 #include <calltrack/sqlite_store.hpp>
 #endif
+#if CALLTRACK_CLI_HAS_POSTGRES
+#include <calltrack/postgres_store.hpp>
+#endif
 
 #include <cstddef>
 #include <map>
@@ -108,9 +111,15 @@ struct OpenedStore {
 #if CALLTRACK_CLI_HAS_SQLITE
     SqliteStore* sqlite = nullptr;  ///< the same store, when it is a SQLite file
 #endif
+#if CALLTRACK_CLI_HAS_POSTGRES
+    PostgresStore* postgres = nullptr;  ///< the same store, when it is a PostgreSQL schema
+#endif
 };
 
 bool is_memory(const std::string& database);
+/// A PostgreSQL connection URI (postgresql://... or postgres://...), optionally ending in
+/// #SCHEMA: the schema that holds the store (default "calltrack"), which libpq never sees.
+bool is_postgres(const std::string& database);
 
 /// Opens the database; `must_exist` refuses a file that is not there yet (check, preview and
 /// advance never create one).

@@ -187,7 +187,8 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
     auto held = events_held(*opened->store);
     if (!held) return fail(err, database + ": " + held.error().message());
     if (held.value() != 0) {
-        return fail(err, database
+        // The description, not --db as given: a PostgreSQL URI may hold a password.
+        return fail(err, opened->description
                              + " already holds the events of an earlier run; run starts from an "
                                "empty database: pass --fresh to empty it first, or --db another "
                                "file");

@@ -296,6 +296,20 @@ result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
     return store;
 }
 
+result<void> PostgresStore::erase_all() {
+    const postgres_detail::Lock lock(impl_->mutex);
+    if (auto connected = impl_->ensure_connected(); !connected) return connected.error();
+    // Every table but calltrack_schema; log_head is reset rather than emptied, since every commit
+    // that numbers events updates its one row.
+    auto done = impl_->exec_script(
+        "BEGIN; TRUNCATE {s}.agencies, {s}.accounts, {s}.numbers, {s}.grants, {s}.grant_scopes, "
+        "{s}.events, {s}.deadlines, {s}.outbox, {s}.idempotency; "
+        "UPDATE {s}.log_head SET last_sequence = 0, last_outbox_sequence = 0, "
+        "last_event_at = NULL, last_hash = ''; COMMIT");
+    if (!done) impl_->rollback();
+    return done;
+}
+
 result<int> PostgresStore::stored_schema_version() {
     const postgres_detail::Lock lock(impl_->mutex);
     if (auto connected = impl_->ensure_connected(); !connected) return connected.error();
