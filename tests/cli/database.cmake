@@ -153,6 +153,24 @@ step("execute --impact with the digest shown commits it" 0 "^executed\n.*event +
   --command "${_pause}")
 step("verify: the log is still whole after execute" 0 "^verified: " ""
   verify --db "${_db}")
+
+# The state as of any instant, replayed from the events.
+step("show an account before it existed" 1 "" "no account or agency had the id solo as of 2024-02-01T00:00:00Z"
+  show solo --db "${_db}" --at 2024-02-01T00:00:00Z)
+step("show an account as it was, a second before a pause" 0 "^as of 2024-03-02T09:59:59Z\n  account solo: active;" ""
+  show solo --db "${_db}" --at 2024-03-02T09:59:59Z)
+step("show an account as it is now, as JSON" 0 "\"account\": {.*\"numbers\": \\[" ""
+  show account:solo --db "${_db}" --json)
+step("deadlines as of an instant" 0 "^pending as of 2024-06-01T00:00:00Z, in firing order:\n" ""
+  deadlines --db "${_db}" --at 2024-06-01T00:00:00Z)
+step("check before the last event: what check would have said then" 0 "^as of 2024-03-02T09:59:59Z, before the last event: judged on the state the events up to then give\nallowed" ""
+  check --db "${_db}" --actor sam --at 2024-03-02T09:59:59Z --command "${_pause}")
+step("check at the pause: refused, it was paused then" 1 "already_in_state" ""
+  check --db "${_db}" --actor sam --at 2024-03-02T10:00:00Z --command "${_pause}")
+step("advance --by counts from the last event" 0 "^advanced to 2024-06-15T00:00:00Z" ""
+  advance --db "${_db}" --by 14d)
+step("advance --by refuses what is not a duration" 2 "" "--by takes a duration"
+  advance --db "${_db}" --by 2weeks)
 step("effects: the outbox, oldest first" 0 "^not yet acknowledged, oldest first:\n  #1  stop_swapping account=solo.*\n  #2  resume_swapping account=solo" ""
   effects --db "${_db}" --limit 2)
 step("effects --ack: acknowledged, and gone from the list" 0 "^acknowledged up to #2\nnot yet acknowledged, oldest first:\n  #3  " ""

@@ -13,6 +13,7 @@ namespace calltrack::cli {
 namespace {
 
 using command_line::advance_command;
+using command_line::deadlines_command;
 using command_line::effects_command;
 using command_line::history_command;
 using command_line::judge_command;
@@ -20,6 +21,7 @@ using command_line::Judgement;
 using command_line::memory_database;
 using command_line::policy_command;
 using command_line::run_command;
+using command_line::show_command;
 using command_line::usage;
 using command_line::verify_command;
 
@@ -38,6 +40,8 @@ usage:
   calltrack history ID|account:ID|agency:ID|user:ID [--db FILE] [--json]
   calltrack effects [--db FILE] [--ack SEQUENCE] [--limit N] [--json]
   calltrack verify  [--db FILE] [--json]
+  calltrack show ID|account:ID|agency:ID [--at TIME] [--db FILE] [--json]
+  calltrack deadlines [--at TIME] [--db FILE] [--json]
   calltrack policy show PRESET | show --resolved PRESET|FILE.json
   calltrack policy validate FILE.json
   calltrack policy versions PRESET|FILE.json
@@ -57,6 +61,8 @@ subcommands:
             and what they confirmed
   effects   the host effects not yet acknowledged; --ack marks them carried out
   verify    check the audit trail: every event chained by hash, and replayed to the records
+  show      one account or agency, its numbers and pending deadlines, as of any instant
+  deadlines every deadline pending as of any instant, in firing order
   policy    print a preset or a resolved policy file as JSON, validate one, list its versions,
             or diff two
 
@@ -114,6 +120,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (sub == "history") return history_command(args, out, err);
     if (sub == "effects") return effects_command(args, out, err);
     if (sub == "verify") return verify_command(args, out, err);
+    if (sub == "show") return show_command(args, out, err);
+    if (sub == "deadlines") return deadlines_command(args, out, err);
     if (sub == "policy") return policy_command(args, out, err);
     return usage(err, {(sub.rfind('-', 0) == 0 ? "unknown option " : "unknown subcommand ") + sub,
                        main_help});

@@ -153,11 +153,14 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
 int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
 /// history: one event stream; effects: the outbox, optionally acknowledging first.
-// Reading a database back (inspect.cpp): one stream's events with who acted, the outbox, and the
-// audit trail's verification.
+// Reading a database back (inspect.cpp): one stream's events with who acted, the outbox, the
+// audit trail's verification, and a record or the deadlines as of any instant.
 int history_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 int effects_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 int verify_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+/// The state as of any instant, replayed from the events (calltrack/replay.hpp).
+int show_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+int deadlines_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 

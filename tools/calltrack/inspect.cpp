@@ -1,11 +1,13 @@
 // Reading a database back: one stream's events with who acted and how (history), the outbox
-// (effects), and the audit trail's check (verify). None of them judges a command, so none needs a
-// policy; apart from the subcommands that do (subcommands.cpp).
+// (effects), the audit trail's check (verify), and a record or the pending deadlines as of any
+// instant (show, deadlines), replayed from the events. None of them judges a command, so none
+// needs a policy; apart from the subcommands that do (subcommands.cpp).
 
 #include "command_line.hpp"
 
 #include "report.hpp"
 
+#include <calltrack/replay.hpp>
 #include <calltrack/verify.hpp>
 
 #include <cstdint>
@@ -36,6 +38,23 @@ at most N (default 100). With --ack, first marks every effect up to SEQUENCE as 
 host's worker does once it has acted on them.
 )";
 
+constexpr std::string_view show_help =
+    R"(usage: calltrack show ID|account:ID|agency:ID [--at TIME] [--db FILE] [--json]
+
+Prints one account (with its tracking numbers) or one agency (with its sub-accounts) as it was at
+TIME, and its pending deadlines then, from the database's events alone: every event at or before
+TIME is replayed from nothing. Without --at, as of the last event. TIME may be any instant, before
+the first event (nothing existed yet) or after the last (nothing has happened since, even a
+deadline that would be due: advance fires those).
+)";
+
+constexpr std::string_view deadlines_help =
+    R"(usage: calltrack deadlines [--at TIME] [--db FILE] [--json]
+
+Lists every deadline pending at TIME, in the order they fire (time, kind, subject), replayed from
+the database's events as show does. Without --at, as of the last event.
+)";
+
 constexpr std::string_view verify_help =
     R"(usage: calltrack verify [--db FILE] [--json]
 
@@ -57,6 +76,29 @@ std::optional<std::uint64_t> positive(const std::string& text) {
     const std::uint64_t n = std::stoull(text);
     if (n == 0) return std::nullopt;
     return n;
+}
+
+/// --at, or the time of the database's last event.
+std::optional<Time> as_of_time(const Arguments& args, Store& store, const std::string& database,
+                               std::ostream& err, int& status) {
+    if (auto given = args.value("--at")) {
+        auto parsed = parse_time(*given);
+        if (!parsed) {
+            status = fail(err, "--at: " + parsed.error().message());
+            return std::nullopt;
+        }
+        return parsed.value();
+    }
+    auto last = store.last_event_time();
+    if (!last) {
+        status = fail(err, database + ": " + last.error().message());
+        return std::nullopt;
+    }
+    if (!last.value()) {
+        status = fail(err, database + " holds no events yet; give --at TIME");
+        return std::nullopt;
+    }
+    return *last.value();
 }
 
 }  // namespace
@@ -173,6 +215,106 @@ int verify_command(const std::vector<std::string>& all, std::ostream& out, std::
         print_verification(out, verified.value());
     }
     return verified.value().is_intact() ? exit_ok : exit_failed;
+}
+
+int show_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
+    Arguments args;
+    if (auto done = read_arguments(all, {"--db", "--at"}, {"--json"}, show_help, out, err, args)) {
+        return *done;
+    }
+    if (args.positional.size() != 1) {
+        return usage(err, {args.positional.empty() ? "which account or agency? give an ID"
+                                                   : "one at a time: " + args.positional[1],
+                           show_help});
+    }
+    std::string why;
+    const std::string database = args.value("--db").value_or(default_database());
+    auto opened = open_database(database, true, &why);
+    if (!opened) return fail(err, why);
+    int status = exit_failed;
+    const auto at = as_of_time(args, *opened->store, database, err, status);
+    if (!at) return status;
+    auto replayed = replay(*opened->store, *at);
+    if (!replayed) return fail(err, database + ": " + replayed.error().message());
+    const State& state = replayed.value();
+
+    const std::string& named = args.positional.front();
+    const bool as_account = named.rfind("account:", 0) == 0;
+    const bool as_agency = named.rfind("agency:", 0) == 0;
+    const std::string id = as_account ? named.substr(8) : as_agency ? named.substr(7) : named;
+    const auto account = AccountId::parse(id);
+    const auto agency = AgencyId::parse(id);
+    if (!account || !agency) return fail(err, "show: " + account.error().message());
+    const Account* found_account = as_agency ? nullptr : state.find_account(account.value());
+    const Agency* found_agency = as_account ? nullptr : state.find_agency(agency.value());
+    if (found_account != nullptr && found_agency != nullptr) {
+        return fail(err, "both an account and an agency have the id " + id + "; write account:" + id
+                             + " or agency:" + id);
+    }
+    if (found_account == nullptr && found_agency == nullptr) {
+        return fail(err, "no "
+                             + std::string(as_account  ? "account"
+                                           : as_agency ? "agency"
+                                                       : "account or agency")
+                             + " had the id " + id + " as of " + format_time(*at) + " in "
+                             + database);
+    }
+    ShownRecord shown;
+    shown.at = *at;
+    std::string subject;
+    if (found_agency != nullptr) {
+        shown.agency = *found_agency;
+        if (const auto it = state.sub_accounts_by_agency.find(found_agency->id);
+            it != state.sub_accounts_by_agency.end()) {
+            shown.sub_accounts.assign(it->second.begin(), it->second.end());
+        }
+        subject = deadline_subject(found_agency->id);
+    } else {
+        AccountReport report{*found_account, {}};
+        if (const auto it = state.numbers_by_account.find(found_account->id);
+            it != state.numbers_by_account.end()) {
+            for (const auto& n : it->second) report.numbers.push_back(state.numbers.at(n));
+        }
+        shown.account = std::move(report);
+        subject = deadline_subject(found_account->id);
+    }
+    for (const auto& d : state.deadlines) {
+        if (d.subject == subject) shown.deadlines.push_back(d);
+    }
+    if (args.has("--json")) {
+        out << shown_to_json(shown);
+    } else {
+        print_shown(out, shown);
+    }
+    return exit_ok;
+}
+
+int deadlines_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
+    Arguments args;
+    if (auto done =
+            read_arguments(all, {"--db", "--at"}, {"--json"}, deadlines_help, out, err, args)) {
+        return *done;
+    }
+    if (!args.positional.empty()) {
+        return usage(err, {"unexpected argument " + args.positional.front(), deadlines_help});
+    }
+    std::string why;
+    const std::string database = args.value("--db").value_or(default_database());
+    auto opened = open_database(database, true, &why);
+    if (!opened) return fail(err, why);
+    int status = exit_failed;
+    const auto at = as_of_time(args, *opened->store, database, err, status);
+    if (!at) return status;
+    auto replayed = replay(*opened->store, *at);
+    if (!replayed) return fail(err, database + ": " + replayed.error().message());
+    const std::vector<Deadline> pending(replayed.value().deadlines.begin(),
+                                        replayed.value().deadlines.end());
+    if (args.has("--json")) {
+        out << deadlines_to_json(*at, pending);
+    } else {
+        print_deadlines(out, *at, pending);
+    }
+    return exit_ok;
 }
 
 }  // namespace calltrack::cli::command_line

@@ -423,4 +423,70 @@ std::string advance_to_json(Time to, const std::vector<Event>& events,
     return dump(j);
 }
 
+namespace {
+
+std::string deadline_line(const Deadline& d) {
+    return format_time(d.at) + "  " + std::string(to_string(d.kind)) + "  " + d.subject;
+}
+
+Json deadlines_json(const std::vector<Deadline>& deadlines) {
+    Json list = Json::array();
+    for (const auto& d : deadlines) {
+        list.push_back(
+            Json{{"at", format_time(d.at)}, {"kind", to_string(d.kind)}, {"subject", d.subject}});
+    }
+    return list;
+}
+
+}  // namespace
+
+void print_shown(std::ostream& out, const ShownRecord& shown) {
+    out << "as of " << format_time(shown.at) << '\n';
+    if (shown.agency) {
+        out << "  " << describe(*shown.agency) << '\n';
+        for (const auto& id : shown.sub_accounts) out << "    sub-account " << id << '\n';
+    }
+    if (shown.account) {
+        out << "  " << describe(*shown.account) << '\n';
+        for (const auto& n : shown.account->numbers) {
+            out << "    number " << n.id << " " << n.number << " -> " << n.forwarding_destination
+                << ": " << to_string(n.status) << '\n';
+        }
+    }
+    if (shown.deadlines.empty()) out << "  no deadline pending\n";
+    for (const auto& d : shown.deadlines) out << "  deadline  " << deadline_line(d) << '\n';
+}
+
+std::string shown_to_json(const ShownRecord& shown) {
+    Json j = Json::object();
+    j["at"] = format_time(shown.at);
+    if (shown.agency) {
+        j["agency"] = nested(to_json(*shown.agency));
+        Json subs = Json::array();
+        for (const auto& id : shown.sub_accounts) subs.push_back(id.str());
+        j["sub_accounts"] = std::move(subs);
+    }
+    if (shown.account) {
+        j["account"] = nested(to_json(shown.account->account));
+        Json numbers = Json::array();
+        for (const auto& n : shown.account->numbers) numbers.push_back(nested(to_json(n)));
+        j["numbers"] = std::move(numbers);
+    }
+    j["deadlines"] = deadlines_json(shown.deadlines);
+    return dump(j);
+}
+
+void print_deadlines(std::ostream& out, Time at, const std::vector<Deadline>& deadlines) {
+    out << "pending as of " << format_time(at) << ", in firing order:\n";
+    if (deadlines.empty()) out << "  none\n";
+    for (const auto& d : deadlines) out << "  " << deadline_line(d) << '\n';
+}
+
+std::string deadlines_to_json(Time at, const std::vector<Deadline>& deadlines) {
+    Json j = Json::object();
+    j["at"] = format_time(at);
+    j["deadlines"] = deadlines_json(deadlines);
+    return dump(j);
+}
+
 }  // namespace calltrack::cli

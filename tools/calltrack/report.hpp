@@ -67,4 +67,20 @@ void print_advance(std::ostream& out, Time to, const std::vector<Event>& events,
 std::string advance_to_json(Time to, const std::vector<Event>& events,
                             const std::vector<HostEffect>& effects);
 
+/// What `calltrack show` found as of `at`: one agency (with its sub-accounts' ids) or one account
+/// (with its numbers), and the subject's pending deadlines.
+struct ShownRecord {
+    Time at;
+    std::optional<Agency> agency;
+    std::vector<AccountId> sub_accounts;
+    std::optional<AccountReport> account;
+    std::vector<Deadline> deadlines;
+};
+void print_shown(std::ostream& out, const ShownRecord& shown);
+std::string shown_to_json(const ShownRecord& shown);
+
+/// What `calltrack deadlines` found: every deadline pending as of `at`, in firing order.
+void print_deadlines(std::ostream& out, Time at, const std::vector<Deadline>& deadlines);
+std::string deadlines_to_json(Time at, const std::vector<Deadline>& deadlines);
+
 }  // namespace calltrack::cli

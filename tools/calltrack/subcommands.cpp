@@ -12,6 +12,7 @@
 
 #include <calltrack/engine.hpp>
 #include <calltrack/json.hpp>
+#include <calltrack/replay.hpp>
 
 #include <chrono>
 #include <fstream>
@@ -47,7 +48,9 @@ reason. Exit 0 when allowed, 1 when refused.
 
   --actor USER      a user whose grants the database holds; "support" is the platform's staff
   --command JSON    e.g. '{"command":"cancel_account","account":"acme","confirmation":{"clicked":true}}'
-  --at TIME         when to judge it (default: the time of the database's last event)
+  --at TIME         when to judge it (default: the time of the database's last event); an
+                    earlier TIME judges it on the state the events up to then give: what check
+                    would have said then
   --policy ...      PRESET or FILE.json (default: the policy recorded by run)
   --db FILE         the database (default: calltrack.db)
   --json            print {"allowed": ..., "reasons": [...]}
@@ -81,11 +84,13 @@ transaction and printed. Refused, nothing of the command is written and every re
 )";
 
 constexpr std::string_view advance_help =
-    R"(usage: calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
+    R"(usage: calltrack advance --to TIME | --by DURATION [--db FILE] [--policy ...] [--json]
 
 Moves the clock to TIME and fires every deadline due by then (reactivation, restore and refund
 windows closing, data purges, pause maximums), printing the events and host effects. TIME must
-not be earlier than the database's last event.
+not be earlier than the database's last event. --by moves it that far past the last event
+instead, as a test clock does: 14d, 36h, 90m, 30s, or a sum such as 1d12h (exact days of 24
+hours).
 )";
 
 constexpr std::string_view policy_help =
@@ -278,6 +283,33 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
         }
         at = *last.value();
     }
+    const bool json = args.has("--json");
+    // check before the last event: what check would have said then, on the state the events up to
+    // then give (calltrack/replay.hpp). The engine judges only from the last event on, since it
+    // writes what it decides.
+    if (mode == Judgement::check && args.value("--at")) {
+        auto last = store.last_event_time();
+        if (!last) return fail(err, database + ": " + last.error().message());
+        if (last.value() && at < *last.value()) {
+            auto replayed = replay(store, at);
+            if (!replayed) return fail(err, database + ": " + replayed.error().message());
+            // As the engine would have: deadlines due by then fire first.
+            calltrack::apply(replayed.value(), due(replayed.value(), *policy, at));
+            const Actor then = *actor_name == support_actor
+                                   ? support_actor_value()
+                                   : actor_of(replayed.value(), user.value());
+            const Verdict verdict =
+                calltrack::check(replayed.value(), command.value(), then, *policy, at);
+            if (json) {
+                out << verdict_to_json(verdict);
+            } else {
+                out << "as of " << format_time(at)
+                    << ", before the last event: judged on the state the events up to then give\n";
+                print_verdict(out, verdict);
+            }
+            return verdict.is_allowed() ? exit_ok : exit_failed;
+        }
+    }
     ManualClock clock(at);
     Engine engine(std::move(*policy), clock, store);
     Actor actor = support_actor_value();
@@ -288,7 +320,6 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
                 err, "cannot read the grants of " + *actor_name + ": " + loaded.error().message());
         actor = std::move(loaded).value();
     }
-    const bool json = args.has("--json");
 
     if (mode == Judgement::execute) {
         ExecuteOptions options;
@@ -347,19 +378,68 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
     return verdict.value().is_allowed() ? exit_ok : exit_failed;
 }
 
+namespace {
+
+/// "14d", "36h", "90m", "30s", or a sum of them ("1d12h"): days of 24 hours; nullopt otherwise.
+std::optional<Duration> parse_duration(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    Duration total(0, 0, 0);
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t j = i;
+        while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+        if (j == i || j == text.size() || j - i > 6) return std::nullopt;
+        const long n = std::stol(text.substr(i, j - i));
+        switch (text[j]) {
+            case 'd':
+                total += boost::posix_time::hours(24 * n);
+                break;
+            case 'h':
+                total += boost::posix_time::hours(n);
+                break;
+            case 'm':
+                total += boost::posix_time::minutes(n);
+                break;
+            case 's':
+                total += boost::posix_time::seconds(n);
+                break;
+            default:
+                return std::nullopt;
+        }
+        i = j + 1;
+    }
+    return total;
+}
+
+}  // namespace
+
 int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
     Arguments args;
-    if (auto done = read_arguments(all, {"--to", "--db", "--policy"}, {"--json"}, advance_help, out,
-                                   err, args)) {
+    if (auto done = read_arguments(all, {"--to", "--by", "--db", "--policy"}, {"--json"},
+                                   advance_help, out, err, args)) {
         return *done;
     }
     if (!args.positional.empty()) {
         return usage(err, {"unexpected argument " + args.positional.front(), advance_help});
     }
     const auto to_text = args.value("--to");
-    if (!to_text) return usage(err, {"--to TIME is required", advance_help});
-    auto to = parse_time(*to_text);
-    if (!to) return fail(err, "--to: " + to.error().message());
+    const auto by_text = args.value("--by");
+    if (!to_text && !by_text)
+        return usage(err, {"--to TIME or --by DURATION is required", advance_help});
+    if (to_text && by_text) return usage(err, {"--to and --by: give one", advance_help});
+    std::optional<Time> to;
+    std::optional<Duration> by;
+    if (to_text) {
+        auto parsed = parse_time(*to_text);
+        if (!parsed) return fail(err, "--to: " + parsed.error().message());
+        to = parsed.value();
+    } else {
+        by = parse_duration(*by_text);
+        if (!by) {
+            return usage(
+                err, {"--by takes a duration such as 14d, 36h, 90m, 30s or 1d12h", advance_help});
+        }
+    }
 
     std::string why;
     const std::string database = args.value("--db").value_or(default_database());
@@ -368,8 +448,17 @@ int advance_command(const std::vector<std::string>& all, std::ostream& out, std:
     auto policy = database_policy(args, database, &why);
     if (!policy) return fail(err, why);
     Store& store = *opened->store;
+    if (by) {
+        auto last = store.last_event_time();
+        if (!last) return fail(err, database + ": " + last.error().message());
+        if (!last.value()) {
+            return fail(err, database + " holds no events yet, so --by has nothing to count from; "
+                                        "give --to TIME");
+        }
+        to = *last.value() + *by;
+    }
 
-    ManualClock clock(to.value());
+    ManualClock clock(*to);
     Engine engine(std::move(*policy), clock, store);
 #if CALLTRACK_CLI_HAS_SQLITE
     // The whole sweep in one transaction: one disk flush however many deadlines fire, and a sweep
@@ -388,8 +477,9 @@ int advance_command(const std::vector<std::string>& all, std::ostream& out, std:
             auto last = store.last_event_time();
             std::string when;
             if (last && last.value()) when = " (" + format_time(*last.value()) + ")";
-            return fail(err, "--to " + *to_text + " is earlier than the database's last event"
-                                 + when + "; time never goes backwards");
+            return fail(err, (to_text ? "--to " + *to_text : "--by " + *by_text)
+                                 + " is earlier than the database's last event" + when
+                                 + "; time never goes backwards");
         }
         std::string detail;
         if (!fired.problem().empty()) detail = ": " + fired.problem();
@@ -410,9 +500,9 @@ int advance_command(const std::vector<std::string>& all, std::ostream& out, std:
     // The effects this sweep committed, not the outbox's growth: another advance committing at
     // the same time would add its own.
     if (args.has("--json")) {
-        out << advance_to_json(to.value(), fired.events(), fired.effects());
+        out << advance_to_json(*to, fired.events(), fired.effects());
     } else {
-        print_advance(out, to.value(), fired.events(), fired.effects());
+        print_advance(out, *to, fired.events(), fired.effects());
     }
     return exit_ok;
 }
