@@ -1,5 +1,7 @@
 #include "runner.hpp"
 
+#include "step_subject.hpp"
+
 #include <calltrack/json.hpp>
 
 #include <nlohmann/json.hpp>
@@ -228,6 +230,7 @@ class Run {
             r.at = scenario_.start;
             r.actor = std::string(support_actor);
             r.operation = std::string(command_name(entry.command));
+            r.target = target_of(entry.command);
             r.command = entry.command;
             if (!command(support_actor_value(), entry.command, ok, r)) return;
             if (!record(std::move(r), ok)) return;
@@ -255,6 +258,7 @@ class Run {
                 r.kind = StepReport::Kind::command;
                 r.actor = step.actor;
                 r.operation = std::string(command_name(step.command));
+                r.target = target_of(step.command);
                 r.command = step.command;
                 auto actor = actor_named(step.actor);
                 if (!actor) {

@@ -39,6 +39,7 @@ struct StepReport {
     Time at;
     std::string actor;      ///< empty for an advance
     std::string operation;  ///< the command's name, or "advance"
+    std::string target;     ///< what the command acts on (step_subject.hpp); empty for an advance
     std::string note;
     std::optional<Command> command;
     Outcome outcome = Outcome::ok;
