@@ -1,5 +1,6 @@
 // What the program's runner and timeline say about a step (tools/calltrack): the target it acts
-// on, and the phone numbers behind the ids an event names.
+// on, the phone numbers behind the ids an event names, the charges after it, and a run that plays
+// on past a missed expectation (as compare runs).
 #include "report.hpp"
 #include "runner.hpp"
 #include "scenario.hpp"
@@ -21,6 +22,7 @@ using namespace calltrack;
 using namespace calltrack::cli;
 using calltrack::testing::pause_met;
 using calltrack::testing::pause_resume_scenario;
+using calltrack::testing::pause_unmet;
 
 namespace {
 
@@ -30,6 +32,14 @@ Scenario step_report_parse(const std::string& text) {
     INFO(to_string(d));
     REQUIRE(s);
     return std::move(s).value();
+}
+
+const StepReport& step_numbered(const RunReport& report, const std::string& label) {
+    for (const auto& r : report.steps) {
+        if (r.label == label) return r;
+    }
+    FAIL("no " << label);
+    return report.steps.front();
 }
 
 }  // namespace
@@ -81,4 +91,37 @@ TEST_CASE("timeline: a step names its target, and a held number its phone number
             "+14045550199\n"));
     CHECK_THAT(text, Catch::Contains("plan_restored account=acme plan=Pro at="));
     CHECK(nlohmann::json::parse(report_to_json(report))["steps"][4]["target"] == "acme");
+}
+
+// --- running on, and the charges after ----------------------------------------------------------
+
+TEST_CASE("runner: charges after a step are its target's, then every owner billed anew") {
+    const Scenario s = step_report_parse(pause_resume_scenario(pause_met));
+    InMemoryStore store;
+    const auto report = run_scenario(s, policies::callrail(), store);
+    REQUIRE(report.ok());
+    const auto& grant = step_numbered(report, "step 1");
+    CHECK(grant.target == "ann administrator@account acme");
+    CHECK(grant.charges_after.empty());  // a grant acts on no one's billing
+    const auto& paused = step_numbered(report, "step 2");
+    REQUIRE(paused.charges_after.size() == 1);
+    CHECK(paused.charges_after[0].owner == BalanceOwner{AccountId("acme")});
+    CHECK(paused.charges_after[0].charges == Charges{Charge::hold_fee});
+}
+
+TEST_CASE("runner: keep_going plays every step past a missed expectation, and keeps the first") {
+    const Scenario s = step_report_parse(pause_resume_scenario(pause_unmet));
+    RunOptions options;
+    options.keep_going = true;
+    InMemoryStore store;
+    const auto report = run_scenario(s, policies::ctm(), store, options);
+    REQUIRE_FALSE(report.ok());
+    CHECK(report.failure->location == "step 2");
+    CHECK_THAT(report.failure->message, Catch::StartsWith("expected ok, but it was refused"));
+    CHECK(step_numbered(report, "step 3").unmet.empty());  // played, and met
+    CHECK_FALSE(step_numbered(report, "step 2").unmet.empty());
+
+    InMemoryStore again;
+    const auto stopped = run_scenario(s, policies::ctm(), again);  // as `run` does
+    CHECK(stopped.steps.back().label == "step 2");
 }
