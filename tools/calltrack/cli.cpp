@@ -13,6 +13,7 @@ namespace calltrack::cli {
 namespace {
 
 using command_line::advance_command;
+using command_line::compare_command;
 using command_line::effects_command;
 using command_line::history_command;
 using command_line::judge_command;
@@ -29,6 +30,7 @@ constexpr std::string_view main_help =
 
 usage:
   calltrack run SCENARIO.json [--policy PRESET|FILE.json] [--db FILE] [--fresh] [--json]
+  calltrack compare SCENARIO.json [--policies POLICY,POLICY,...] [--width N] [--json]
   calltrack check   [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack execute [--db FILE] --actor USER --command JSON [--at TIME] [--idempotency-key KEY]
@@ -45,6 +47,8 @@ usage:
 
 subcommands:
   run       run a scenario file step by step; print the timeline and the final state
+  compare   run a scenario under several policies; per step, one column per policy, then
+            where they differ
   check     may USER do this now? allowed, or every reason it is refused
   preview   what would it do? the events and host effects, writing nothing
   execute   do it: commit the command's events and host effects, or print every reason not
@@ -57,8 +61,8 @@ subcommands:
 PRESET is ctm, callrail or smrtphone. TIME is UTC ISO 8601, e.g. 2024-03-01T09:00:00Z.
 The database is the SQLite file calltrack.db in the working directory unless --db names another;
 --db :memory: keeps everything in memory for the length of the command.
-Exit status: 0 success, 1 failure (expectation not met, refused, policies differ, bad input),
-2 bad command line.
+Exit status: 0 success, 1 failure (an expectation not met under run or compare, refused, policies
+that differ under policy diff, bad input), 2 bad command line.
 Scenario format: docs/scenarios.md.
 )";
 
@@ -99,6 +103,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         return exit_ok;
     }
     if (sub == "run") return run_command(args, out, err, environment);
+    if (sub == "compare") return compare_command(args, out, err);
     if (sub == "check") return judge_command(args, Judgement::check, out, err);
     if (sub == "preview") return judge_command(args, Judgement::preview, out, err);
     if (sub == "execute") return judge_command(args, Judgement::execute, out, err);
