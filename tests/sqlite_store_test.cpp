@@ -118,9 +118,17 @@ std::string raw_query(const std::string& path, const std::string& sql) {
     return value;
 }
 
+/// Schema 3 is schema 4 without the events' audit records and hash chain.
+void downgrade_to_schema_3(const std::string& path) {
+    raw_query(path, "ALTER TABLE events DROP COLUMN audit");
+    raw_query(path, "ALTER TABLE events DROP COLUMN hash");
+    raw_query(path, "PRAGMA user_version = 3");
+}
+
 /// Schema 2 is schema 3 without the accounts' transfer_to column and its index, and without the
 /// grants' scope index.
 void downgrade_to_schema_2(const std::string& path) {
+    downgrade_to_schema_3(path);
     raw_query(path, "DROP TABLE grant_scopes");
     raw_query(path, "DROP INDEX accounts_by_transfer_to");
     raw_query(path, "ALTER TABLE accounts DROP COLUMN transfer_to");

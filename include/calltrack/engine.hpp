@@ -13,6 +13,7 @@
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
 #include <calltrack/export.hpp>
+#include <calltrack/impact.hpp>
 #include <calltrack/observer.hpp>
 #include <calltrack/policy.hpp>
 #include <calltrack/policy_history.hpp>
@@ -153,6 +154,21 @@ class Sweep {
 struct Preview {
     std::vector<Event> events;
     std::vector<HostEffect> effects;
+    /// impact_digest(events, effects): what a person shown this impact confirms, passed back as
+    /// ExecuteOptions::impact.
+    std::string impact;
+};
+
+/// How execute() is asked to run one command.
+struct ExecuteOptions {
+    /// With a key, a repeat of the same command by the same actor returns the first receipt and
+    /// changes nothing; the same key with a different command is refused with
+    /// errc::idempotency_key_reused.
+    std::optional<std::string> idempotency_key;
+    /// The digest of the impact the person confirmed (Preview::impact). Given, the command is
+    /// refused with errc::impact_changed, and nothing written, unless it would do exactly that;
+    /// a policy whose confirmation rule sets `impact` refuses it absent (errc::impact_required).
+    std::optional<std::string> impact;
 };
 
 namespace detail {
@@ -205,6 +221,10 @@ class CALLTRACK_API Engine {
     /// now; a store failure is the store's code.
     result<Receipt, Refused> execute(const Actor& actor, const Command& command,
                                      std::optional<std::string> idempotency_key = std::nullopt);
+    /// As above, with the idempotency key and the impact confirmed in `options`. A repeat under
+    /// a key returns the first receipt without judging the impact again.
+    result<Receipt, Refused> execute(const Actor& actor, const Command& command,
+                                     const ExecuteOptions& options);
     /// Fires every deadline due at clock.now(), in deadline order, and says what it committed,
     /// also when a later batch of the sweep fails.
     Sweep advance();
@@ -236,6 +256,11 @@ class CALLTRACK_API Engine {
     Sweep fire_due(Time now, bool report_empty);
     /// clock.now() when an observer will want a duration from it; otherwise no reading.
     Time watch_start() const;
+    /// errc::impact_required or errc::impact_changed for an allowed command whose receipt
+    /// would be `receipt`; nothing when its impact is as shown, or none is asked.
+    std::optional<Refused> judge_impact(const Command& command, Time now,
+                                        const std::optional<std::string>& shown,
+                                        const Receipt& receipt) const;
     Duration watched_since(Time start) const;
 
     PolicyHistory policies_;

@@ -54,6 +54,10 @@ enum class errc {
     survey_not_confirmed,      ///< the survey outcome was not "confirm". Retry: no, by design.
     billing_details_required,  ///< billing details must be entered to reopen. Retry: enter them.
     reason_required,           ///< a reason for leaving is required. Retry: give one.
+    impact_required,  ///< the policy binds this operation's confirmation to the impact shown, and
+                      ///< none was given. Retry: preview, and pass the impact's digest.
+    impact_changed,   ///< the command would now do other than the impact shown. Retry: preview
+                      ///< again and confirm what it would do now.
 
     // --- state of the thing -------------------------------------------------------------------
     invalid_state,          ///< the operation is not defined for the current status. Retry: no.

@@ -66,6 +66,8 @@ class CALLTRACK_API InMemoryStore final : public Store {
     void write_number(const RecordWrite<TrackingNumber>& write);
     void write_grants(const RecordWrite<UserGrants>& write);
     void append_event(const AppendEvent& append);
+    /// Sets the hash of the first `count` events of the log that have none yet.
+    void hash_through(std::size_t count);
 
     mutable std::mutex mutex_;
 
@@ -94,6 +96,8 @@ class CALLTRACK_API InMemoryStore final : public Store {
     /// streams are only ever looked up by name, never walked in order.
     std::unordered_map<StreamId, std::vector<std::size_t>> streams_;
     std::optional<Time> last_event_time_;
+    /// How many events, from the first, have their hash set.
+    std::size_t hashed_ = 0;
 
     /// Unacknowledged entries, in sequence order.
     std::deque<OutboxEntry> outbox_;

@@ -32,6 +32,7 @@
 #include <calltrack/account.hpp>
 #include <calltrack/actor.hpp>
 #include <calltrack/agency.hpp>
+#include <calltrack/audit.hpp>
 #include <calltrack/command.hpp>
 #include <calltrack/effect.hpp>
 #include <calltrack/errors.hpp>
@@ -88,6 +89,11 @@ CALLTRACK_API result<TrackingNumber> number_from_json(std::string_view json,
 CALLTRACK_API std::string to_json(const std::vector<RoleGrant>& grants);
 CALLTRACK_API result<std::vector<RoleGrant>> grants_from_json(std::string_view json,
                                                               JsonDiagnostic* diagnostic = nullptr);
+
+/// An event's audit record (StoredEvent::audit), as the stores keep it beside the event.
+CALLTRACK_API std::string to_json(const Audit& audit);
+CALLTRACK_API result<Audit> audit_from_json(std::string_view json,
+                                            JsonDiagnostic* diagnostic = nullptr);
 
 /// The command's name as written in scenario files, e.g. "cancel_account"
 /// (== to_string(operation_of(command))).

@@ -34,13 +34,17 @@ struct ConfirmationRule {
     bool survey_confirmed = false;              ///< the survey's outcome must be `confirm`
     bool reason = false;                        ///< at least one reason for leaving
     bool billing_details = false;               ///< billing details entered (CallRail reopen)
+    /// Engine::execute() must carry the digest of the impact the person was shown (impact.hpp),
+    /// and it must still be what the command does. No vendor asks it; a host's policy may, for
+    /// the operations that release numbers or purge data. The engine judges it, after the rules.
+    bool impact = false;
 
     bool requires_nothing() const noexcept {
         return !click && !typed_phrase && acknowledgements.empty() && !terms && !survey_confirmed
-               && !reason && !billing_details;
+               && !reason && !billing_details && !impact;
     }
     CALLTRACK_FIELDS(ConfirmationRule, click, typed_phrase, acknowledgements, terms,
-                     survey_confirmed, reason, billing_details)
+                     survey_confirmed, reason, billing_details, impact)
 };
 
 /// The kinds of scope a role is granted on (Scope in actor.hpp).

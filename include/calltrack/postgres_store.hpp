@@ -51,7 +51,7 @@ class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
   public:
     /// The schema version this library writes (the `calltrack_schema` table). Older schemas are
     /// migrated forward on open; newer ones are refused with errc::schema_too_new.
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     /// Connects to `uri` (`postgresql://user@host:port/database?...`, or any libpq connection
     /// string) and opens the store in `options.schema`, creating and migrating it when allowed.
@@ -100,6 +100,10 @@ class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
 
     // --- maintenance ----------------------------------------------------------------------------
 
+    /// Deletes every record, event, deadline, outbox entry and receipt of this store's schema in
+    /// one transaction, leaving an empty calltrack store (the program's `run --fresh`). Other
+    /// schemas, and the schema itself, are left as they are.
+    result<void> erase_all();
     /// The schema version stored in the schema's `calltrack_schema` table.
     result<int> stored_schema_version();
     /// The schema this store uses, as given in PostgresOptions::schema.

@@ -52,7 +52,7 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
   public:
     /// The schema version this library writes (PRAGMA user_version). Older databases are
     /// migrated forward on open; newer ones are refused with errc::schema_too_new.
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
     /// Opens the database at `path`; ":memory:" gives a private, temporary one. Only a calltrack
     /// database is opened, or (with SqliteOptions::create) a missing or empty file made into one:

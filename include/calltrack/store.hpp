@@ -12,7 +12,8 @@
 //   errc::concurrency_conflict. Otherwise every record, event, deadline change, outbox entry and
 //   the idempotency record are written together, or (on failure) none of them.
 // - Events are appended to per-stream logs (an account's, an agency's, a user's) with
-//   per-stream versions, and to one global order (the sequence) used for audit and replay.
+//   per-stream versions, and to one global order (the sequence) used for audit and replay, each
+//   stored with its audit record and chained by hash to the one before (chain_hash).
 // - Deadlines are an ordered index: due_deadlines(t, n) returns the first n at or before t,
 //   ordered by (time, kind, subject).
 // - The outbox delivers host effects in sequence order, at least once, until acknowledged.
@@ -21,6 +22,7 @@
 #include <calltrack/account.hpp>
 #include <calltrack/actor.hpp>
 #include <calltrack/agency.hpp>
+#include <calltrack/audit.hpp>
 #include <calltrack/effect.hpp>
 #include <calltrack/errors.hpp>
 #include <calltrack/event.hpp>
@@ -72,8 +74,22 @@ struct StoredEvent {
     /// The policy version the event was decided under (PolicyVersion::version); empty for an
     /// event stored before versions were recorded.
     std::string policy_version = {};
-    CALLTRACK_FIELDS(StoredEvent, sequence, stream, stream_version, event, policy_version)
+    /// Who acted, under which roles, with which confirmation.
+    Audit audit = {};
+    /// chain_hash() of this event and the one before it in the global order, set by the store
+    /// when it assigns the sequence: a removed, reordered or edited event breaks the chain there.
+    std::string hash = {};
+    CALLTRACK_FIELDS(StoredEvent, sequence, stream, stream_version, event, policy_version, audit,
+                     hash)
 };
+
+/// The hash of the global order's first event's predecessor: none.
+inline constexpr std::string_view chain_start = "";
+
+/// SHA-256, as 64 lower-case hex digits, of `previous` (the hash of the event before `event` in
+/// the global order, or chain_start) and of `event`'s canonical text without its own hash: every
+/// store sets StoredEvent::hash to this as it appends, and verify_log() recomputes it.
+CALLTRACK_API std::string chain_hash(std::string_view previous, const StoredEvent& event);
 
 struct OutboxEntry {
     std::uint64_t sequence = 0;  ///< delivery order, from 1
@@ -94,6 +110,7 @@ struct AppendEvent {
     StreamId stream;
     Event event;
     std::string policy_version = {};  ///< stored with the event: see StoredEvent
+    Audit audit = {};                 ///< stored with the event: see StoredEvent
 };
 
 /// Everything one command changes, committed atomically.

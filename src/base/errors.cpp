@@ -91,6 +91,12 @@ constexpr std::array errc_table{
             "billing details must be entered before the account can reopen"},
     ErrcRow{errc::reason_required, "reason_required", condition::refused,
             "a reason for leaving is required for this operation"},
+    ErrcRow{errc::impact_required, "impact_required", condition::refused,
+            "this operation must carry the digest of the impact a person was shown (preview "
+            "gives it), so that what happens is what they confirmed"},
+    ErrcRow{errc::impact_changed, "impact_changed", condition::refused,
+            "the command would now do other than the impact shown; preview it again and confirm "
+            "what it would do now"},
     ErrcRow{errc::invalid_state, "invalid_state", condition::refused,
             "the operation is not possible in the current status of the account, agency or number"},
     ErrcRow{errc::account_closed, "account_closed", condition::refused,

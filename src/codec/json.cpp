@@ -120,4 +120,12 @@ result<std::vector<RoleGrant>> grants_from_json(std::string_view json, JsonDiagn
     return read_record<std::vector<RoleGrant>>(json, diagnostic);
 }
 
+std::string to_json(const Audit& audit) {
+    return write_text(audit);
+}
+
+result<Audit> audit_from_json(std::string_view json, JsonDiagnostic* diagnostic) {
+    return read_record<Audit>(json, diagnostic);
+}
+
 }  // namespace calltrack

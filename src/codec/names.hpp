@@ -35,6 +35,9 @@ constexpr auto values_of(Tag<CancelKind>) {
 constexpr auto values_of(Tag<EffectKind>) {
     return detail::values_of(detail::effect_kind_names);
 }
+constexpr auto values_of(Tag<Operation>) {
+    return detail::values_of(detail::operation_names);
+}
 constexpr const auto& values_of(Tag<Charge>) {
     return all_charges;
 }

@@ -85,18 +85,32 @@ void order_grants_by_scope(CommitBatch& batch, const Snapshot& before,
 }
 
 void add_events(CommitBatch& batch, const std::vector<Event>& events, const State& after,
-                const PolicyHistory& policies, std::vector<HostEffect>* effects_out) {
+                const PolicyHistory& policies, const Audit& audit,
+                std::vector<HostEffect>* effects_out) {
     for (const auto& e : events) {
         // Every event is decided at its own time, under the version in force then: a command's
         // at now, a deadline's at the deadline.
         batch.events.push_back(
-            {stream_of(e, after), e, policies.in_force_at(event_time(e)).version});
+            {stream_of(e, after), e, policies.in_force_at(event_time(e)).version, audit});
         auto effects = effects_of(e, after);
         batch.effects.insert(batch.effects.end(), effects.begin(), effects.end());
         if (effects_out != nullptr) {
             effects_out->insert(effects_out->end(), effects.begin(), effects.end());
         }
     }
+}
+
+Audit command_audit(const Actor& actor, const Command& command, const State& before) {
+    const AccountId* account = nullptr;
+    if (const auto* c = std::get_if<commands::CancelAccount>(&command)) account = &c->account;
+    if (const auto* c = std::get_if<commands::CloseSubAccount>(&command)) account = &c->account;
+    if (const auto* c = std::get_if<commands::CloseAccount>(&command)) account = &c->account;
+    std::optional<SurveyOutcome> survey;
+    if (account != nullptr) {
+        const auto it = before.accounts.find(*account);
+        if (it != before.accounts.end()) survey = it->second.survey;
+    }
+    return audit_of(actor, command, survey);
 }
 
 std::string fingerprint(const Actor& actor, const Command& command) {

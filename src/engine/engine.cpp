@@ -15,6 +15,7 @@
 namespace calltrack {
 
 using engine_detail::add_events;
+using engine_detail::command_audit;
 using engine_detail::diff;
 using engine_detail::fingerprint;
 using engine_detail::load_decidable;
@@ -114,11 +115,18 @@ result<Preview> Engine::preview(const Actor& actor, const Command& command) {
         auto effects = effects_of(e, after);
         p.effects.insert(p.effects.end(), effects.begin(), effects.end());
     }
+    p.impact = impact_digest(p.events, p.effects);
     return p;
 }
 
 result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& command,
                                          std::optional<std::string> idempotency_key) {
+    return execute(actor, command, ExecuteOptions{std::move(idempotency_key), std::nullopt});
+}
+
+result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& command,
+                                         const ExecuteOptions& options) {
+    const auto& idempotency_key = options.idempotency_key;
     const std::string print = idempotency_key ? fingerprint(actor, command) : std::string();
     for (int attempt = 0;; ++attempt) {
         if (idempotency_key) {
@@ -163,7 +171,11 @@ result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& comm
         order_grants_by_scope(batch, snap, decision.events);
         Receipt receipt;
         receipt.events = std::move(decision.events);
-        add_events(batch, receipt.events, after, policies_, &receipt.effects);
+        add_events(batch, receipt.events, after, policies_,
+                   command_audit(actor, command, snap.state), &receipt.effects);
+        if (auto refused = judge_impact(command, now.value(), options.impact, receipt)) {
+            return std::move(*refused);
+        }
         if (idempotency_key) {
             batch.idempotency =
                 IdempotencyRecord{*idempotency_key, print, receipt.events, receipt.effects};
@@ -182,6 +194,31 @@ result<Receipt, Refused> Engine::execute(const Actor& actor, const Command& comm
         }
         if (auto* o = options_.observer) o->conflict_retried(ConflictRetried{attempt + 1, false});
     }
+}
+
+// After the rules allowed the command: only then is there an impact to compare. The rule is the
+// version in force now, the one the command was judged under.
+std::optional<Refused> Engine::judge_impact(const Command& command, Time now,
+                                            const std::optional<std::string>& shown,
+                                            const Receipt& receipt) const {
+    const Operation op = operation_of(command);
+    const bool required = policies_.in_force_at(now).policy.rule(op).confirmation.impact;
+    if (!shown && !required) return std::nullopt;
+    const std::string digest = impact_digest(receipt.events, receipt.effects);
+    if (!shown) {
+        return Refused({Refusal{make_error_code(errc::impact_required),
+                                "the policy binds " + std::string(to_string(op))
+                                    + " to the impact the person was shown: preview it and pass "
+                                      "its digest (it would now have the impact "
+                                    + digest + ")"}});
+    }
+    if (*shown == digest) return std::nullopt;
+    std::string detail = "the impact shown (" + *shown + ") is not what "
+                         + std::string(to_string(op)) + " would do now (" + digest
+                         + "); now it would:";
+    for (const auto& e : receipt.events) detail += "\n    event " + describe(e);
+    for (const auto& e : receipt.effects) detail += "\n    effect " + describe(e);
+    return Refused({Refusal{make_error_code(errc::impact_changed), std::move(detail)}});
 }
 
 Sweep Engine::advance() {
@@ -270,7 +307,7 @@ Sweep Engine::fire_due(Time now, bool report_empty) {
         for (const auto& d : read) after.deadlines.erase(d);
         CommitBatch batch = diff(snap, after);
         std::vector<HostEffect> fired_effects;
-        add_events(batch, fired, after, policies_, &fired_effects);
+        add_events(batch, fired, after, policies_, Audit{}, &fired_effects);
         const Time commit_start = watch_start();
         auto committed = store_.commit(batch);
         if (auto* o = options_.observer) {

@@ -261,10 +261,14 @@ CommitBatch diff(const Snapshot& before, const State& after);
 /// sees the other's grant, so a role with one holder keeps one.
 void order_grants_by_scope(CommitBatch& batch, const Snapshot& before,
                            const std::vector<Event>& events);
-/// Appends `events`, each on its stream with the policy version in force at its time, and the
-/// host effects they queue (also to *effects_out).
+/// Appends `events`, each on its stream with the policy version in force at its time and `audit`,
+/// and the host effects they queue (also to *effects_out).
 void add_events(CommitBatch& batch, const std::vector<Event>& events, const State& after,
-                const PolicyHistory& policies, std::vector<HostEffect>* effects_out);
+                const PolicyHistory& policies, const Audit& audit,
+                std::vector<HostEffect>* effects_out);
+/// What a command's events record of who asked (audit.hpp), with the survey answer of the account
+/// a cancel or close is judged on, as `before` holds it.
+Audit command_audit(const Actor& actor, const Command& command, const State& before);
 /// What makes two commands under one idempotency key the same request.
 std::string fingerprint(const Actor& actor, const Command& command);
 

@@ -236,8 +236,14 @@ class Reader {
 
     bool confirmation(const Json& j, const std::string& path, ConfirmationRule& out) {
         if (!object(j, path,
-                    {"click", "typed_phrase", "acknowledgements", "terms", "survey_confirmed",
-                     "reason", "billing_details"})) {
+                    keys_with(j,
+                              {"click", "typed_phrase", "acknowledgements", "terms",
+                               "survey_confirmed", "reason", "billing_details"},
+                              {"impact"}))) {
+            return false;
+        }
+        out.impact = false;
+        if (j.contains("impact") && !boolean(j["impact"], join(path, "impact"), out.impact)) {
             return false;
         }
         return boolean(j["click"], join(path, "click"), out.click)

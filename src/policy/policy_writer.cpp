@@ -79,6 +79,7 @@ Json confirmation_to_json(const ConfirmationRule& c) {
     j["survey_confirmed"] = c.survey_confirmed;
     j["reason"] = c.reason;
     j["billing_details"] = c.billing_details;
+    j["impact"] = c.impact;
     return j;
 }
 

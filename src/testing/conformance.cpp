@@ -4,6 +4,8 @@
 
 #include "conformance.hpp"
 
+#include <calltrack/json.hpp>
+
 #include <algorithm>
 
 namespace calltrack::testing::conformance {
@@ -126,6 +128,9 @@ std::string show(const OutboxEntry& e) {
 }
 std::string show(const Event& e) {
     return describe(e);
+}
+std::string show(const Audit& a) {
+    return to_json(a);
 }
 std::string show(const IdempotencyRecord& r) {
     return "key=" + r.key + " fingerprint=" + r.fingerprint + " events="

@@ -55,6 +55,7 @@ std::string show(const StoredEvent& e);
 std::string show(const HostEffect& e);
 std::string show(const OutboxEntry& e);
 std::string show(const Event& e);
+std::string show(const Audit& a);
 std::string show(const IdempotencyRecord& r);
 std::string show(const Agency& a);
 std::string show(const Account& a);

@@ -83,6 +83,58 @@ void events_keep_their_policy_version(Check& c) {
                    "policy versions from read_stream(account:a1)");
 }
 
+void events_keep_their_audit_record(Check& c) {
+    CommitBatch b;
+    b.events = {append("account:a1", 1), append("account:a1", 2), append("agency:g1", 3)};
+    Audit& cancel = b.events[0].audit;
+    cancel.actor = UserId("owner_a1");
+    cancel.roles = {RoleGrant{Role::account_owner, AccountId("a1")}};
+    cancel.operation = Operation::cancel_account;
+    cancel.confirmation =
+        Confirmation().type("CANCEL").acknowledge("unported_numbers_lost").because("price");
+    cancel.survey = SurveyOutcome::confirm;
+    b.events[1].audit.actor = UserId("support");
+    b.events[1].audit.roles = {RoleGrant{Role::support, Platform{}}};
+    b.events[1].audit.operation = Operation::restore_number;
+    c.commit(b, "two events by two people, and one a deadline fired");
+
+    const std::vector<Audit> want = {b.events[0].audit, b.events[1].audit, Audit{}};
+    std::vector<Audit> from_all;
+    for (const auto& e : c.all(0, 100)) from_all.push_back(e.audit);
+    c.expect_equal(from_all, want, "audit records from read_all(0, 100)");
+    std::vector<Audit> from_stream;
+    for (const auto& e : c.stream("account:a1")) from_stream.push_back(e.audit);
+    c.expect_equal(from_stream, {want[0], want[1]}, "audit records from read_stream(account:a1)");
+}
+
+void events_are_chained_by_hash(Check& c) {
+    CommitBatch first;
+    first.events = {append("account:a1", 1), append("agency:g1", 2)};
+    first.events[0].policy_version = "ctm-2024";
+    first.events[1].audit.actor = UserId("u1");
+    c.commit(first, "two events");
+    CommitBatch second;
+    second.events = {append("account:a1", 3)};
+    c.commit(second, "a third event, in a commit of its own");
+
+    const auto all = c.all(0, 100);
+    std::string previous(chain_start);
+    std::vector<std::string> want;
+    for (const auto& e : all) {
+        want.push_back(chain_hash(previous, e));
+        previous = want.back();
+    }
+    std::vector<std::string> stored;
+    for (const auto& e : all) stored.push_back(e.hash);
+    c.expect_equal(stored, want,
+                   "each hash from read_all(0, 100) against chain_hash of the one before");
+    std::vector<std::string> from_stream;
+    for (const auto& e : c.stream("account:a1")) from_stream.push_back(e.hash);
+    c.expect_equal(from_stream, {want[0], want[2]}, "hashes from read_stream(account:a1)");
+    c.expect(all.size() == 3 && all[0].hash != all[2].hash && all[0].hash.size() == 64,
+             "three events with three different 64-digit hashes");
+}
+
 void read_stream_returns_versions_after(Check& c) {
     CommitBatch b;
     for (int i = 1; i <= 5; ++i) b.events.push_back(append("account:a1", i));
@@ -158,6 +210,8 @@ std::vector<CheckDefinition> event_checks() {
          events_are_numbered_per_stream_and_globally},
         {"stored_events_read_back_equal", stored_events_read_back_equal},
         {"events_keep_their_policy_version", events_keep_their_policy_version},
+        {"events_keep_their_audit_record", events_keep_their_audit_record},
+        {"events_are_chained_by_hash", events_are_chained_by_hash},
         {"read_stream_returns_versions_after", read_stream_returns_versions_after},
         {"read_all_pages_by_after_and_limit", read_all_pages_by_after_and_limit},
         {"last_event_time_is_the_latest_event_time", last_event_time_is_the_latest_event_time},

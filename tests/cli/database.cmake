@@ -126,6 +126,33 @@ step("history as JSON" 0 "\"stream\": \"account:solo\".*\"policy_version\": \"ct
   history account:solo --db "${_db}" --json)
 step("history of an unknown id" 1 "" "no account or agency has the id nobody"
   history nobody --db "${_db}")
+step("history names who acted and what they confirmed" 0 "tracking_paused account=solo[^\n]*\n +by sam \\(administrator on account solo\\), pause_tracking: clicked\n" ""
+  history solo --db "${_db}")
+step("history names the provisioning support did" 0 "account_opened account=solo[^\n]*\n +by support \\(support on the platform\\), open_account\n" ""
+  history solo --db "${_db}")
+step("history as JSON carries the audit record and the hash" 0 "\"audit\": {[^}]*\"actor\": \"sam\".*\"hash\": \"[0-9a-f]+\"" ""
+  history account:solo --db "${_db}" --json)
+step("verify: the log a run wrote is whole" 0 "^verified: [0-9]+ events, each chained to the one before, and their replay gives the stored records\nhead [0-9a-f]+ " ""
+  verify --db "${_db}")
+
+# A confirmation bound to what was shown: preview's digest, and execute --impact.
+set(_pause [[{"command":"pause_tracking","account":"solo","confirmation":{"clicked":true}}]])
+step("preview prints the impact's digest" 0 "\nimpact +[0-9a-f]+  \\(execute --impact: exactly this, or nothing\\)\n$" ""
+  preview --db "${_db}" --actor sam --at 2024-06-01T00:00:00Z --command "${_pause}")
+execute_process(COMMAND "${PROGRAM}" preview --db "${_db}" --actor sam --json
+  --at 2024-06-01T00:00:00Z --command "${_pause}" OUTPUT_VARIABLE _preview RESULT_VARIABLE _status)
+if(NOT _status EQUAL 0 OR NOT _preview MATCHES "\"impact\": \"([0-9a-f]+)\"")
+  message(FATAL_ERROR "preview --json printed no impact (exit ${_status}):\n${_preview}")
+endif()
+set(_digest "${CMAKE_MATCH_1}")
+step("execute --impact with another digest is refused and writes nothing" 1 "refused\n  reason    impact_changed: the impact shown \\(0+\\) is not what pause_tracking would do now \\(${_digest}\\)" ""
+  execute --db "${_db}" --actor sam --at 2024-06-01T00:00:00Z --impact 0000000000000000000000000000000000000000000000000000000000000000
+  --command "${_pause}")
+step("execute --impact with the digest shown commits it" 0 "^executed\n.*event +tracking_paused account=solo" ""
+  execute --db "${_db}" --actor sam --at 2024-06-01T00:00:00Z --impact "${_digest}"
+  --command "${_pause}")
+step("verify: the log is still whole after execute" 0 "^verified: " ""
+  verify --db "${_db}")
 step("effects: the outbox, oldest first" 0 "^not yet acknowledged, oldest first:\n  #1  stop_swapping account=solo.*\n  #2  resume_swapping account=solo" ""
   effects --db "${_db}" --limit 2)
 step("effects --ack: acknowledged, and gone from the list" 0 "^acknowledged up to #2\nnot yet acknowledged, oldest first:\n  #3  " ""

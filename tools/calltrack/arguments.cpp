@@ -65,4 +65,23 @@ std::optional<std::string> read_file(const std::string& path, std::string* why) 
     return text.str();
 }
 
+int fail(std::ostream& err, const std::string& message) {
+    err << "calltrack: " << message << '\n';
+    return exit_failed;
+}
+
+/// Reads a subcommand's arguments. Returns the exit code when nothing more is to be done: the
+/// usage was wrong (said on err), or --help asked for the help (printed on out).
+std::optional<int> read_arguments(const std::vector<std::string>& all,
+                                  const std::set<std::string>& with_value,
+                                  const std::set<std::string>& switches, std::string_view help,
+                                  std::ostream& out, std::ostream& err, Arguments& args) {
+    if (auto e = parse_arguments(all, 1, with_value, switches, help, args)) return usage(err, *e);
+    if (args.help) {
+        out << help;
+        return exit_ok;
+    }
+    return std::nullopt;
+}
+
 }  // namespace calltrack::cli::command_line

@@ -22,6 +22,7 @@ using command_line::memory_database;
 using command_line::policy_command;
 using command_line::run_command;
 using command_line::usage;
+using command_line::verify_command;
 
 // --- help ----------------------------------------------------------------------------------------
 
@@ -34,10 +35,11 @@ usage:
   calltrack check   [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack execute [--db FILE] --actor USER --command JSON [--at TIME] [--idempotency-key KEY]
-                    [--policy ...] [--json]
+                    [--impact DIGEST] [--policy ...] [--json]
   calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
   calltrack history ID|account:ID|agency:ID|user:ID [--db FILE] [--json]
   calltrack effects [--db FILE] [--ack SEQUENCE] [--limit N] [--json]
+  calltrack verify  [--db FILE] [--json]
   calltrack policy show PRESET | show --resolved PRESET|FILE.json
   calltrack policy validate FILE.json
   calltrack policy versions PRESET|FILE.json
@@ -50,17 +52,23 @@ subcommands:
   compare   run a scenario under several policies; per step, one column per policy, then
             where they differ
   check     may USER do this now? allowed, or every reason it is refused
-  preview   what would it do? the events and host effects, writing nothing
-  execute   do it: commit the command's events and host effects, or print every reason not
+  preview   what would it do? the events and host effects, and their impact digest, writing
+            nothing
+  execute   do it: commit the command's events and host effects, or print every reason not;
+            with --impact, only if it still does what preview showed
   advance   move the clock to TIME and fire every deadline due by then
-  history   one account's, agency's or user's events, each with its policy version
+  history   one account's, agency's or user's events, each with its policy version, who acted
+            and what they confirmed
   effects   the host effects not yet acknowledged; --ack marks them carried out
+  verify    check the audit trail: every event chained by hash, and replayed to the records
   policy    print a preset or a resolved policy file as JSON, validate one, list its versions,
             or diff two
 
 PRESET is ctm, callrail or smrtphone. TIME is UTC ISO 8601, e.g. 2024-03-01T09:00:00Z.
 The database is the SQLite file calltrack.db in the working directory unless --db names another;
---db :memory: keeps everything in memory for the length of the command.
+--db :memory: keeps everything in memory for the length of the command; --db postgresql://...
+(any libpq URI, ending in #SCHEMA for a schema other than "calltrack") uses a PostgreSQL store,
+which records no policy: give --policy to every subcommand that judges.
 Exit status: 0 success, 1 failure (an expectation not met under run or compare, refused, policies
 that differ under policy diff, bad input), 2 bad command line.
 Scenario format: docs/scenarios.md.
@@ -110,6 +118,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (sub == "advance") return advance_command(args, out, err);
     if (sub == "history") return history_command(args, out, err);
     if (sub == "effects") return effects_command(args, out, err);
+    if (sub == "verify") return verify_command(args, out, err);
     if (sub == "policy") return policy_command(args, out, err);
     return usage(err, {(sub.rfind('-', 0) == 0 ? "unknown option " : "unknown subcommand ") + sub,
                        main_help});

@@ -15,6 +15,9 @@
 #if CALLTRACK_CLI_HAS_SQLITE
 #include <calltrack/sqlite_store.hpp>
 #endif
+#if CALLTRACK_CLI_HAS_POSTGRES
+#include <calltrack/postgres_store.hpp>
+#endif
 
 #include <cstddef>
 #include <map>
@@ -59,6 +62,16 @@ std::optional<UsageError> parse_arguments(const std::vector<std::string>& args, 
 
 int usage(std::ostream& err, const UsageError& e);
 
+/// Prints "calltrack: MESSAGE" on err and returns exit_failed.
+int fail(std::ostream& err, const std::string& message);
+
+/// Reads a subcommand's arguments. Returns the exit code when nothing more is to be done: the
+/// usage was wrong (said on err), or --help asked for the help (printed on out).
+std::optional<int> read_arguments(const std::vector<std::string>& all,
+                                  const std::set<std::string>& with_value,
+                                  const std::set<std::string>& switches, std::string_view help,
+                                  std::ostream& out, std::ostream& err, Arguments& args);
+
 std::optional<std::string> read_file(const std::string& path, std::string* why);
 
 // --- policy files (policy_files.cpp) -------------------------------------------------------------
@@ -98,9 +111,15 @@ struct OpenedStore {
 #if CALLTRACK_CLI_HAS_SQLITE
     SqliteStore* sqlite = nullptr;  ///< the same store, when it is a SQLite file
 #endif
+#if CALLTRACK_CLI_HAS_POSTGRES
+    PostgresStore* postgres = nullptr;  ///< the same store, when it is a PostgreSQL schema
+#endif
 };
 
 bool is_memory(const std::string& database);
+/// A PostgreSQL connection URI (postgresql://... or postgres://...), optionally ending in
+/// #SCHEMA: the schema that holds the store (default "calltrack"), which libpq never sees.
+bool is_postgres(const std::string& database);
 
 /// Opens the database; `must_exist` refuses a file that is not there yet (check, preview and
 /// advance never create one).
@@ -134,8 +153,11 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
 int advance_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
 /// history: one event stream; effects: the outbox, optionally acknowledging first.
+// Reading a database back (inspect.cpp): one stream's events with who acted, the outbox, and the
+// audit trail's verification.
 int history_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 int effects_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+int verify_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 

@@ -1,5 +1,6 @@
-// The command line's database handling: opening the store --db names (SQLite or in memory),
-// emptying it for --fresh, and finding the policy recorded beside it. Every subcommand but policy
+// The command line's database handling: opening the store --db names (a SQLite file, a
+// PostgreSQL schema, or memory), emptying it for --fresh, and finding the policy recorded beside
+// it. Every subcommand but policy
 // opens a database the same way, and most of what depends on whether this build has SQLite is
 // here, so it is kept apart from the subcommands.
 
@@ -19,10 +20,54 @@ bool is_memory(const std::string& database) {
     return database == memory_database;
 }
 
+bool is_postgres(const std::string& database) {
+    return database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0;
+}
+
+namespace {
+
+#if CALLTRACK_CLI_HAS_POSTGRES
+std::optional<OpenedStore> open_postgres(const std::string& database, bool must_exist,
+                                         std::string* why) {
+    // A URI has no '#' of its own (libpq takes none), so the last one starts the schema.
+    const auto hash = database.rfind('#');
+    const std::string uri = database.substr(0, hash);
+    PostgresOptions options;
+    if (hash != std::string::npos) options.schema = database.substr(hash + 1);
+    options.create = !must_exist;
+    options.application_name = "calltrack-cli";
+    std::string reason;
+    auto opened = PostgresStore::open(uri, options, &reason);
+    if (!opened) {
+        *why = reason.empty() ? "PostgreSQL: " + opened.error().message() : reason;
+        if (opened.error() == errc::store_not_found) *why += "; `calltrack run` creates one";
+        return std::nullopt;
+    }
+    PostgresStore* postgres = opened.value().get();
+    // The URI may hold a password: the description names the schema only.
+    OpenedStore result{std::move(opened).value(), "PostgreSQL schema \"" + options.schema + "\"",
+                       std::nullopt};
+    result.postgres = postgres;
+    return result;
+}
+#endif
+
+}  // namespace
+
 std::optional<OpenedStore> open_database(const std::string& database, bool must_exist,
                                          std::string* why) {
     if (is_memory(database)) {
         return OpenedStore{std::make_unique<InMemoryStore>(), "in memory", std::nullopt};
+    }
+    if (is_postgres(database)) {
+#if CALLTRACK_CLI_HAS_POSTGRES
+        return open_postgres(database, must_exist, why);
+#else
+        *why =
+            "this calltrack was built without PostgreSQL (CALLTRACK_BUILD_POSTGRES); use a "
+            "SQLite file or --db :memory:";
+        return std::nullopt;
+#endif
     }
 #if CALLTRACK_CLI_HAS_SQLITE
     std::error_code ec;
@@ -56,6 +101,22 @@ std::optional<OpenedStore> open_database(const std::string& database, bool must_
 }
 
 bool empty_database(const std::string& database, std::string* why) {
+#if CALLTRACK_CLI_HAS_POSTGRES
+    if (is_postgres(database)) {
+        std::string reason;
+        auto opened = open_database(database, false, &reason);
+        if (!opened) {
+            *why = "--fresh: " + reason;
+            return false;
+        }
+        if (auto erased = opened->postgres->erase_all(); !erased) {
+            *why = "--fresh: cannot empty " + opened->description + ": " + erased.error().message()
+                   + " (" + opened->postgres->last_error() + ")";
+            return false;
+        }
+        return true;
+    }
+#endif
     std::error_code ec;
     if (!fs::exists(database, ec)) return true;
     std::string reason;
@@ -88,7 +149,7 @@ std::optional<PolicyHistory> database_policy(const Arguments& args, const std::s
         if (!policy) return std::nullopt;
         return std::move(policy).value();
     }
-    if (!is_memory(database)) {
+    if (!is_memory(database) && !is_postgres(database)) {
         const std::string sidecar = policy_sidecar(database);
         std::error_code ec;
         if (fs::exists(sidecar, ec)) {
@@ -96,6 +157,14 @@ std::optional<PolicyHistory> database_policy(const Arguments& args, const std::s
             if (!policy) return std::nullopt;
             return std::move(policy).value();
         }
+    }
+    if (is_postgres(database)) {
+        // The hosts that share a PostgreSQL store each run a policy of their own configuration;
+        // a file beside a server's database would be beside no one.
+        *why =
+            "a PostgreSQL database records no policy; give --policy "
+            "ctm|callrail|smrtphone|FILE.json";
+        return std::nullopt;
     }
     *why =
         "no policy recorded for " + database + "; give --policy ctm|callrail|smrtphone|FILE.json";

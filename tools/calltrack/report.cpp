@@ -357,19 +357,19 @@ std::string verdict_to_json(const Verdict& verdict) {
     return dump(j);
 }
 
-void print_preview(std::ostream& out, const std::vector<Event>& events,
-                   const std::vector<HostEffect>& effects) {
+void print_preview(std::ostream& out, const Preview& preview) {
     out << "allowed; it would do:\n";
-    lines(out, "event     ", events);
-    lines(out, "effect    ", effects);
+    lines(out, "event     ", preview.events);
+    lines(out, "effect    ", preview.effects);
+    out << "impact    " << preview.impact << "  (execute --impact: exactly this, or nothing)\n";
 }
 
-std::string preview_to_json(const std::vector<Event>& events,
-                            const std::vector<HostEffect>& effects) {
+std::string preview_to_json(const Preview& preview) {
     Json j = Json::object();
     j["allowed"] = true;
-    j["events"] = events_json(events);
-    j["effects"] = effects_json(effects);
+    j["events"] = events_json(preview.events);
+    j["effects"] = effects_json(preview.effects);
+    j["impact"] = preview.impact;
     return dump(j);
 }
 
@@ -388,6 +388,42 @@ std::string receipt_to_json(const Receipt& receipt) {
     return dump(j);
 }
 
+namespace {
+
+/// "by sam (administrator on account solo), cancel_account: clicked; reasons \"price\"", or
+/// who fired it when no person did.
+std::string who_acted(const StoredEvent& e) {
+    const Audit& a = e.audit;
+    if (!a.actor) {
+        return e.policy_version.empty()
+                   ? "who acted was not recorded (stored before calltrack kept it)"
+                   : "by no one: a deadline the engine fired";
+    }
+    std::string text = "by " + a.actor->str();
+    std::string roles;
+    for (const auto& g : a.roles) {
+        roles += (roles.empty() ? "" : ", ") + std::string(to_string(g.role)) + " on "
+                 + (std::holds_alternative<Platform>(g.scope) ? std::string("the platform")
+                                                              : to_string(g.scope));
+    }
+    text += " (" + (roles.empty() ? std::string("no role") : roles) + ")";
+    if (a.operation) text += ", " + std::string(to_string(*a.operation));
+    std::vector<std::string> given;
+    if (const auto& c = a.confirmation) {
+        if (c->clicked) given.emplace_back("clicked");
+        if (!c->typed.empty()) given.push_back("typed \"" + c->typed + "\"");
+        for (const auto& key : c->acknowledged) given.push_back("acknowledged " + key);
+        if (c->terms_accepted) given.emplace_back("accepted the terms");
+        for (const auto& reason : c->reasons) given.push_back("reason \"" + reason + "\"");
+        if (c->billing_details_entered) given.emplace_back("entered billing details");
+    }
+    if (a.survey) given.push_back("survey " + std::string(to_string(*a.survey)));
+    for (std::size_t i = 0; i < given.size(); ++i) text += (i == 0 ? ": " : "; ") + given[i];
+    return text;
+}
+
+}  // namespace
+
 void print_history(std::ostream& out, const StreamId& stream,
                    const std::vector<StoredEvent>& events) {
     out << stream << ": " << events.size() << (events.size() == 1 ? " event\n" : " events\n");
@@ -395,6 +431,7 @@ void print_history(std::ostream& out, const StreamId& stream,
         out << "  #" << e.sequence << "  v" << e.stream_version << "  "
             << (e.policy_version.empty() ? std::string("(no version)") : e.policy_version) << "  "
             << calltrack::describe(e.event) << '\n';
+        out << "        " << who_acted(e) << '\n';
     }
 }
 
@@ -404,9 +441,35 @@ std::string history_to_json(const StreamId& stream, const std::vector<StoredEven
         list.push_back(Json{{"sequence", e.sequence},
                             {"stream_version", e.stream_version},
                             {"policy_version", e.policy_version},
-                            {"event", nested(to_json(e.event))}});
+                            {"event", nested(to_json(e.event))},
+                            {"audit", nested(to_json(e.audit))},
+                            {"hash", e.hash}});
     }
     return dump(Json{{"stream", stream}, {"events", std::move(list)}});
+}
+
+void print_verification(std::ostream& out, const LogVerification& v) {
+    if (v.is_intact()) {
+        out << "verified: " << v.events << (v.events == 1 ? " event" : " events")
+            << ", each chained to the one before, and their replay gives the stored records\n";
+    } else {
+        out << "broken: " << v.problem << '\n';
+        out << "checked " << v.events << (v.events == 1 ? " event" : " events") << " before it\n";
+    }
+    if (!v.head.empty()) {
+        out << "head " << v.head
+            << "  (record it elsewhere: a log cut short or rewritten from the end has another)\n";
+    }
+}
+
+std::string verification_to_json(const LogVerification& v) {
+    Json j = Json::object();
+    j["intact"] = v.is_intact();
+    j["events"] = v.events;
+    j["head"] = v.head;
+    j["broken_at"] = v.broken_at ? Json(*v.broken_at) : Json(nullptr);
+    j["problem"] = v.problem;
+    return dump(j);
 }
 
 void print_effects(std::ostream& out, const std::vector<OutboxEntry>& pending,

@@ -9,6 +9,7 @@
 #include <calltrack/effect.hpp>
 #include <calltrack/engine.hpp>
 #include <calltrack/event.hpp>
+#include <calltrack/verify.hpp>
 
 #include <ostream>
 #include <string>
@@ -32,11 +33,10 @@ std::string describe(const AccountReport& account);
 void print_verdict(std::ostream& out, const Verdict& verdict);
 std::string verdict_to_json(const Verdict& verdict);
 
-/// What `calltrack preview` found: the events and effects, or (refused) every reason.
-void print_preview(std::ostream& out, const std::vector<Event>& events,
-                   const std::vector<HostEffect>& effects);
-std::string preview_to_json(const std::vector<Event>& events,
-                            const std::vector<HostEffect>& effects);
+/// What `calltrack preview` found: the events and effects, and the impact's digest for execute
+/// --impact.
+void print_preview(std::ostream& out, const Preview& preview);
+std::string preview_to_json(const Preview& preview);
 
 /// What `calltrack advance` fired.
 /// What execute committed: "executed" (or "already executed", a receipt replayed for its key),
@@ -45,10 +45,15 @@ void print_receipt(std::ostream& out, const Receipt& receipt);
 std::string receipt_to_json(const Receipt& receipt);
 
 /// One event stream, oldest first: each event's global sequence, its place in the stream, the
-/// policy version it was decided under, and the event.
+/// policy version it was decided under, and the event; then who acted, under which roles, with
+/// which confirmation.
 void print_history(std::ostream& out, const StreamId& stream,
                    const std::vector<StoredEvent>& events);
 std::string history_to_json(const StreamId& stream, const std::vector<StoredEvent>& events);
+
+/// What `calltrack verify` found: the log whole, with its head, or where it breaks.
+void print_verification(std::ostream& out, const LogVerification& v);
+std::string verification_to_json(const LogVerification& v);
 
 /// The outbox's unacknowledged entries, oldest first, each with its sequence; `acknowledged` is
 /// the sequence acknowledged up to first, if any.

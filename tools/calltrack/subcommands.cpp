@@ -1,4 +1,5 @@
-// The subcommands: run, check and preview, advance, and policy, each with its help text. They
+// The subcommands that judge commands or read policies: run, check, preview and execute, advance,
+// and policy, each with its help text (those that read a database back are in inspect.cpp). They
 // are where the command line meets the engine and the printers (report.hpp); the argument parsing
 // and the database opening they share are elsewhere (arguments.cpp, database.cpp), so that a
 // subcommand reads from its arguments to its exit status without that plumbing in between.
@@ -56,11 +57,12 @@ constexpr std::string_view preview_help =
     R"(usage: calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
 
 Shows the exact events and host effects the command would produce for USER at TIME, writing
-nothing; when it would be refused, every reason (exit 1). Options as for check.
+nothing, and the impact's digest: what a person shown this list confirms, for execute --impact.
+When it would be refused, every reason (exit 1). Options as for check.
 )";
 
 constexpr std::string_view execute_help =
-    R"(usage: calltrack execute [--db FILE] --actor USER --command JSON [--at TIME] [--idempotency-key KEY] [--policy ...] [--json]
+    R"(usage: calltrack execute [--db FILE] --actor USER --command JSON [--at TIME] [--idempotency-key KEY] [--impact DIGEST] [--policy ...] [--json]
 
 Applies the command for USER at TIME and commits it to the database: deadlines due by then fire
 first, in their own commits, then the command's events and host effects are written in one
@@ -72,23 +74,10 @@ transaction and printed. Refused, nothing of the command is written and every re
   --idempotency-key KEY   a repeat of the same command by the same actor with this key prints
                           the first receipt and writes nothing; another command with it is
                           refused as idempotency_key_reused
-)";
-
-constexpr std::string_view history_help =
-    R"(usage: calltrack history ID|account:ID|agency:ID|user:ID [--db FILE] [--json]
-
-Prints one event stream of the database, oldest first: an account's, an agency's, or a user's
-grants. Each line is the event's place in the global order (#sequence), its place in the stream
-(vN), the policy version it was decided under, and the event. A bare ID names the account or the
-agency with that id; write account:ID or agency:ID when both exist.
-)";
-
-constexpr std::string_view effects_help =
-    R"(usage: calltrack effects [--db FILE] [--ack SEQUENCE] [--limit N] [--json]
-
-Lists the host effects in the outbox not yet acknowledged, oldest first, each with its sequence,
-at most N (default 100). With --ack, first marks every effect up to SEQUENCE as carried out, as a
-host's worker does once it has acted on them.
+  --impact DIGEST         the impact preview printed and the person confirmed: refused as
+                          impact_changed, writing nothing, if the command would now do anything
+                          else (a number added or ported out, a sub-account closed since). A
+                          policy may require it for an operation (confirmation "impact": true)
 )";
 
 constexpr std::string_view advance_help =
@@ -152,25 +141,6 @@ class Progress {
 
 // --- subcommands ---------------------------------------------------------------------------------
 
-int fail(std::ostream& err, const std::string& message) {
-    err << "calltrack: " << message << '\n';
-    return exit_failed;
-}
-
-/// Reads a subcommand's arguments. Returns the exit code when nothing more is to be done: the
-/// usage was wrong (said on err), or --help asked for the help (printed on out).
-std::optional<int> read_arguments(const std::vector<std::string>& all,
-                                  const std::set<std::string>& with_value,
-                                  const std::set<std::string>& switches, std::string_view help,
-                                  std::ostream& out, std::ostream& err, Arguments& args) {
-    if (auto e = parse_arguments(all, 1, with_value, switches, help, args)) return usage(err, *e);
-    if (args.help) {
-        out << help;
-        return exit_ok;
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 int run_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err,
@@ -217,7 +187,8 @@ int run_command(const std::vector<std::string>& all, std::ostream& out, std::ost
     auto held = events_held(*opened->store);
     if (!held) return fail(err, database + ": " + held.error().message());
     if (held.value() != 0) {
-        return fail(err, database
+        // The description, not --db as given: a PostgreSQL URI may hold a password.
+        return fail(err, opened->description
                              + " already holds the events of an earlier run; run starts from an "
                                "empty database: pass --fresh to empty it first, or --db another "
                                "file");
@@ -265,7 +236,7 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
                                                                : "execute";
     Arguments args;
     std::set<std::string> valued{"--db", "--actor", "--command", "--at", "--policy"};
-    if (mode == Judgement::execute) valued.insert("--idempotency-key");
+    if (mode == Judgement::execute) valued.insert({"--idempotency-key", "--impact"});
     if (auto done = read_arguments(all, valued, {"--json"}, help, out, err, args)) {
         return *done;
     }
@@ -320,7 +291,10 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
     const bool json = args.has("--json");
 
     if (mode == Judgement::execute) {
-        auto done = engine.execute(actor, command.value(), args.value("--idempotency-key"));
+        ExecuteOptions options;
+        options.idempotency_key = args.value("--idempotency-key");
+        options.impact = args.value("--impact");
+        auto done = engine.execute(actor, command.value(), options);
         if (done) {
             if (json) {
                 out << receipt_to_json(done.value());
@@ -354,9 +328,9 @@ int judge_command(const std::vector<std::string>& all, Judgement mode, std::ostr
         auto preview = engine.preview(actor, command.value());
         if (preview) {
             if (json) {
-                out << preview_to_json(preview.value().events, preview.value().effects);
+                out << preview_to_json(preview.value());
             } else {
-                print_preview(out, preview.value().events, preview.value().effects);
+                print_preview(out, preview.value());
             }
             return exit_ok;
         }
@@ -470,110 +444,7 @@ result<Policy> policy_or_version(const std::string& argument, std::string* why) 
     return errc::policy_invalid_value;
 }
 
-/// A positive integer argument, or nullopt.
-std::optional<std::uint64_t> positive(const std::string& text) {
-    if (text.empty() || text.size() > 19
-        || text.find_first_not_of("0123456789") != std::string::npos) {
-        return std::nullopt;
-    }
-    const std::uint64_t n = std::stoull(text);
-    if (n == 0) return std::nullopt;
-    return n;
-}
-
 }  // namespace
-
-int history_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
-    Arguments args;
-    if (auto done = read_arguments(all, {"--db"}, {"--json"}, history_help, out, err, args)) {
-        return *done;
-    }
-    if (args.positional.size() != 1) {
-        return usage(err, {args.positional.empty() ? "which stream? give an ID"
-                                                   : "one stream at a time: " + args.positional[1],
-                           history_help});
-    }
-    const std::string& named = args.positional.front();
-    std::string why;
-    const std::string database = args.value("--db").value_or(default_database());
-    auto opened = open_database(database, true, &why);
-    if (!opened) return fail(err, why);
-    Store& store = *opened->store;
-
-    StreamId stream;
-    for (const char* prefix : {"account:", "agency:", "user:"}) {
-        if (named.rfind(prefix, 0) == 0) stream = named;
-    }
-    if (stream.empty()) {
-        auto account = AccountId::parse(named);
-        auto agency = AgencyId::parse(named);
-        if (!account || !agency) return fail(err, "history: " + account.error().message());
-        auto is_account = store.load_account(account.value());
-        auto is_agency = store.load_agency(agency.value());
-        if (!is_account || !is_agency) {
-            return fail(err, database + ": "
-                                 + (is_account ? is_agency.error() : is_account.error()).message());
-        }
-        if (is_account.value() && is_agency.value()) {
-            return fail(err, "both an account and an agency have the id " + named
-                                 + "; write account:" + named + " or agency:" + named);
-        }
-        if (!is_account.value() && !is_agency.value()) {
-            return fail(err, "no account or agency has the id " + named + " in " + database);
-        }
-        stream = is_account.value() ? deadline_subject(account.value())
-                                    : deadline_subject(agency.value());
-    }
-    auto events = store.read_stream(stream);
-    if (!events) return fail(err, database + ": " + events.error().message());
-    if (events.value().empty()) return fail(err, "no events are stored for " + stream);
-    if (args.has("--json")) {
-        out << history_to_json(stream, events.value());
-    } else {
-        print_history(out, stream, events.value());
-    }
-    return exit_ok;
-}
-
-int effects_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
-    Arguments args;
-    if (auto done = read_arguments(all, {"--db", "--ack", "--limit"}, {"--json"}, effects_help, out,
-                                   err, args)) {
-        return *done;
-    }
-    if (!args.positional.empty()) {
-        return usage(err, {"unexpected argument " + args.positional.front(), effects_help});
-    }
-    std::optional<std::uint64_t> ack;
-    if (auto text = args.value("--ack")) {
-        ack = positive(*text);
-        if (!ack) return usage(err, {"--ack takes a sequence number, 1 or more", effects_help});
-    }
-    std::uint64_t limit = 100;
-    if (auto text = args.value("--limit")) {
-        const auto n = positive(*text);
-        if (!n) return usage(err, {"--limit takes a count, 1 or more", effects_help});
-        limit = *n;
-    }
-    std::string why;
-    const std::string database = args.value("--db").value_or(default_database());
-    auto opened = open_database(database, true, &why);
-    if (!opened) return fail(err, why);
-    Store& store = *opened->store;
-    if (ack) {
-        if (auto done = store.acknowledge_effects(*ack); !done) {
-            return fail(err, database + ": " + done.error().message());
-        }
-    }
-    auto pending = store.pending_effects(static_cast<std::size_t>(limit));
-    if (!pending) return fail(err, database + ": " + pending.error().message());
-    if (args.has("--json")) {
-        out << effects_to_json(pending.value(), ack);
-    } else {
-        print_effects(out, pending.value(), ack);
-    }
-    return exit_ok;
-}
 
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err) {
     Arguments args;

@@ -268,6 +268,9 @@ result<void> PostgresStore::Impl::commit(const CommitBatch& batch) {
         std::int64_t outbox =
             head.value().int64(0, 1) - static_cast<std::int64_t>(batch.effects.size());
 
+        // The chain's last link, read under the same row lock: no other commit can append
+        // between this read and this commit's own events.
+        std::string previous = head.value().text(0, 2);
         std::map<std::string, std::int64_t> stream_versions;
         for (const AppendEvent& append : batch.events) {
             auto version = stream_versions.find(append.stream);
@@ -276,10 +279,24 @@ result<void> PostgresStore::Impl::commit(const CommitBatch& batch) {
                 if (!last) return abandon(last.error());
                 version = stream_versions.emplace(append.stream, last.value().int64(0, 0)).first;
             }
-            auto done = run(Sql::append_event,
-                            {number(++sequence), append.stream, number(++version->second),
-                             append.policy_version, to_json(append.event)});
+            StoredEvent stored{static_cast<std::uint64_t>(++sequence),
+                               append.stream,
+                               static_cast<Version>(++version->second),
+                               append.event,
+                               append.policy_version,
+                               append.audit};
+            stored.hash = chain_hash(previous, stored);
+            auto done =
+                run(Sql::append_event, {number(sequence), append.stream, number(version->second),
+                                        append.policy_version, to_json(append.event),
+                                        to_json(append.audit), stored.hash});
             if (!done) return abandon(done.error());
+            previous = std::move(stored.hash);
+        }
+        if (!batch.events.empty()) {
+            if (auto done = run(Sql::set_last_hash, {previous}); !done) {
+                return abandon(done.error());
+            }
         }
         for (const HostEffect& effect : batch.effects) {
             auto done = run(Sql::add_effect, {number(++outbox), to_json(effect)});

@@ -56,6 +56,7 @@ enum class Sql : std::size_t {
     last_stream_version,
     append_event,
     add_effect,
+    set_last_hash,
 
     due_deadlines,
     deadlines_of,
@@ -114,18 +115,19 @@ inline constexpr std::array<const char*, statement_count> sql_text = {
     "UPDATE {s}.log_head SET last_sequence = last_sequence + $1, "
     "last_outbox_sequence = last_outbox_sequence + $2, "
     "last_event_at = greatest(last_event_at, $3::bigint) "
-    "RETURNING last_sequence, last_outbox_sequence",
+    "RETURNING last_sequence, last_outbox_sequence, last_hash",
     "SELECT coalesce(max(stream_version), 0) FROM {s}.events WHERE stream = $1",
-    "INSERT INTO {s}.events (sequence, stream, stream_version, policy_version, json) "
-    "VALUES ($1, $2, $3, $4, $5)",
+    "INSERT INTO {s}.events (sequence, stream, stream_version, policy_version, json, audit, hash) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
     "INSERT INTO {s}.outbox (sequence, json) VALUES ($1, $2)",
+    "UPDATE {s}.log_head SET last_hash = $1",
 
     "SELECT at, kind, subject FROM {s}.deadlines WHERE at <= $1 ORDER BY at, kind, subject "
     "LIMIT $2",
     "SELECT at, kind FROM {s}.deadlines WHERE subject = $1 ORDER BY at, kind",
-    "SELECT sequence, stream_version, json, policy_version FROM {s}.events "
+    "SELECT sequence, stream_version, json, policy_version, audit, hash FROM {s}.events "
     "WHERE stream = $1 AND stream_version > $2 ORDER BY stream_version",
-    "SELECT sequence, stream, stream_version, json, policy_version FROM {s}.events "
+    "SELECT sequence, stream, stream_version, json, policy_version, audit, hash FROM {s}.events "
     "WHERE sequence > $1 ORDER BY sequence LIMIT $2",
     "SELECT last_event_at FROM {s}.log_head",
     "SELECT sequence, json FROM {s}.outbox WHERE NOT acknowledged ORDER BY sequence LIMIT $1",

@@ -63,6 +63,31 @@ const auto event_decoder = [](std::string_view text, JsonDiagnostic* d) {
 const auto effect_decoder = [](std::string_view text, JsonDiagnostic* d) {
     return effect_from_json(text, d);
 };
+/// An event stored before audit records has '' (schema 2's default): no actor recorded.
+const auto audit_decoder = [](std::string_view text, JsonDiagnostic* d) -> result<Audit> {
+    if (text.empty()) return Audit{};
+    return audit_from_json(text, d);
+};
+
+/// Row `i` of an events query whose columns from `first` on are stream_version, json,
+/// policy_version, audit and hash.
+result<StoredEvent> stored_event(const Rows& r, int i, StreamId stream, int first,
+                                 std::string& error) {
+    const std::uint64_t sequence = r.uint64(i, 0);
+    auto event = decode<Event>(r.text(i, first + 1), event_decoder, "events",
+                               std::to_string(sequence), error);
+    if (!event) return event.error();
+    auto audit = decode<Audit>(r.text(i, first + 3), audit_decoder, "events",
+                               std::to_string(sequence), error);
+    if (!audit) return audit.error();
+    return StoredEvent{sequence,
+                       std::move(stream),
+                       r.uint64(i, first),
+                       std::move(event).value(),
+                       r.text(i, first + 2),
+                       std::move(audit).value(),
+                       r.text(i, first + 4)};
+}
 
 /// Every row of (version, json) as versioned records.
 template <class T, class Decode>
@@ -254,12 +279,9 @@ result<std::vector<StoredEvent>> PostgresStore::read_stream(const StreamId& stre
     if (!rows) return rows.error();
     const Rows& r = rows.value();
     for (int i = 0; i < r.size(); ++i) {
-        const std::uint64_t sequence = r.uint64(i, 0);
-        auto event = decode<Event>(r.text(i, 2), event_decoder, "events", std::to_string(sequence),
-                                   impl_->last_error);
-        if (!event) return event.error();
-        found.push_back(
-            StoredEvent{sequence, stream, r.uint64(i, 1), std::move(event).value(), r.text(i, 3)});
+        auto stored = stored_event(r, i, stream, 1, impl_->last_error);
+        if (!stored) return stored.error();
+        found.push_back(std::move(stored).value());
     }
     return found;
 }
@@ -277,12 +299,9 @@ result<std::vector<StoredEvent>> PostgresStore::read_all(std::uint64_t after, st
     if (!rows) return rows.error();
     const Rows& r = rows.value();
     for (int i = 0; i < r.size(); ++i) {
-        const std::uint64_t sequence = r.uint64(i, 0);
-        auto event = decode<Event>(r.text(i, 3), event_decoder, "events", std::to_string(sequence),
-                                   impl_->last_error);
-        if (!event) return event.error();
-        found.push_back(StoredEvent{sequence, r.text(i, 1), r.uint64(i, 2),
-                                    std::move(event).value(), r.text(i, 4)});
+        auto stored = stored_event(r, i, r.text(i, 1), 2, impl_->last_error);
+        if (!stored) return stored.error();
+        found.push_back(std::move(stored).value());
     }
     return found;
 }

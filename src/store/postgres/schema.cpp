@@ -6,6 +6,8 @@
 
 #include "connection.hpp"
 
+#include <calltrack/json.hpp>
+
 #include <iterator>
 #include <string>
 #include <utility>
@@ -111,6 +113,14 @@ CREATE TABLE {s}.idempotency (
     fingerprint text NOT NULL,
     json        text NOT NULL
 );
+)sql"},
+    // Each event records who acted and how, and is chained by hash to the one before it; the
+    // head keeps the last link. The events already stored record no actor; chain_stored_events()
+    // hashes them in order.
+    {2, R"sql(
+ALTER TABLE {s}.events ADD COLUMN audit text NOT NULL DEFAULT '',
+                       ADD COLUMN hash text NOT NULL DEFAULT '';
+ALTER TABLE {s}.log_head ADD COLUMN last_hash text NOT NULL DEFAULT '';
 )sql"},
 };
 
@@ -228,9 +238,42 @@ result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
                                                  + ": " + s.last_error + advice);
             }
         }
+        // Sets the hash of every stored event, in sequence order, as commit() would have, and the
+        // head's last link: the chain over a log written before there was one. Inside the open's
+        // transaction.
+        const auto chain_stored_events = [](Impl& session) -> result<void> {
+            auto rows = session.exec(
+                "SELECT sequence, stream, stream_version, json, policy_version FROM {s}.events "
+                "ORDER BY sequence");
+            if (!rows) return rows.error();
+            const postgres_detail::Rows& r = rows.value();
+            std::string previous(chain_start);
+            for (int i = 0; i < r.size(); ++i) {
+                StoredEvent e;
+                e.sequence = r.uint64(i, 0);
+                e.stream = r.text(i, 1);
+                e.stream_version = r.uint64(i, 2);
+                auto event = event_from_json(r.text(i, 3));
+                if (!event) {
+                    return session.corrupt(
+                        "events row " + std::to_string(e.sequence)
+                        + " holds JSON calltrack cannot read, so the log cannot be chained");
+                }
+                e.event = std::move(event).value();
+                e.policy_version = r.text(i, 4);
+                previous = chain_hash(previous, e);
+                auto done = session.exec("UPDATE {s}.events SET hash = $1 WHERE sequence = $2",
+                                         {previous, std::to_string(e.sequence)});
+                if (!done) return done.error();
+            }
+            auto head = session.exec("UPDATE {s}.log_head SET last_hash = $1", {previous});
+            if (!head) return head.error();
+            return boost::outcome_v2::success();
+        };
         for (const Migration& m : migrations) {
             if (m.to <= current) continue;
             auto done = s.exec_script(m.script);
+            if (done && m.to == 2) done = chain_stored_events(s);
             if (done) {
                 done = s.exec_script("UPDATE {s}.calltrack_schema SET version = "
                                      + std::to_string(m.to));
@@ -251,6 +294,20 @@ result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
                                               + ": " + s.last_error);
     }
     return store;
+}
+
+result<void> PostgresStore::erase_all() {
+    const postgres_detail::Lock lock(impl_->mutex);
+    if (auto connected = impl_->ensure_connected(); !connected) return connected.error();
+    // Every table but calltrack_schema; log_head is reset rather than emptied, since every commit
+    // that numbers events updates its one row.
+    auto done = impl_->exec_script(
+        "BEGIN; TRUNCATE {s}.agencies, {s}.accounts, {s}.numbers, {s}.grants, {s}.grant_scopes, "
+        "{s}.events, {s}.deadlines, {s}.outbox, {s}.idempotency; "
+        "UPDATE {s}.log_head SET last_sequence = 0, last_outbox_sequence = 0, "
+        "last_event_at = NULL, last_hash = ''; COMMIT");
+    if (!done) impl_->rollback();
+    return done;
 }
 
 result<int> PostgresStore::stored_schema_version() {

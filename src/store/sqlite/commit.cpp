@@ -176,8 +176,15 @@ result<void> SqliteStore::write_batch(const CommitBatch& batch, Counters& counte
     if (!batch.events.empty() && !counters.last_sequence) {
         CALLTRACK_SQLITE_QUERY(q, Sql::last_sequence);
         const int rc = q.step();
-        if (rc != SQLITE_ROW) return fail(rc, sql_text[at(Sql::last_sequence)]);
-        counters.last_sequence = q.int64(0);
+        if (rc == SQLITE_ROW) {
+            counters.last_sequence = q.int64(0);
+            counters.last_hash = q.text(1);
+        } else if (rc == SQLITE_DONE) {
+            counters.last_sequence = 0;
+            counters.last_hash = std::string(chain_start);
+        } else {
+            return fail(rc, sql_text[at(Sql::last_sequence)]);
+        }
     }
     for (const AppendEvent& append : batch.events) {
         auto version = counters.stream_versions.find(append.stream);
@@ -195,10 +202,19 @@ result<void> SqliteStore::write_batch(const CommitBatch& batch, Counters& counte
         }
         if (!latest_event_at || *latest_event_at < *time) latest_event_at = time;
         undo.stream_versions.emplace_back(&version->second, version->second);
+        StoredEvent stored{static_cast<std::uint64_t>(++*counters.last_sequence),
+                           append.stream,
+                           static_cast<Version>(++version->second),
+                           append.event,
+                           append.policy_version,
+                           append.audit};
+        stored.hash = chain_hash(counters.last_hash, stored);
         CALLTRACK_SQLITE_QUERY(q, Sql::append_event);
-        q.bind(1, ++*counters.last_sequence).bind(2, append.stream).bind(3, ++version->second);
+        q.bind(1, *counters.last_sequence).bind(2, append.stream).bind(3, version->second);
         q.bind(4, to_json(append.event)).bind(5, append.policy_version);
+        q.bind(6, to_json(append.audit)).bind(7, stored.hash);
         if (auto r = done(q, Sql::append_event); !r) return r;
+        counters.last_hash = std::move(stored.hash);
     }
 
     const auto bind_deadline = [this](Query& q, const Deadline& d) -> result<void> {

@@ -120,10 +120,10 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> s
     "ON CONFLICT (user) DO UPDATE SET version = excluded.version, json = excluded.json",
     "DELETE FROM grant_scopes WHERE user = ?1",
     "INSERT OR IGNORE INTO grant_scopes (scope, user) VALUES (?1, ?2)",
-    "SELECT coalesce(max(sequence), 0) FROM events",
+    "SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1",
     "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream = ?1",
-    "INSERT INTO events (sequence, stream, stream_version, json, policy_version) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO events (sequence, stream, stream_version, json, policy_version, audit, hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO meta (key, value) VALUES ('last_event_at', ?1) "
     "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
     "DELETE FROM deadlines WHERE at = ?1 AND kind = ?2 AND subject = ?3",
@@ -134,9 +134,9 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> s
 
     "SELECT at, kind, subject FROM deadlines WHERE at <= ?1 ORDER BY at, kind, subject LIMIT ?2",
     "SELECT at, kind FROM deadlines WHERE subject = ?1 ORDER BY at, kind",
-    "SELECT sequence, stream_version, json, policy_version FROM events "
+    "SELECT sequence, stream_version, json, policy_version, audit, hash FROM events "
     "WHERE stream = ?1 AND stream_version > ?2 ORDER BY stream_version",
-    "SELECT sequence, stream, stream_version, json, policy_version FROM events "
+    "SELECT sequence, stream, stream_version, json, policy_version, audit, hash FROM events "
     "WHERE sequence > ?1 ORDER BY sequence LIMIT ?2",
     "SELECT value FROM meta WHERE key = 'last_event_at'",
     "SELECT sequence, json FROM outbox WHERE acknowledged = 0 ORDER BY sequence LIMIT ?1",
@@ -180,7 +180,8 @@ struct SqliteStore::Statements {
 // max() per batch. Outside a group a commit uses a fresh set that lives as long as its
 // transaction. The group's set is cleared whenever its transaction ends, however it ends.
 struct SqliteStore::Counters {
-    std::optional<std::int64_t> last_sequence;         ///< max(events.sequence), once read
+    std::optional<std::int64_t> last_sequence;  ///< max(events.sequence), once read
+    std::string last_hash;  ///< that event's hash (chain_start for none), read with it
     std::optional<std::int64_t> last_outbox_sequence;  ///< max(outbox.sequence), once read
     /// max(events.stream_version) of each stream read or written so far.
     std::unordered_map<std::string, std::int64_t> stream_versions;
@@ -197,16 +198,20 @@ struct SqliteStore::Counters {
 // not written to that stream yet), so restoring it is as good as forgetting it.
 struct SqliteStore::CounterUndo {
     std::optional<std::int64_t> last_sequence;
+    std::string last_hash;
     std::optional<std::int64_t> last_outbox_sequence;
     /// Each stream version the batch raised, with its value before; the map's values stay put
     /// when it rehashes, so the pointers stay valid.
     std::vector<std::pair<std::int64_t*, std::int64_t>> stream_versions;
 
     explicit CounterUndo(const Counters& c)
-        : last_sequence(c.last_sequence), last_outbox_sequence(c.last_outbox_sequence) {}
+        : last_sequence(c.last_sequence),
+          last_hash(c.last_hash),
+          last_outbox_sequence(c.last_outbox_sequence) {}
 
     void restore(Counters& c) const {
         c.last_sequence = last_sequence;
+        c.last_hash = last_hash;
         c.last_outbox_sequence = last_outbox_sequence;
         for (auto it = stream_versions.rbegin(); it != stream_versions.rend(); ++it) {
             *it->first = it->second;

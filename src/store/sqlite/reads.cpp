@@ -76,6 +76,26 @@ const auto event_decoder = [](std::string_view text, JsonDiagnostic* d) {
 const auto effect_decoder = [](std::string_view text, JsonDiagnostic* d) {
     return effect_from_json(text, d);
 };
+/// An event stored before audit records has '' (schema 4's default): no actor recorded.
+const auto audit_decoder = [](std::string_view text, JsonDiagnostic* d) -> result<Audit> {
+    if (text.empty()) return Audit{};
+    return audit_from_json(text, d);
+};
+
+/// The events row the query stands on, its columns from `first` on being stream_version, json,
+/// policy_version, audit and hash.
+result<StoredEvent> stored_event(Query& q, std::uint64_t sequence, StreamId stream, int first,
+                                 std::string& error) {
+    auto event =
+        decode<Event>(q.text(first + 1), event_decoder, "events", std::to_string(sequence), error);
+    if (!event) return event.error();
+    auto audit =
+        decode<Audit>(q.text(first + 3), audit_decoder, "events", std::to_string(sequence), error);
+    if (!audit) return audit.error();
+    return StoredEvent{
+        sequence,          std::move(stream),        q.uint64(first),  std::move(event).value(),
+        q.text(first + 2), std::move(audit).value(), q.text(first + 4)};
+}
 
 }  // namespace
 
@@ -294,12 +314,9 @@ result<std::vector<StoredEvent>> SqliteStore::read_stream(const StreamId& stream
     q.bind(1, stream).bind(2, to_int64(after));
     int rc = SQLITE_OK;
     while ((rc = q.step()) == SQLITE_ROW) {
-        const std::uint64_t sequence = q.uint64(0);
-        auto event = decode<Event>(q.text(2), event_decoder, "events", std::to_string(sequence),
-                                   last_error_);
-        if (!event) return event.error();
-        found.push_back(
-            StoredEvent{sequence, stream, q.uint64(1), std::move(event).value(), q.text(3)});
+        auto stored = stored_event(q, q.uint64(0), stream, 1, last_error_);
+        if (!stored) return stored.error();
+        found.push_back(std::move(stored).value());
     }
     if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::read_stream)]);
     return found;
@@ -313,12 +330,9 @@ result<std::vector<StoredEvent>> SqliteStore::read_all(std::uint64_t after, std:
     q.bind(1, to_int64(after)).bind(2, limit_of(limit));
     int rc = SQLITE_OK;
     while ((rc = q.step()) == SQLITE_ROW) {
-        const std::uint64_t sequence = q.uint64(0);
-        auto event = decode<Event>(q.text(3), event_decoder, "events", std::to_string(sequence),
-                                   last_error_);
-        if (!event) return event.error();
-        found.push_back(
-            StoredEvent{sequence, q.text(1), q.uint64(2), std::move(event).value(), q.text(4)});
+        auto stored = stored_event(q, q.uint64(0), q.text(1), 2, last_error_);
+        if (!stored) return stored.error();
+        found.push_back(std::move(stored).value());
     }
     if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::read_all)]);
     return found;

@@ -7,6 +7,8 @@
 
 #include "connection.hpp"
 
+#include <calltrack/json.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -128,7 +130,65 @@ SELECT CASE
        grants.user
 FROM grants, json_each(grants.json) AS g;
 )sql"},
+    // Each event records who acted and how, and is chained by hash to the one before it. The
+    // events already stored record no actor; chain_stored_events() hashes them in order.
+    {4, R"sql(
+ALTER TABLE events ADD COLUMN audit TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+)sql"},
 };
+
+/// Sets the hash of every stored event, in sequence order, as commit() would have: the chain
+/// over a log written before there was one. Inside the migration's transaction.
+result<void> chain_stored_events(sqlite3* db, std::string& error) {
+    sqlite3_stmt* read = nullptr;
+    sqlite3_stmt* write = nullptr;
+    const auto finish = [&](result<void> r) {
+        sqlite3_finalize(read);
+        sqlite3_finalize(write);
+        return r;
+    };
+    const auto failed = [&](int rc) {
+        error = std::string("chaining the stored events: ") + sqlite3_errmsg(db);
+        return finish(make_error_code(errc_of(rc)));
+    };
+    int rc = sqlite3_prepare_v2(
+        db,
+        "SELECT sequence, stream, stream_version, json, policy_version FROM events "
+        "ORDER BY sequence",
+        -1, &read, nullptr);
+    if (rc != SQLITE_OK) return failed(rc);
+    rc = sqlite3_prepare_v2(db, "UPDATE events SET hash = ?1 WHERE sequence = ?2", -1, &write,
+                            nullptr);
+    if (rc != SQLITE_OK) return failed(rc);
+    const auto text = [&](int column) {
+        const unsigned char* t = sqlite3_column_text(read, column);
+        return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t));
+    };
+    std::string previous(chain_start);
+    while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+        StoredEvent e;
+        e.sequence = static_cast<std::uint64_t>(sqlite3_column_int64(read, 0));
+        e.stream = text(1);
+        e.stream_version = static_cast<Version>(sqlite3_column_int64(read, 2));
+        auto event = event_from_json(text(3));
+        if (!event) {
+            error = "events row " + in_quotes(std::to_string(e.sequence))
+                    + " holds JSON calltrack cannot read, so the log cannot be chained";
+            return finish(errc::store_corrupt);
+        }
+        e.event = std::move(event).value();
+        e.policy_version = text(4);
+        previous = chain_hash(previous, e);
+        sqlite3_bind_text(write, 1, previous.c_str(), static_cast<int>(previous.size()),
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_int64(write, 2, static_cast<sqlite3_int64>(e.sequence));
+        if ((rc = sqlite3_step(write)) != SQLITE_DONE) return failed(rc);
+        sqlite3_reset(write);
+    }
+    if (rc != SQLITE_DONE) return failed(rc);
+    return finish(boost::outcome_v2::success());
+}
 
 static_assert(migrations[std::size(migrations) - 1].to == SqliteStore::schema_version,
               "SqliteStore::schema_version must name the last migration");
@@ -302,6 +362,11 @@ result<void> SqliteStore::migrate() {
     for (const Migration& m : migrations) {
         if (m.to <= current.value()) continue;
         if (auto done = execute(m.script); !done) return abandon(done.error());
+        if (m.to == 4) {
+            if (auto done = chain_stored_events(db_, last_error_); !done) {
+                return abandon(done.error());
+            }
+        }
         const std::string bump = "PRAGMA user_version = " + std::to_string(m.to);
         if (auto done = execute(bump.c_str()); !done) return abandon(done.error());
     }
