@@ -25,6 +25,7 @@
 using namespace calltrack;
 using namespace calltrack::cli;
 using calltrack::testing::names;
+using calltrack::testing::phone;
 
 namespace {
 

@@ -374,7 +374,11 @@ using Event =
 CALLTRACK_API std::string_view event_name(const Event& event) noexcept;
 /// When it happened.
 CALLTRACK_API Time event_time(const Event& event) noexcept;
-/// One line for logs and timelines: "account_canceled account=acme at=2024-01-01T00:00:00Z".
+/// One line for logs and timelines: "account_canceled account=acme at=2024-01-01T00:00:00Z". It
+/// names the event's subjects (agency, account, number or numbers, owner, user) and what it
+/// changed to: a number's phone number and forwarding destination, a plan and its add-ons, the
+/// charges, an amount, the deadlines it sets; not every member (reasons, sub-accounts, a transfer's
+/// requester), which to_json gives.
 CALLTRACK_API std::string describe(const Event& event);
 
 }  // namespace calltrack

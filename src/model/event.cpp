@@ -49,6 +49,10 @@ CALLTRACK_HAS_FIELD(until)
 CALLTRACK_HAS_FIELD(reactivation_until)
 CALLTRACK_HAS_FIELD(outcome)
 CALLTRACK_HAS_FIELD(to)
+CALLTRACK_HAS_FIELD(numbers)
+CALLTRACK_HAS_FIELD(phone_number)
+CALLTRACK_HAS_FIELD(forwarding_destination)
+CALLTRACK_HAS_FIELD(plan)
 #undef CALLTRACK_HAS_FIELD
 
 void append(std::string& out, const char* key, const std::string& value) {
@@ -72,6 +76,25 @@ template <class Id>
 void append_id(std::string& out, const char* key, const std::optional<Id>& id) {
     if (id) append_id(out, key, *id);
 }
+/// "numbers=web, print", as charges are listed; "numbers=none" when empty.
+void append_ids(std::string& out, const char* key, const std::vector<NumberId>& ids) {
+    std::string list;
+    for (const auto& id : ids) {
+        if (!list.empty()) list += ", ";
+        list += id.str();
+    }
+    append(out, key, list.empty() ? std::string("none") : list);
+}
+/// "plan=Pro", then "add_ons=recording, forms" when it has any.
+void append_plan(std::string& out, const Plan& plan) {
+    append(out, "plan", plan.name);
+    std::string list;
+    for (const auto& a : plan.add_ons) {
+        if (!list.empty()) list += ", ";
+        list += a;
+    }
+    if (!list.empty()) append(out, "add_ons", list);
+}
 
 }  // namespace
 
@@ -83,6 +106,14 @@ std::string describe(const Event& event) {
             if constexpr (has_agency<T>::value) append_id(out, "agency", e.agency);
             if constexpr (has_account<T>::value) append_id(out, "account", e.account);
             if constexpr (has_number<T>::value) append_id(out, "number", e.number);
+            if constexpr (has_numbers<T>::value) append_ids(out, "numbers", e.numbers);
+            if constexpr (has_phone_number<T>::value) {
+                append(out, "phone", e.phone_number.e164());
+            }
+            if constexpr (has_forwarding_destination<T>::value) {
+                append(out, "forwarding", e.forwarding_destination.e164());
+            }
+            if constexpr (has_plan<T>::value) append_plan(out, e.plan);
             if constexpr (has_owner<T>::value) append(out, "owner", to_string(e.owner));
             if constexpr (has_user<T>::value) append_id(out, "user", e.user);
             if constexpr (has_to<T>::value) append_id(out, "to", e.to);

@@ -13,6 +13,7 @@ namespace calltrack::cli {
 namespace {
 
 using command_line::advance_command;
+using command_line::compare_command;
 using command_line::deadlines_command;
 using command_line::effects_command;
 using command_line::history_command;
@@ -32,11 +33,12 @@ constexpr std::string_view main_help =
 
 usage:
   calltrack run SCENARIO.json [--policy PRESET|FILE.json] [--db FILE] [--fresh] [--json]
+  calltrack compare SCENARIO.json [--policies POLICY,POLICY,...] [--width N] [--json]
   calltrack check   [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack preview [--db FILE] --actor USER --command JSON [--at TIME] [--policy ...] [--json]
   calltrack execute [--db FILE] --actor USER --command JSON [--at TIME] [--idempotency-key KEY]
                     [--impact DIGEST] [--policy ...] [--json]
-  calltrack advance --to TIME [--db FILE] [--policy ...] [--json]
+  calltrack advance --to TIME | --by DURATION [--db FILE] [--policy ...] [--json]
   calltrack history ID|account:ID|agency:ID|user:ID [--db FILE] [--json]
   calltrack effects [--db FILE] [--ack SEQUENCE] [--limit N] [--json]
   calltrack verify  [--db FILE] [--json]
@@ -51,6 +53,8 @@ usage:
 
 subcommands:
   run       run a scenario file step by step; print the timeline and the final state
+  compare   run a scenario under several policies; per step, one column per policy, then
+            where they differ
   check     may USER do this now? allowed, or every reason it is refused
   preview   what would it do? the events and host effects, and their impact digest, writing
             nothing
@@ -71,8 +75,8 @@ The database is the SQLite file calltrack.db in the working directory unless --d
 --db :memory: keeps everything in memory for the length of the command; --db postgresql://...
 (any libpq URI, ending in #SCHEMA for a schema other than "calltrack") uses a PostgreSQL store,
 which records no policy: give --policy to every subcommand that judges.
-Exit status: 0 success, 1 failure (expectation not met, refused, policies differ, bad input),
-2 bad command line.
+Exit status: 0 success, 1 failure (an expectation not met under run or compare, refused, policies
+that differ under policy diff, bad input), 2 bad command line.
 Scenario format: docs/scenarios.md.
 )";
 
@@ -113,6 +117,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         return exit_ok;
     }
     if (sub == "run") return run_command(args, out, err, environment);
+    if (sub == "compare") return compare_command(args, out, err);
     if (sub == "check") return judge_command(args, Judgement::check, out, err);
     if (sub == "preview") return judge_command(args, Judgement::preview, out, err);
     if (sub == "execute") return judge_command(args, Judgement::execute, out, err);

@@ -164,4 +164,9 @@ int deadlines_command(const std::vector<std::string>& all, std::ostream& out, st
 
 int policy_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
 
+// --- compare (compare_command.cpp) ---------------------------------------------------------------
+
+/// One scenario under several policies, side by side (compare.hpp).
+int compare_command(const std::vector<std::string>& all, std::ostream& out, std::ostream& err);
+
 }  // namespace calltrack::cli::command_line

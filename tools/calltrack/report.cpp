@@ -4,7 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace calltrack::cli {
 namespace {
@@ -64,26 +67,110 @@ std::string balance_text(const Balance& b) {
     return out;
 }
 
+// Which tracking numbers an event names, so the timeline can say what each one is.
+template <class T, class = void>
+struct has_event_number : std::false_type {};
+template <class T>
+struct has_event_number<T, std::void_t<decltype(std::declval<T>().number)>> : std::true_type {};
+template <class T, class = void>
+struct has_event_numbers : std::false_type {};
+template <class T>
+struct has_event_numbers<T, std::void_t<decltype(std::declval<T>().numbers)>> : std::true_type {};
+
+void add_number(std::vector<NumberId>& out, const NumberId& id) {
+    out.push_back(id);
+}
+void add_number(std::vector<NumberId>& out, const std::optional<NumberId>& id) {
+    if (id) out.push_back(*id);
+}
+
+/// The tracking numbers the event names by id; none for tracking_number_added, whose
+/// description already says its phone number and destination.
+std::vector<NumberId> numbers_named(const Event& event) {
+    std::vector<NumberId> out;
+    std::visit(
+        [&](const auto& e) {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, events::TrackingNumberAdded>) {
+                return;
+            } else {
+                if constexpr (has_event_number<T>::value) add_number(out, e.number);
+                if constexpr (has_event_numbers<T>::value) {
+                    out.insert(out.end(), e.numbers.begin(), e.numbers.end());
+                }
+            }
+        },
+        event);
+    return out;
+}
+
+/// Every tracking number the run has seen, as it stands at the line being printed: its phone
+/// number and forwarding destination, kept up to date from the events of the steps printed.
+class NumberDirectory {
+  public:
+    void apply(const Event& event) {
+        if (const auto* added = std::get_if<events::TrackingNumberAdded>(&event)) {
+            numbers_.insert_or_assign(
+                added->number, std::make_pair(added->phone_number, added->forwarding_destination));
+        } else if (const auto* changed = std::get_if<events::ForwardingChanged>(&event)) {
+            const auto it = numbers_.find(changed->number);
+            if (it != numbers_.end()) it->second.second = changed->forwarding_destination;
+        }
+    }
+
+    /// "web +14045550101 -> +14045550199, print +14045550102 -> +14045550199"; a number the run
+    /// never added is named alone.
+    std::string said(const std::vector<NumberId>& ids) const {
+        std::string out;
+        for (const auto& id : ids) {
+            if (!out.empty()) out += ", ";
+            out += id.str();
+            const auto it = numbers_.find(id);
+            if (it != numbers_.end()) {
+                out += " " + it->second.first.e164() + " -> " + it->second.second.e164();
+            }
+        }
+        return out;
+    }
+
+  private:
+    std::map<NumberId, std::pair<PhoneNumber, PhoneNumber>> numbers_;
+};
+
 void lines(std::ostream& out, std::string_view tag, const std::vector<Event>& events) {
     for (const auto& e : events) out << "  " << tag << calltrack::describe(e) << '\n';
+}
+
+/// Each event, then, under one that names tracking numbers by id, what those numbers are (their
+/// phone number and destination after it); `apply` says whether the events happened (the
+/// directory follows them) or would have (a step not executed).
+void lines(std::ostream& out, std::string_view tag, const std::vector<Event>& events,
+           NumberDirectory& numbers, bool apply) {
+    for (const auto& e : events) {
+        out << "  " << tag << calltrack::describe(e) << '\n';
+        if (apply) numbers.apply(e);
+        const auto named = numbers_named(e);
+        if (!named.empty()) out << "            " << numbers.said(named) << '\n';
+    }
 }
 
 void lines(std::ostream& out, std::string_view tag, const std::vector<HostEffect>& effects) {
     for (const auto& e : effects) out << "  " << tag << calltrack::describe(e) << '\n';
 }
 
-void print_step(std::ostream& out, const StepReport& r) {
+void print_step(std::ostream& out, const StepReport& r, NumberDirectory& numbers) {
     out << r.label << "  " << format_time(r.at) << "  ";
     if (r.kind == StepReport::Kind::advance) {
         out << "advance";
     } else {
         out << r.actor << ": " << r.operation;
+        if (!r.target.empty()) out << ' ' << r.target;
     }
     if (!r.note.empty()) out << "  -- " << r.note;
     out << '\n';
     if (!r.fired.empty() || !r.fired_effects.empty()) {
         if (r.kind != StepReport::Kind::advance) out << "  deadlines due by now fire first:\n";
-        lines(out, "deadline  ", r.fired);
+        lines(out, "deadline  ", r.fired, numbers, true);
         lines(out, "effect    ", r.fired_effects);
     } else if (r.kind == StepReport::Kind::advance) {
         out << "  no deadline due\n";
@@ -94,11 +181,11 @@ void print_step(std::ostream& out, const StepReport& r) {
             for (const auto& reason : r.refusals) out << "  reason    " << describe(reason) << '\n';
         } else if (r.executed) {
             out << "  ok\n";
-            lines(out, "event     ", r.events);
+            lines(out, "event     ", r.events, numbers, true);
             lines(out, "effect    ", r.effects);
         } else {
             out << "  allowed, but not executed (a refusal was expected); it would do:\n";
-            lines(out, "event     ", r.events);
+            lines(out, "event     ", r.events, numbers, false);
             lines(out, "effect    ", r.effects);
         }
     }
@@ -153,11 +240,12 @@ void print_timeline(std::ostream& out, const RunReport& report) {
     out << "\npolicy " << report.policy << ", store " << report.store << ", start "
         << format_time(report.start) << "\n";
     bool in_setup = false;
+    NumberDirectory numbers;
     for (const auto& step : report.steps) {
         const bool is_setup = step.kind == StepReport::Kind::setup;
         if (is_setup != in_setup || !is_setup) out << '\n';
         in_setup = is_setup;
-        print_step(out, step);
+        print_step(out, step, numbers);
     }
     if (report.final_state) {
         const auto& f = *report.final_state;
@@ -202,6 +290,7 @@ std::string report_to_json(const RunReport& report) {
         s["at"] = format_time(r.at);
         if (r.kind != StepReport::Kind::advance) s["actor"] = r.actor;
         s["operation"] = r.operation;
+        if (!r.target.empty()) s["target"] = r.target;
         if (!r.note.empty()) s["note"] = r.note;
         if (r.command) s["command"] = nested(to_json(*r.command));
         if (r.kind != StepReport::Kind::advance) {

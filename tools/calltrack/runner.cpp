@@ -1,5 +1,7 @@
 #include "runner.hpp"
 
+#include "step_subject.hpp"
+
 #include <calltrack/json.hpp>
 
 #include <nlohmann/json.hpp>
@@ -228,6 +230,7 @@ class Run {
             r.at = scenario_.start;
             r.actor = std::string(support_actor);
             r.operation = std::string(command_name(entry.command));
+            r.target = target_of(entry.command);
             r.command = entry.command;
             if (!command(support_actor_value(), entry.command, ok, r)) return;
             if (!record(std::move(r), ok)) return;
@@ -255,6 +258,7 @@ class Run {
                 r.kind = StepReport::Kind::command;
                 r.actor = step.actor;
                 r.operation = std::string(command_name(step.command));
+                r.target = target_of(step.command);
                 r.command = step.command;
                 auto actor = actor_named(step.actor);
                 if (!actor) {
@@ -264,7 +268,8 @@ class Run {
                 }
                 if (!command(actor.value(), step.command, expected, r)) return;
             }
-            if (!record(std::move(r), expected)) return;
+            if (!read_charges(r)) return;
+            if (!record(std::move(r), expected) && !options_.keep_going) return;
         }
         if (options_.progress) options_.progress(total, total);
     }
@@ -354,6 +359,57 @@ class Run {
             return false;
         }
         r.fired_effects = std::move(effects).value();
+        return true;
+    }
+
+    /// Reads the charges after the step: of what it acts on, then of every owner billed anew in
+    /// it. False after a store failure.
+    bool read_charges(StepReport& r) {
+        std::vector<BalanceOwner> owners;
+        const auto add = [&](const BalanceOwner& owner) {
+            if (std::find(owners.begin(), owners.end(), owner) == owners.end()) {
+                owners.push_back(owner);
+            }
+        };
+        if (r.command) {
+            if (auto owner = owner_of(*r.command)) {
+                add(*owner);
+            } else if (auto number = number_of(*r.command)) {
+                auto loaded = store_.load_number(*number);
+                if (!loaded) {
+                    fail(
+                        r.label, r.field,
+                        "could not read number " + number->str() + ": " + loaded.error().message());
+                    return false;
+                }
+                if (loaded.value()) add(BalanceOwner{loaded.value()->value.account});
+            }
+        }
+        for (const auto* list : {&r.fired, &r.events}) {
+            for (const auto& e : *list) {
+                if (const auto* billed = std::get_if<events::BillingChanged>(&e))
+                    add(billed->owner);
+            }
+        }
+        for (const auto& owner : owners) {
+            std::optional<Charges> charges;
+            std::string failure;
+            if (const auto* account = std::get_if<AccountId>(&owner)) {
+                auto loaded = engine_.account(*account);
+                if (!loaded) failure = loaded.error().message();
+                if (loaded && loaded.value()) charges = loaded.value()->charges;
+            } else {
+                auto loaded = engine_.agency(std::get<AgencyId>(owner));
+                if (!loaded) failure = loaded.error().message();
+                if (loaded && loaded.value()) charges = loaded.value()->charges;
+            }
+            if (!failure.empty()) {
+                fail(r.label, r.field, "could not read " + to_string(owner) + ": " + failure);
+                return false;
+            }
+            // An id the engine does not know (a refused step's) has no charges to show.
+            if (charges) r.charges_after.push_back(ChargesAfter{owner, *charges});
+        }
         return true;
     }
 

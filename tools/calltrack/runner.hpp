@@ -8,12 +8,16 @@
 // step then fires the deadlines due by its time (Engine::advance, reported as the step's
 // "deadlines fired") and executes the command in one engine commit. A step that is expected to be
 // refused is never executed: if it turns out to be allowed, the expectation fails and nothing is
-// written. The run stops at the first expectation that is not met.
+// written. The run stops at the first expectation that is not met, unless RunOptions::keep_going
+// asks it to record the miss and play on (as `calltrack compare` does, to show every step under
+// every policy).
 
 #include "scenario.hpp"
 
 #include <calltrack/account.hpp>
 #include <calltrack/agency.hpp>
+#include <calltrack/billing.hpp>
+#include <calltrack/command.hpp>
 #include <calltrack/decide.hpp>
 #include <calltrack/effect.hpp>
 #include <calltrack/engine.hpp>
@@ -29,6 +33,12 @@
 
 namespace calltrack::cli {
 
+/// What an agency or account is charged for, read after a step.
+struct ChargesAfter {
+    BalanceOwner owner;
+    Charges charges;
+};
+
 struct StepReport {
     enum class Kind { setup, command, advance };
     enum class Outcome { ok, refused };
@@ -39,6 +49,7 @@ struct StepReport {
     Time at;
     std::string actor;      ///< empty for an advance
     std::string operation;  ///< the command's name, or "advance"
+    std::string target;     ///< what the command acts on (step_subject.hpp); empty for an advance
     std::string note;
     std::optional<Command> command;
     Outcome outcome = Outcome::ok;
@@ -51,6 +62,9 @@ struct StepReport {
     /// The command's own events and host effects.
     std::vector<Event> events;
     std::vector<HostEffect> effects;
+    /// After the step: the charges of the agency or account it acts on (a tracking number's
+    /// account), then of every other owner whose billing changed in it, each once, in that order.
+    std::vector<ChargesAfter> charges_after;
     /// The expectation, in words ("ok", "refused with window_closed", ...).
     std::string expected;
     /// Why the expectation was not met; empty when it was.
@@ -84,6 +98,8 @@ struct RunReport {
     Time start;
     std::vector<StepReport> steps;
     std::optional<FinalState> final_state;
+    /// The first failure: with RunOptions::keep_going, the first expectation not met (each step's
+    /// own is in StepReport::unmet) or what stopped the run.
     std::optional<RunFailure> failure;
 
     bool ok() const noexcept { return !failure.has_value(); }
@@ -92,6 +108,10 @@ struct RunReport {
 struct RunOptions {
     /// Called before each setup entry and step with (done, total).
     std::function<void(std::size_t, std::size_t)> progress;
+    /// After a step whose expectation is not met, record it (RunReport::failure keeps the first)
+    /// and play the next step instead of stopping. A setup entry that fails still stops the run,
+    /// as does a store failure.
+    bool keep_going = false;
 };
 
 /// Runs the scenario under `policies` (one policy, or a vendor's versions) against `store`, which
