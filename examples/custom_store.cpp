@@ -79,6 +79,15 @@ class LoggingStore final : public ct::Store {
         return logged("deadlines_of", subject, inner_.deadlines_of(subject));
     }
 
+    ct::result<std::vector<ct::Deadline>> claim_due_deadlines(ct::Time t, std::size_t limit,
+                                                              const std::string& worker,
+                                                              ct::Time lease_until) override {
+        return logged("claim_due_deadlines",
+                      ct::format_time(t) + ", " + std::to_string(limit) + ", " + worker + ", "
+                          + ct::format_time(lease_until),
+                      inner_.claim_due_deadlines(t, limit, worker, lease_until));
+    }
+
     ct::result<std::vector<ct::StoredEvent>> read_stream(const ct::StreamId& stream,
                                                          ct::Version after) override {
         return logged("read_stream", stream + ", " + std::to_string(after),
@@ -99,6 +108,21 @@ class LoggingStore final : public ct::Store {
     ct::result<void> acknowledge_effects(std::uint64_t up_to) override {
         return logged("acknowledge_effects", std::to_string(up_to),
                       inner_.acknowledge_effects(up_to));
+    }
+
+    ct::result<std::vector<ct::OutboxEntry>> claim_effects(std::size_t limit,
+                                                           const std::string& consumer,
+                                                           ct::Time now,
+                                                           ct::Time lease_until) override {
+        return logged("claim_effects",
+                      std::to_string(limit) + ", " + consumer + ", " + ct::format_time(now) + ", "
+                          + ct::format_time(lease_until),
+                      inner_.claim_effects(limit, consumer, now, lease_until));
+    }
+    ct::result<void> acknowledge_claimed_effects(
+        const std::vector<std::uint64_t>& sequences) override {
+        return logged("acknowledge_claimed_effects", std::to_string(sequences.size()) + " entries",
+                      inner_.acknowledge_claimed_effects(sequences));
     }
 
     ct::result<std::optional<ct::IdempotencyRecord>> find_idempotency(

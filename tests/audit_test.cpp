@@ -296,9 +296,15 @@ TEST_CASE("a schema 3 database migrates: its events are chained and record no ac
         auto store = open_file(path);
         for (const auto& e : store->read_all(0, 1000).value()) hashes.push_back(e.hash);
     }
-    raw_sql(path,
-            "ALTER TABLE events DROP COLUMN audit; ALTER TABLE events DROP COLUMN hash; "
-            "PRAGMA user_version = 3");
+    // Schema 5's claims and leases undone first, then schema 4's audit records and chain.
+    raw_sql(
+        path,
+        "DROP INDEX outbox_leased; ALTER TABLE outbox DROP COLUMN owner; "
+        "ALTER TABLE outbox DROP COLUMN leased_by; ALTER TABLE outbox DROP COLUMN leased_until; "
+        "ALTER TABLE deadlines DROP COLUMN claimed_by; "
+        "ALTER TABLE deadlines DROP COLUMN claimed_until; "
+        "ALTER TABLE events DROP COLUMN audit; ALTER TABLE events DROP COLUMN hash; "
+        "PRAGMA user_version = 3");
     auto store = open_file(path);
     CHECK(store->stored_schema_version().value() == SqliteStore::schema_version);
     auto all = store->read_all(0, 1000);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -57,6 +58,8 @@ enum class Flaw {
     writes_part_of_a_batch,     ///< commits record by record, so a conflict leaves the rest
     due_strictly_before_t,      ///< a deadline exactly at t is not due
     acknowledges_everything,    ///< any acknowledgement empties the outbox
+    claims_nothing,             ///< a claim is due_deadlines: every worker gets every deadline
+    leases_ignore_the_owner,    ///< a lease passes over the held entries, not the held owners
 };
 
 // InMemoryStore is final, so the flawed stores wrap one and bend the calls they break. The
@@ -78,6 +81,40 @@ class FlawedStore final : private OwnsMemory, public ct::testing::ForwardingStor
     ct::result<std::vector<ct::Deadline>> due_deadlines(ct::Time t, std::size_t limit) override {
         if (flaw_ == Flaw::due_strictly_before_t) t -= boost::posix_time::microseconds(1);
         return memory.due_deadlines(t, limit);
+    }
+    ct::result<std::vector<ct::Deadline>> claim_due_deadlines(ct::Time t, std::size_t limit,
+                                                              const std::string& worker,
+                                                              ct::Time lease_until) override {
+        if (flaw_ == Flaw::claims_nothing) return memory.due_deadlines(t, limit);
+        return memory.claim_due_deadlines(t, limit, worker, lease_until);
+    }
+    // Each consumer leases the entries nobody else holds, one at a time, as a store that locks
+    // entries rather than owners would: the next entry of a held owner goes to another consumer.
+    ct::result<std::vector<ct::OutboxEntry>> claim_effects(std::size_t limit,
+                                                           const std::string& consumer,
+                                                           ct::Time now,
+                                                           ct::Time lease_until) override {
+        if (flaw_ != Flaw::leases_ignore_the_owner) {
+            return memory.claim_effects(limit, consumer, now, lease_until);
+        }
+        std::vector<ct::OutboxEntry> claimed;
+        auto pending = memory.pending_effects(std::numeric_limits<std::size_t>::max());
+        if (!pending) return pending.error();
+        for (const auto& entry : pending.value()) {
+            if (claimed.size() == limit) break;
+            const auto held = leases_.find(entry.sequence);
+            if (held != leases_.end() && held->second.first != consumer
+                && now < held->second.second) {
+                continue;
+            }
+            leases_[entry.sequence] = {consumer, lease_until};
+            claimed.push_back(entry);
+        }
+        return claimed;
+    }
+    ct::result<void> acknowledge_claimed_effects(
+        const std::vector<std::uint64_t>& sequences) override {
+        return memory.acknowledge_claimed_effects(sequences);
     }
     ct::result<void> acknowledge_effects(std::uint64_t up_to) override {
         if (flaw_ == Flaw::acknowledges_everything)
@@ -128,6 +165,8 @@ class FlawedStore final : private OwnsMemory, public ct::testing::ForwardingStor
     }
 
     Flaw flaw_;
+    /// Flaw::leases_ignore_the_owner: each entry's consumer and lease end, by sequence.
+    std::map<std::uint64_t, std::pair<std::string, ct::Time>> leases_;
 };
 
 std::vector<ConformanceFailure> conformance_of(Flaw flaw) {
@@ -177,6 +216,22 @@ TEST_CASE("the conformance suite catches an outbox that drops unacknowledged eff
     const auto failures = conformance_of(Flaw::acknowledges_everything);
     CHECK(names_check(failures, "acknowledge_removes_exactly_the_entries_up_to"));
     CHECK(names_check(failures, "unacknowledged_effects_are_delivered_again"));
+}
+
+TEST_CASE("the conformance suite catches claims that pass over nothing another worker holds",
+          "[store][conformance][claims]") {
+    const auto failures = conformance_of(Flaw::claims_nothing);
+    CHECK(names_check(failures, "a_claimed_deadline_goes_to_no_other_worker"));
+    CHECK(names_check(failures, "an_expired_claim_is_taken_over"));
+    CHECK(names_check(failures, "removing_a_deadline_ends_its_claim"));
+    CHECK_FALSE(names_check(failures, "due_deadlines_in_time_kind_subject_order"));
+}
+
+TEST_CASE("the conformance suite catches leases that let two consumers share one owner",
+          "[store][conformance][claims]") {
+    const auto failures = conformance_of(Flaw::leases_ignore_the_owner);
+    CHECK(names_check(failures, "one_owner_goes_to_one_consumer_at_a_time"));
+    CHECK_FALSE(names_check(failures, "claimed_effects_come_in_sequence_order"));
 }
 
 TEST_CASE("the conformance suite reports a store that cannot be made", "[store][conformance]") {

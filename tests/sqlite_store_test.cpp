@@ -118,8 +118,20 @@ std::string raw_query(const std::string& path, const std::string& sql) {
     return value;
 }
 
+/// Schema 4 is schema 5 without the deadlines' claims and the outbox's owners and leases.
+void downgrade_to_schema_4(const std::string& path) {
+    raw_query(path, "DROP INDEX outbox_leased");
+    for (const char* column : {"owner", "leased_by", "leased_until"}) {
+        raw_query(path, std::string("ALTER TABLE outbox DROP COLUMN ") + column);
+    }
+    raw_query(path, "ALTER TABLE deadlines DROP COLUMN claimed_by");
+    raw_query(path, "ALTER TABLE deadlines DROP COLUMN claimed_until");
+    raw_query(path, "PRAGMA user_version = 4");
+}
+
 /// Schema 3 is schema 4 without the events' audit records and hash chain.
 void downgrade_to_schema_3(const std::string& path) {
+    downgrade_to_schema_4(path);
     raw_query(path, "ALTER TABLE events DROP COLUMN audit");
     raw_query(path, "ALTER TABLE events DROP COLUMN hash");
     raw_query(path, "PRAGMA user_version = 3");
@@ -1143,11 +1155,13 @@ TEST_CASE("SqliteStore: damaged deadline and meta rows are store_corrupt, and ad
         // The engine finds these and says which deadline in Sweep::problem().
         {"a deadline's account row deleted", "DELETE FROM accounts WHERE id = 'solo'",
          "account:solo): no account has the id solo"},
-        {"a user's subject", "INSERT INTO deadlines VALUES (0, 5, 'user:bob')",
+        {"a user's subject", "INSERT INTO deadlines (at, kind, subject) VALUES (0, 5, 'user:bob')",
          "refund_window_closes, user:bob): not a deadline calltrack writes"},
-        {"an invalid id", "INSERT INTO deadlines VALUES (0, 4, 'account:')",
+        {"an invalid id", "INSERT INTO deadlines (at, kind, subject) VALUES (0, 4, 'account:')",
          "data_purge, account:): not a deadline calltrack writes"},
-        {"a pause maximum on an agency", "INSERT INTO deadlines VALUES (0, 0, 'agency:agency')",
+        {"a pause maximum on an agency",
+         "INSERT INTO deadlines (at, kind, subject) "
+         "VALUES (0, 0, 'agency:agency')",
          "pause_maximum, agency:agency): not a deadline calltrack writes"},
         // The store finds these and says which row in last_error().
         {"a time before the calendar",

@@ -40,6 +40,16 @@ struct EngineOptions {
     /// Told of each decision, commit, conflict retry and sweep (observer.hpp); not owned, and it
     /// must outlive the engine. Null: nothing is told, and the clock is read no more than needed.
     EngineObserver* observer = nullptr;
+    /// The name under which this engine's sweeps claim the deadlines they fire, unique among the
+    /// engines that share a store. Named, advance() (and the sweep before each execute()) claims
+    /// each batch with Store::claim_due_deadlines for `claim_lease`, passing over deadlines
+    /// another worker holds, so several engines sweeping at once, in any processes on any
+    /// machines, share the work; a worker that dies holding claims delays them by the lease, and
+    /// loses none. Empty (the default): each batch is Store::due_deadlines, as for one sweeper.
+    std::string worker = {};
+    /// How long a claim keeps a deadline from other workers: longer than a batch of
+    /// `advance_batch` takes to fire, read on the injected clock of every worker.
+    Duration claim_lease = boost::posix_time::minutes(1);
 };
 
 /// What execute() did: the events committed and the effects queued for the host.
@@ -226,7 +236,8 @@ class CALLTRACK_API Engine {
     result<Receipt, Refused> execute(const Actor& actor, const Command& command,
                                      const ExecuteOptions& options);
     /// Fires every deadline due at clock.now(), in deadline order, and says what it committed,
-    /// also when a later batch of the sweep fails.
+    /// also when a later batch of the sweep fails. With EngineOptions::worker, every due deadline
+    /// no other worker holds: those are the other workers' to fire.
     Sweep advance();
 
     // --- queries ------------------------------------------------------------------------------
@@ -245,6 +256,15 @@ class CALLTRACK_API Engine {
     /// Host effects not yet acknowledged, oldest first.
     result<std::vector<OutboxEntry>> pending_effects(std::size_t limit = 100);
     result<void> acknowledge_effects(std::uint64_t up_to);
+    /// For one of several consumers: leases to `consumer`, for `lease` from clock.now(), at most
+    /// `limit` effects no other consumer holds, each owner's oldest first (Store::claim_effects).
+    /// Carry them out in order, then acknowledge_claimed_effects(); a lease that runs out first
+    /// gives them to the next consumer that claims.
+    result<std::vector<OutboxEntry>> claim_effects(const std::string& consumer,
+                                                   std::size_t limit = 100,
+                                                   Duration lease = boost::posix_time::minutes(1));
+    /// Marks exactly these effects as carried out (Store::acknowledge_claimed_effects).
+    result<void> acknowledge_claimed_effects(const std::vector<std::uint64_t>& sequences);
 
   private:
     /// clock.now(), read after the store's last event time (stored in *last_event), and refused
@@ -254,6 +274,8 @@ class CALLTRACK_API Engine {
     /// `report_empty`: tell the observer of a sweep that found nothing due (advance() does;
     /// the sweep execute() makes before each command does not).
     Sweep fire_due(Time now, bool report_empty);
+    /// The next batch of a sweep at `now` claimed for EngineOptions::worker.
+    result<std::vector<Deadline>> claim_due(Time now);
     /// clock.now() when an observer will want a duration from it; otherwise no reading.
     Time watch_start() const;
     /// errc::impact_required or errc::impact_changed for an allowed command whose receipt

@@ -4,7 +4,9 @@
 // contract in store.hpp (it passes calltrack::testing::run_store_conformance) and safe to share
 // between threads: one mutex guards every call, so two engines in two threads may use one store.
 //
-// Costs: record reads are O(log n); due_deadlines is O(log n + k) for k due deadlines;
+// Costs: record reads are O(log n); due_deadlines is O(log n + k) for k due deadlines, and
+// claim_due_deadlines O(k log n) for the k due deadlines it returns or passes over; claim_effects
+// reads every unacknowledged entry;
 // read_stream and read_all cost in proportion to what they return; commit costs in proportion to
 // the size of the batch. Reads return copies.
 
@@ -47,6 +49,9 @@ class CALLTRACK_API InMemoryStore final : public Store {
 
     result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override;
     result<std::vector<Deadline>> deadlines_of(const std::string& subject) override;
+    result<std::vector<Deadline>> claim_due_deadlines(Time t, std::size_t limit,
+                                                      const std::string& worker,
+                                                      Time lease_until) override;
 
     result<std::vector<StoredEvent>> read_stream(const StreamId& stream,
                                                  Version after = 0) override;
@@ -55,6 +60,9 @@ class CALLTRACK_API InMemoryStore final : public Store {
 
     result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) override;
     result<void> acknowledge_effects(std::uint64_t up_to) override;
+    result<std::vector<OutboxEntry>> claim_effects(std::size_t limit, const std::string& consumer,
+                                                   Time now, Time lease_until) override;
+    result<void> acknowledge_claimed_effects(const std::vector<std::uint64_t>& sequences) override;
 
     result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override;
 
@@ -86,8 +94,22 @@ class CALLTRACK_API InMemoryStore final : public Store {
     /// claim one phone number (which the core never produces) still answer deterministically.
     std::map<PhoneNumber, std::set<NumberId>> numbers_by_phone_;
 
+    /// Who holds a deadline or an outbox entry, and until when.
+    struct Lease {
+        std::string holder;
+        Time until;
+    };
+    /// An unacknowledged outbox entry, with its owner (effect_owner) and its lease, if any.
+    struct Pending {
+        OutboxEntry entry;
+        std::string owner;
+        std::optional<Lease> lease;
+    };
+
     std::set<Deadline> deadlines_;
     std::map<std::string, std::set<Deadline>> deadlines_by_subject_;
+    /// The claims on pending deadlines; a deadline's claim goes with it.
+    std::map<Deadline, Lease> deadline_claims_;
 
     /// The global log: the event with sequence s is events_[s - 1]. A deque, so appending never
     /// moves the events already stored.
@@ -99,8 +121,8 @@ class CALLTRACK_API InMemoryStore final : public Store {
     /// How many events, from the first, have their hash set.
     std::size_t hashed_ = 0;
 
-    /// Unacknowledged entries, in sequence order.
-    std::deque<OutboxEntry> outbox_;
+    /// Unacknowledged entries, by sequence.
+    std::map<std::uint64_t, Pending> outbox_;
     std::uint64_t last_effect_sequence_ = 0;
     std::uint64_t acknowledged_up_to_ = 0;
 

@@ -45,13 +45,16 @@ struct PostgresOptions {
     /// The connection's application_name, as pg_stat_activity shows it; empty: the URI's, or
     /// "calltrack".
     std::string application_name = {};
+    /// Whether a commit that adds effects notifies the schema's channel when it commits, so that
+    /// wait_for_effects() on any connection wakes (PostgreSQL's NOTIFY).
+    bool notify_effects = true;
 };
 
 class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
   public:
     /// The schema version this library writes (the `calltrack_schema` table). Older schemas are
     /// migrated forward on open; newer ones are refused with errc::schema_too_new.
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     /// Connects to `uri` (`postgresql://user@host:port/database?...`, or any libpq connection
     /// string) and opens the store in `options.schema`, creating and migrating it when allowed.
@@ -87,6 +90,11 @@ class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
 
     result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override;
     result<std::vector<Deadline>> deadlines_of(const std::string& subject) override;
+    /// One UPDATE of the first free due deadlines, chosen FOR UPDATE SKIP LOCKED: workers
+    /// claiming at once take disjoint sets without waiting for each other (docs/postgres.md).
+    result<std::vector<Deadline>> claim_due_deadlines(Time t, std::size_t limit,
+                                                      const std::string& worker,
+                                                      Time lease_until) override;
 
     result<std::vector<StoredEvent>> read_stream(const StreamId& stream,
                                                  Version after = 0) override;
@@ -95,6 +103,24 @@ class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
 
     result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) override;
     result<void> acknowledge_effects(std::uint64_t up_to) override;
+    /// One transaction under the schema's outbox advisory lock, so claims are taken one after
+    /// another, each seeing the leases of those before (docs/postgres.md).
+    result<std::vector<OutboxEntry>> claim_effects(std::size_t limit, const std::string& consumer,
+                                                   Time now, Time lease_until) override;
+    result<void> acknowledge_claimed_effects(const std::vector<std::uint64_t>& sequences) override;
+
+    // --- waiting for effects --------------------------------------------------------------------
+
+    /// Waits, at most `timeout`, for a commit on any connection to add effects to this schema's
+    /// outbox (LISTEN on the channel PostgresOptions::notify_effects commits notify). True when
+    /// one did, or when this connection only now began to listen (its first call, or the first
+    /// after a reconnection: effects committed before were not announced to it, so look); false
+    /// when the time ran out. Call it when a claim or read found nothing, then look again. The
+    /// store's other calls may run from other threads while it waits.
+    result<bool> wait_for_effects(std::chrono::milliseconds timeout);
+    /// The channel commits with effects notify: "calltrack_effects_" and 16 hex digits of the
+    /// schema name's SHA-256, for a host that LISTENs on a connection of its own.
+    const std::string& effects_channel() const;
 
     result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override;
 

@@ -52,7 +52,7 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
   public:
     /// The schema version this library writes (PRAGMA user_version). Older databases are
     /// migrated forward on open; newer ones are refused with errc::schema_too_new.
-    static constexpr int schema_version = 4;
+    static constexpr int schema_version = 5;
 
     /// Opens the database at `path`; ":memory:" gives a private, temporary one. Only a calltrack
     /// database is opened, or (with SqliteOptions::create) a missing or empty file made into one:
@@ -87,6 +87,11 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
 
     result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override;
     result<std::vector<Deadline>> deadlines_of(const std::string& subject) override;
+    /// One write transaction (inside a group, one savepoint): the due deadlines not held, then
+    /// their claims.
+    result<std::vector<Deadline>> claim_due_deadlines(Time t, std::size_t limit,
+                                                      const std::string& worker,
+                                                      Time lease_until) override;
 
     result<std::vector<StoredEvent>> read_stream(const StreamId& stream,
                                                  Version after = 0) override;
@@ -95,6 +100,11 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
 
     result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) override;
     result<void> acknowledge_effects(std::uint64_t up_to) override;
+    /// One write transaction (inside a group, one savepoint), so claims are ordered by SQLite's
+    /// write lock.
+    result<std::vector<OutboxEntry>> claim_effects(std::size_t limit, const std::string& consumer,
+                                                   Time now, Time lease_until) override;
+    result<void> acknowledge_claimed_effects(const std::vector<std::uint64_t>& sequences) override;
 
     result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override;
 
@@ -175,6 +185,11 @@ class CALLTRACK_SQLITE_API SqliteStore final : public Store {
     result<std::vector<Versioned<Account>>> read_accounts(std::size_t which, const std::string& key,
                                                           const std::string& what);
     result<void> execute(const char* sql);
+    /// Begins one write transaction, or one savepoint inside a group (claims and leases).
+    result<void> begin_write();
+    /// Ends what begin_write() began: commits (releases) it when `done` succeeded, otherwise
+    /// rolls it back and returns `done`'s error.
+    result<void> end_write(result<void> done);
     boost::system::error_code fail(int code, const char* what);
     boost::system::error_code corrupt(std::string what);
 

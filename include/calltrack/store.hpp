@@ -15,8 +15,12 @@
 //   per-stream versions, and to one global order (the sequence) used for audit and replay, each
 //   stored with its audit record and chained by hash to the one before (chain_hash).
 // - Deadlines are an ordered index: due_deadlines(t, n) returns the first n at or before t,
-//   ordered by (time, kind, subject).
-// - The outbox delivers host effects in sequence order, at least once, until acknowledged.
+//   ordered by (time, kind, subject). Several workers share a sweep with claim_due_deadlines:
+//   each claims due deadlines under a lease, and passes over those another worker holds.
+// - The outbox delivers host effects in sequence order, at least once, until acknowledged. One
+//   consumer reads pending_effects and acknowledges up to a sequence; several consumers each
+//   claim_effects under a lease, which keeps one owner's effects with one consumer at a time, in
+//   order, and acknowledge what they claimed.
 // - Every method is safe to call from several threads at once: engines may share a store.
 
 #include <calltrack/account.hpp>
@@ -97,6 +101,12 @@ struct OutboxEntry {
     CALLTRACK_FIELDS(OutboxEntry, sequence, effect)
 };
 
+/// Whose effect this is, for the outbox's order per owner: "account:<id>" when the effect names
+/// an account, otherwise "agency:<id>" when it names an agency, otherwise "" (one owner for all
+/// such effects). Stores keep it with each outbox entry, so that claim_effects can keep one
+/// owner's effects with one consumer at a time.
+CALLTRACK_API std::string effect_owner(const HostEffect& effect);
+
 /// What execute() returned the first time a key was used, so a repeat returns it unchanged.
 struct IdempotencyRecord {
     std::string key;
@@ -164,6 +174,14 @@ class CALLTRACK_API Store {
     virtual result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) = 0;
     /// The pending deadlines of one subject ("account:<id>" or "agency:<id>").
     virtual result<std::vector<Deadline>> deadlines_of(const std::string& subject) = 0;
+    /// Claims for `worker`, until `lease_until`, the first `limit` deadlines at or before `t`
+    /// that no other worker holds, in (time, kind, subject) order, and returns them. Another
+    /// worker holds a deadline while its claim's lease_until is after `t`; a claim that has
+    /// expired by `t` is taken over, and `worker`'s own claims are returned again, renewed. The
+    /// commit that removes a deadline ends its claim. due_deadlines() ignores claims.
+    virtual result<std::vector<Deadline>> claim_due_deadlines(Time t, std::size_t limit,
+                                                              const std::string& worker,
+                                                              Time lease_until) = 0;
 
     // --- events -------------------------------------------------------------------------------
     /// One stream's events with stream_version > after, in order.
@@ -179,6 +197,18 @@ class CALLTRACK_API Store {
     virtual result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) = 0;
     /// Marks every entry with sequence <= up_to as delivered.
     virtual result<void> acknowledge_effects(std::uint64_t up_to) = 0;
+    /// Leases to `consumer`, until `lease_until`, at most `limit` unacknowledged entries, in
+    /// sequence order, and returns them: the oldest entries of the owners (effect_owner) none of
+    /// whose unacknowledged entries another consumer holds under a lease that is after `now`. So
+    /// each owner's effects go to one consumer at a time, in order; an expired lease is taken
+    /// over, and `consumer`'s own leases are returned again, renewed.
+    virtual result<std::vector<OutboxEntry>> claim_effects(std::size_t limit,
+                                                           const std::string& consumer, Time now,
+                                                           Time lease_until) = 0;
+    /// Marks exactly the entries with these sequences as delivered, whoever leased them; a
+    /// sequence acknowledged already, or of no entry, changes nothing.
+    virtual result<void> acknowledge_claimed_effects(
+        const std::vector<std::uint64_t>& sequences) = 0;
 
     // --- idempotency --------------------------------------------------------------------------
     virtual result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) = 0;

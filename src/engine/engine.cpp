@@ -247,7 +247,8 @@ Sweep Engine::fire_due(Time now, bool report_empty) {
     };
     int conflicts = 0;
     for (;;) {
-        auto pending = store_.due_deadlines(now, options_.advance_batch);
+        auto pending = options_.worker.empty() ? store_.due_deadlines(now, options_.advance_batch)
+                                               : claim_due(now);
         if (!pending) return stop(pending.error());
         if (pending.value().empty()) return stop({});
         if (!found_due && !report_empty) start = watch_start();
@@ -329,6 +330,15 @@ Sweep Engine::fire_due(Time now, bool report_empty) {
     }
 }
 
+// The lease runs from a fresh reading: a late batch of a long sweep is held as long as the first.
+// Whether another worker's claim has expired is judged at the sweep's own reading, `now`.
+result<std::vector<Deadline>> Engine::claim_due(Time now) {
+    const Time reading = clock_.now();
+    const Time from = reading < now ? now : reading;
+    return store_.claim_due_deadlines(now, options_.advance_batch, options_.worker,
+                                      from + options_.claim_lease);
+}
+
 result<std::optional<Agency>> Engine::agency(const AgencyId& id) {
     auto loaded = store_.load_agency(id);
     if (!loaded) return loaded.error();
@@ -383,6 +393,16 @@ result<std::vector<OutboxEntry>> Engine::pending_effects(std::size_t limit) {
 
 result<void> Engine::acknowledge_effects(std::uint64_t up_to) {
     return store_.acknowledge_effects(up_to);
+}
+
+result<std::vector<OutboxEntry>> Engine::claim_effects(const std::string& consumer,
+                                                       std::size_t limit, Duration lease) {
+    const Time now = clock_.now();
+    return store_.claim_effects(limit, consumer, now, now + lease);
+}
+
+result<void> Engine::acknowledge_claimed_effects(const std::vector<std::uint64_t>& sequences) {
+    return store_.acknowledge_claimed_effects(sequences);
 }
 
 }  // namespace calltrack

@@ -246,6 +246,7 @@ result<void> InMemoryStore::commit(const CommitBatch& batch) {
 
     for (const Deadline& d : batch.deadlines_removed) {
         deadlines_.erase(d);
+        deadline_claims_.erase(d);
         erase_from_index(deadlines_by_subject_, d.subject, d);
     }
     for (const Deadline& d : batch.deadlines_added) {
@@ -254,7 +255,9 @@ result<void> InMemoryStore::commit(const CommitBatch& batch) {
     }
 
     for (const HostEffect& effect : batch.effects) {
-        outbox_.push_back(OutboxEntry{++last_effect_sequence_, effect});
+        const std::uint64_t sequence = ++last_effect_sequence_;
+        outbox_.emplace(sequence,
+                        Pending{OutboxEntry{sequence, effect}, effect_owner(effect), std::nullopt});
     }
 
     if (batch.idempotency) idempotency_.emplace(batch.idempotency->key, *batch.idempotency);
@@ -267,6 +270,24 @@ result<std::vector<Deadline>> InMemoryStore::due_deadlines(Time t, std::size_t l
     auto end = deadlines_.begin();
     for (std::size_t n = 0; end != deadlines_.end() && n < limit && !(t < end->at); ++end) ++n;
     return std::vector<Deadline>(deadlines_.begin(), end);
+}
+
+result<std::vector<Deadline>> InMemoryStore::claim_due_deadlines(Time t, std::size_t limit,
+                                                                 const std::string& worker,
+                                                                 Time lease_until) {
+    const Lock lock(mutex_);
+    std::vector<Deadline> claimed;
+    for (auto it = deadlines_.begin();
+         it != deadlines_.end() && claimed.size() < limit && !(t < it->at); ++it) {
+        const auto held = deadline_claims_.find(*it);
+        if (held != deadline_claims_.end() && held->second.holder != worker
+            && t < held->second.until) {
+            continue;  // another worker's, and not expired
+        }
+        deadline_claims_.insert_or_assign(*it, Lease{worker, lease_until});
+        claimed.push_back(*it);
+    }
+    return claimed;
 }
 
 result<std::vector<Deadline>> InMemoryStore::deadlines_of(const std::string& subject) {
@@ -320,9 +341,11 @@ result<std::optional<Time>> InMemoryStore::last_event_time() {
 
 result<std::vector<OutboxEntry>> InMemoryStore::pending_effects(std::size_t limit) {
     const Lock lock(mutex_);
-    const auto count = std::min(limit, outbox_.size());
-    return std::vector<OutboxEntry>(outbox_.begin(),
-                                    outbox_.begin() + static_cast<std::ptrdiff_t>(count));
+    std::vector<OutboxEntry> found;
+    for (auto it = outbox_.begin(); it != outbox_.end() && found.size() < limit; ++it) {
+        found.push_back(it->second.entry);
+    }
+    return found;
 }
 
 // Only entries that exist are acknowledged: a watermark past the last sequence does not swallow
@@ -330,9 +353,38 @@ result<std::vector<OutboxEntry>> InMemoryStore::pending_effects(std::size_t limi
 result<void> InMemoryStore::acknowledge_effects(std::uint64_t up_to) {
     const Lock lock(mutex_);
     acknowledged_up_to_ = std::max(acknowledged_up_to_, std::min(up_to, last_effect_sequence_));
-    while (!outbox_.empty() && outbox_.front().sequence <= acknowledged_up_to_) {
-        outbox_.pop_front();
+    outbox_.erase(outbox_.begin(), outbox_.upper_bound(acknowledged_up_to_));
+    return boost::outcome_v2::success();
+}
+
+// An owner is held when any of its unacknowledged entries is under another consumer's unexpired
+// lease; the entries taken are then, for every owner not held, the oldest of its entries.
+result<std::vector<OutboxEntry>> InMemoryStore::claim_effects(std::size_t limit,
+                                                              const std::string& consumer, Time now,
+                                                              Time lease_until) {
+    const Lock lock(mutex_);
+    std::vector<OutboxEntry> claimed;
+    if (limit == 0) return claimed;
+    std::set<std::string> held;
+    for (const auto& entry : outbox_) {
+        const Pending& pending = entry.second;
+        if (pending.lease && pending.lease->holder != consumer && now < pending.lease->until) {
+            held.insert(pending.owner);
+        }
     }
+    for (auto it = outbox_.begin(); it != outbox_.end() && claimed.size() < limit; ++it) {
+        Pending& pending = it->second;
+        if (held.count(pending.owner) != 0) continue;
+        pending.lease = Lease{consumer, lease_until};
+        claimed.push_back(pending.entry);
+    }
+    return claimed;
+}
+
+result<void> InMemoryStore::acknowledge_claimed_effects(
+    const std::vector<std::uint64_t>& sequences) {
+    const Lock lock(mutex_);
+    for (const std::uint64_t sequence : sequences) outbox_.erase(sequence);
     return boost::outcome_v2::success();
 }
 

@@ -76,6 +76,12 @@ HostEffect effect(int i) {
     return e;
 }
 
+HostEffect effect_of(int i, const char* account_id) {
+    HostEffect e = effect(i);
+    e.account = AccountId(account_id);
+    return e;
+}
+
 Deadline deadline(int minute, DeadlineKind kind, const char* subject) {
     return Deadline{at(minute), kind, subject};
 }
@@ -240,6 +246,28 @@ std::optional<Time> Check::last_event_time() {
 std::vector<OutboxEntry> Check::pending(std::size_t limit) {
     return get(store_.pending_effects(limit), "pending_effects(" + std::to_string(limit) + ")");
 }
+std::vector<Deadline> Check::claim(Time t, std::size_t limit, const std::string& worker,
+                                   Time lease_until) {
+    return get(store_.claim_due_deadlines(t, limit, worker, lease_until),
+               "claim_due_deadlines(" + format_time(t) + ", " + std::to_string(limit) + ", "
+                   + worker + ", " + format_time(lease_until) + ")");
+}
+
+std::vector<OutboxEntry> Check::claim_effects(std::size_t limit, const std::string& consumer,
+                                              Time now, Time lease_until) {
+    return get(store_.claim_effects(limit, consumer, now, lease_until),
+               "claim_effects(" + std::to_string(limit) + ", " + consumer + ", " + format_time(now)
+                   + ", " + format_time(lease_until) + ")");
+}
+
+void Check::acknowledge_claimed(const std::vector<std::uint64_t>& sequences) {
+    const auto r = store_.acknowledge_claimed_effects(sequences);
+    if (!r) {
+        abort("acknowledge_claimed_effects(" + show(sequences)
+              + ") failed: " + show_error(r.error()));
+    }
+}
+
 void Check::acknowledge(std::uint64_t up_to) {
     const auto r = store_.acknowledge_effects(up_to);
     if (!r) {

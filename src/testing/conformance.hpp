@@ -33,6 +33,8 @@ Event event(int i);
 
 /// A distinct host effect for each `i`, at minute `i`.
 HostEffect effect(int i);
+/// effect(i) on another account: its owner is "account:<account_id>".
+HostEffect effect_of(int i, const char* account_id);
 
 Deadline deadline(int minute, DeadlineKind kind, const char* subject);
 IdempotencyRecord idempotency(const char* key, const char* fingerprint);
@@ -132,11 +134,16 @@ class Check {
     std::optional<NumberId> by_phone(const char* text);
     std::vector<Deadline> due(Time t, std::size_t limit);
     std::vector<Deadline> deadlines_of(const std::string& subject);
+    std::vector<Deadline> claim(Time t, std::size_t limit, const std::string& worker,
+                                Time lease_until);
     std::vector<StoredEvent> stream(const std::string& id, Version after = 0);
     std::vector<StoredEvent> all(std::uint64_t after, std::size_t limit);
     std::optional<Time> last_event_time();
     std::vector<OutboxEntry> pending(std::size_t limit);
     void acknowledge(std::uint64_t up_to);
+    std::vector<OutboxEntry> claim_effects(std::size_t limit, const std::string& consumer, Time now,
+                                           Time lease_until);
+    void acknowledge_claimed(const std::vector<std::uint64_t>& sequences);
     std::optional<IdempotencyRecord> idempotency(const std::string& key);
 
   private:
@@ -167,6 +174,7 @@ std::vector<CheckDefinition> record_checks();
 std::vector<CheckDefinition> number_checks();  ///< sub-accounts, numbers and the phone index
 std::vector<CheckDefinition> event_checks();
 std::vector<CheckDefinition> deadline_checks();
+std::vector<CheckDefinition> claim_checks();   ///< deadline claims and outbox leases
 std::vector<CheckDefinition> outbox_checks();  ///< the outbox, then idempotency
 
 }  // namespace calltrack::testing::conformance

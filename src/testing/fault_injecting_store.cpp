@@ -105,6 +105,13 @@ result<std::vector<Deadline>> FaultInjectingStore::deadlines_of(const std::strin
     return inner_.deadlines_of(subject);
 }
 
+result<std::vector<Deadline>> FaultInjectingStore::claim_due_deadlines(Time t, std::size_t limit,
+                                                                       const std::string& worker,
+                                                                       Time lease_until) {
+    if (count_call()) return errc::store_unavailable;
+    return inner_.claim_due_deadlines(t, limit, worker, lease_until);
+}
+
 result<std::vector<StoredEvent>> FaultInjectingStore::read_stream(const StreamId& stream,
                                                                   Version after) {
     if (count_call()) return errc::store_unavailable;
@@ -130,6 +137,19 @@ result<std::vector<OutboxEntry>> FaultInjectingStore::pending_effects(std::size_
 result<void> FaultInjectingStore::acknowledge_effects(std::uint64_t up_to) {
     if (count_call()) return errc::store_unavailable;
     return inner_.acknowledge_effects(up_to);
+}
+
+result<std::vector<OutboxEntry>> FaultInjectingStore::claim_effects(std::size_t limit,
+                                                                    const std::string& consumer,
+                                                                    Time now, Time lease_until) {
+    if (count_call()) return errc::store_unavailable;
+    return inner_.claim_effects(limit, consumer, now, lease_until);
+}
+
+result<void> FaultInjectingStore::acknowledge_claimed_effects(
+    const std::vector<std::uint64_t>& sequences) {
+    if (count_call()) return errc::store_unavailable;
+    return inner_.acknowledge_claimed_effects(sequences);
 }
 
 result<std::optional<IdempotencyRecord>> FaultInjectingStore::find_idempotency(

@@ -27,7 +27,7 @@ std::vector<CheckDefinition> all_checks() {
     std::vector<CheckDefinition> all;
     for (const auto part :
          {conformance::record_checks, conformance::number_checks, conformance::event_checks,
-          conformance::deadline_checks, conformance::outbox_checks}) {
+          conformance::deadline_checks, conformance::outbox_checks, conformance::claim_checks}) {
         const std::vector<CheckDefinition> checks = part();
         all.insert(all.end(), checks.begin(), checks.end());
     }

@@ -62,6 +62,9 @@ class CALLTRACK_TESTING_API FaultInjectingStore final : public Store {
 
     result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override;
     result<std::vector<Deadline>> deadlines_of(const std::string& subject) override;
+    result<std::vector<Deadline>> claim_due_deadlines(Time t, std::size_t limit,
+                                                      const std::string& worker,
+                                                      Time lease_until) override;
 
     result<std::vector<StoredEvent>> read_stream(const StreamId& stream,
                                                  Version after = 0) override;
@@ -70,6 +73,9 @@ class CALLTRACK_TESTING_API FaultInjectingStore final : public Store {
 
     result<std::vector<OutboxEntry>> pending_effects(std::size_t limit) override;
     result<void> acknowledge_effects(std::uint64_t up_to) override;
+    result<std::vector<OutboxEntry>> claim_effects(std::size_t limit, const std::string& consumer,
+                                                   Time now, Time lease_until) override;
+    result<void> acknowledge_claimed_effects(const std::vector<std::uint64_t>& sequences) override;
 
     result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override;
 

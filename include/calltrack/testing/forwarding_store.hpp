@@ -71,6 +71,11 @@ class ForwardingStore : public Store {
     result<std::vector<Deadline>> deadlines_of(const std::string& subject) override {
         return inner_.deadlines_of(subject);
     }
+    result<std::vector<Deadline>> claim_due_deadlines(Time t, std::size_t limit,
+                                                      const std::string& worker,
+                                                      Time lease_until) override {
+        return inner_.claim_due_deadlines(t, limit, worker, lease_until);
+    }
     result<std::vector<StoredEvent>> read_stream(const StreamId& stream, Version after) override {
         return inner_.read_stream(stream, after);
     }
@@ -83,6 +88,13 @@ class ForwardingStore : public Store {
     }
     result<void> acknowledge_effects(std::uint64_t up_to) override {
         return inner_.acknowledge_effects(up_to);
+    }
+    result<std::vector<OutboxEntry>> claim_effects(std::size_t limit, const std::string& consumer,
+                                                   Time now, Time lease_until) override {
+        return inner_.claim_effects(limit, consumer, now, lease_until);
+    }
+    result<void> acknowledge_claimed_effects(const std::vector<std::uint64_t>& sequences) override {
+        return inner_.acknowledge_claimed_effects(sequences);
     }
     result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override {
         return inner_.find_idempotency(key);

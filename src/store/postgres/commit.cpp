@@ -299,8 +299,15 @@ result<void> PostgresStore::Impl::commit(const CommitBatch& batch) {
             }
         }
         for (const HostEffect& effect : batch.effects) {
-            auto done = run(Sql::add_effect, {number(++outbox), to_json(effect)});
+            auto done =
+                run(Sql::add_effect, {number(++outbox), to_json(effect), effect_owner(effect)});
             if (!done) return abandon(done.error());
+        }
+        // Delivered to the listeners when, and only if, this transaction commits.
+        if (!batch.effects.empty() && options.notify_effects) {
+            if (auto done = run(Sql::notify_effects, {effects_channel, number(outbox)}); !done) {
+                return abandon(done.error());
+            }
         }
     }
 

@@ -5,6 +5,8 @@
 
 #include "connection.hpp"
 
+#include <calltrack/digest.hpp>
+#include <calltrack/json.hpp>
 #include <calltrack/window.hpp>
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
@@ -79,6 +81,41 @@ std::int64_t to_int64(std::uint64_t v) noexcept {
     return v > static_cast<std::uint64_t>(max_micros) ? max_micros : static_cast<std::int64_t>(v);
 }
 
+namespace {
+
+constexpr int last_deadline_kind = static_cast<int>(DeadlineKind::transfer_expires);
+
+}  // namespace
+
+result<Deadline> deadline_of(std::int64_t micros, std::int64_t kind, std::string subject,
+                             std::string& error) {
+    const auto key = [&] {
+        return "deadlines row (" + std::to_string(micros) + ", " + std::to_string(kind) + ", "
+               + in_quotes(subject) + ")";
+    };
+    if (kind < 0 || kind > last_deadline_kind) {
+        error = key() + ": unknown kind " + std::to_string(kind);
+        return errc::store_corrupt;
+    }
+    if (!is_stored_time(micros)) {
+        error = key() + ": the time is outside the calendar calltrack writes";
+        return errc::store_corrupt;
+    }
+    return Deadline{time_of(micros), static_cast<DeadlineKind>(kind), std::move(subject)};
+}
+
+result<OutboxEntry> outbox_entry_of(std::uint64_t sequence, const std::string& json,
+                                    std::string& error) {
+    JsonDiagnostic diagnostic;
+    auto effect = effect_from_json(json, &diagnostic);
+    if (effect) return OutboxEntry{sequence, std::move(effect).value()};
+    error = "outbox row " + in_quotes(std::to_string(sequence))
+            + " holds JSON calltrack cannot read: "
+            + (diagnostic.field.empty() ? std::string() : diagnostic.field + ": ")
+            + (diagnostic.problem.empty() ? effect.error().message() : diagnostic.problem);
+    return errc::store_corrupt;
+}
+
 std::int64_t Rows::int64(int row, int column) const {
     const char* text = PQgetvalue(r_, row, column);
     const char* end = text + PQgetlength(r_, row, column);
@@ -127,7 +164,9 @@ using postgres_detail::sql_text;
 PostgresStore::Impl::Impl(std::string uri_, PostgresOptions options_)
     : uri(std::move(uri_)),
       options(std::move(options_)),
-      quoted_schema(postgres_detail::quote_identifier(options.schema)) {
+      quoted_schema(postgres_detail::quote_identifier(options.schema)),
+      // A channel is an identifier of at most 63 bytes, and a schema name may take all of them.
+      effects_channel("calltrack_effects_" + sha256_hex(options.schema).substr(0, 16)) {
     for (std::size_t i = 0; i < postgres_detail::statement_count; ++i) {
         sql[i] = postgres_detail::with_schema(sql_text[i], quoted_schema);
     }
@@ -184,6 +223,7 @@ result<void> PostgresStore::Impl::connect(std::string* why) {
         conn = nullptr;
     }
     prepared.fill(false);
+    is_listening = false;
     const std::string timeout =
         std::to_string(std::max<std::chrono::seconds::rep>(1, options.connect_timeout.count()));
     // Earlier keywords are defaults the URI may override; application_name, when given, wins.

@@ -58,8 +58,14 @@ enum class Sql : std::size_t {
     add_effect,
     set_last_hash,
 
+    notify_effects,
+
     due_deadlines,
     deadlines_of,
+    claim_due_deadlines,
+    lock_outbox_claims,
+    claim_effects,
+    acknowledge_claimed_effects,
     read_stream,
     read_all,
     last_event_at,
@@ -119,12 +125,34 @@ inline constexpr std::array<const char*, statement_count> sql_text = {
     "SELECT coalesce(max(stream_version), 0) FROM {s}.events WHERE stream = $1",
     "INSERT INTO {s}.events (sequence, stream, stream_version, policy_version, json, audit, hash) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    "INSERT INTO {s}.outbox (sequence, json) VALUES ($1, $2)",
+    "INSERT INTO {s}.outbox (sequence, json, owner) VALUES ($1, $2, $3)",
     "UPDATE {s}.log_head SET last_hash = $1",
+    // Sent when the transaction commits, to every session that listens (wait_for_effects).
+    "SELECT pg_notify($1, $2)",
 
     "SELECT at, kind, subject FROM {s}.deadlines WHERE at <= $1 ORDER BY at, kind, subject "
     "LIMIT $2",
     "SELECT at, kind FROM {s}.deadlines WHERE subject = $1 ORDER BY at, kind",
+    // The first due deadlines no other worker holds (unclaimed, this worker's, or expired by $1),
+    // passing over the rows another claim or commit has locked this instant, then claimed: two
+    // workers claiming at once take disjoint sets, and neither waits for the other.
+    "UPDATE {s}.deadlines AS d SET claimed_by = $3, claimed_until = $4 "
+    "FROM (SELECT at, kind, subject FROM {s}.deadlines WHERE at <= $1 "
+    "AND (claimed_by IS NULL OR claimed_by = $3 OR claimed_until <= $1) "
+    "ORDER BY at, kind, subject LIMIT $2 FOR UPDATE SKIP LOCKED) AS free "
+    "WHERE d.at = free.at AND d.kind = free.kind AND d.subject = free.subject "
+    "RETURNING d.at, d.kind, d.subject",
+    // Outbox claims are taken one at a time per schema (the key names the schema), each then
+    // seeing every lease the ones before it granted.
+    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+    // The oldest pending entries of the owners no other consumer holds under a lease after $3.
+    "UPDATE {s}.outbox AS o SET leased_by = $2, leased_until = $4 "
+    "FROM (SELECT sequence FROM {s}.outbox WHERE NOT acknowledged AND owner NOT IN ("
+    "SELECT owner FROM {s}.outbox WHERE NOT acknowledged AND leased_by IS NOT NULL "
+    "AND leased_by <> $2 AND leased_until > $3) ORDER BY sequence LIMIT $1) AS free "
+    "WHERE o.sequence = free.sequence RETURNING o.sequence, o.json",
+    "UPDATE {s}.outbox SET acknowledged = true WHERE NOT acknowledged "
+    "AND sequence = ANY($1::bigint[])",
     "SELECT sequence, stream_version, json, policy_version, audit, hash FROM {s}.events "
     "WHERE stream = $1 AND stream_version > $2 ORDER BY stream_version",
     "SELECT sequence, stream, stream_version, json, policy_version, audit, hash FROM {s}.events "
@@ -160,6 +188,15 @@ Time time_of(std::int64_t micros);
 /// Whether stored microseconds are a time calltrack can have written.
 bool is_stored_time(std::int64_t micros);
 std::int64_t to_int64(std::uint64_t v) noexcept;
+
+/// A deadlines row back into its Deadline; a row calltrack never writes is corruption, named by
+/// its key in `error`.
+result<Deadline> deadline_of(std::int64_t micros, std::int64_t kind, std::string subject,
+                             std::string& error);
+/// An outbox row back into its entry; JSON that does not decode is corruption, named by its
+/// sequence in `error`.
+result<OutboxEntry> outbox_entry_of(std::uint64_t sequence, const std::string& json,
+                                    std::string& error);
 
 /// A statement's parameters, as text; nullopt is SQL NULL.
 using Params = std::vector<std::optional<std::string>>;
@@ -222,6 +259,10 @@ struct PostgresStore::Impl {
     std::array<bool, postgres_detail::statement_count> prepared{};
     mutable std::mutex mutex;
     std::string last_error;
+    /// The channel commits with effects notify and wait_for_effects() listens on.
+    std::string effects_channel;
+    /// Whether this connection has run LISTEN on it; cleared at each connection.
+    bool is_listening = false;
 
     Impl(std::string uri_, PostgresOptions options_);
     Impl(const Impl&) = delete;

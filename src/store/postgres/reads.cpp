@@ -18,11 +18,13 @@
 
 namespace calltrack {
 
+using postgres_detail::deadline_of;
 using postgres_detail::in_quotes;
 using postgres_detail::is_stored_time;
 using postgres_detail::Lock;
 using postgres_detail::max_micros;
 using postgres_detail::micros_of;
+using postgres_detail::outbox_entry_of;
 using postgres_detail::Params;
 using postgres_detail::Rows;
 using postgres_detail::Sql;
@@ -211,30 +213,6 @@ result<std::optional<NumberId>> PostgresStore::find_number_by_phone(const PhoneN
 
 // --- deadlines -----------------------------------------------------------------------------------
 
-namespace {
-
-constexpr int last_deadline_kind = static_cast<int>(DeadlineKind::transfer_expires);
-
-/// A deadlines row back into its Deadline; a row calltrack never writes is corruption.
-result<Deadline> deadline_of(std::int64_t micros, std::int64_t kind, std::string subject,
-                             std::string& error) {
-    const auto key = [&] {
-        return "deadlines row (" + std::to_string(micros) + ", " + std::to_string(kind) + ", "
-               + in_quotes(subject) + ")";
-    };
-    if (kind < 0 || kind > last_deadline_kind) {
-        error = key() + ": unknown kind " + std::to_string(kind);
-        return errc::store_corrupt;
-    }
-    if (!is_stored_time(micros)) {
-        error = key() + ": the time is outside the calendar calltrack writes";
-        return errc::store_corrupt;
-    }
-    return Deadline{time_of(micros), static_cast<DeadlineKind>(kind), std::move(subject)};
-}
-
-}  // namespace
-
 result<std::vector<Deadline>> PostgresStore::due_deadlines(Time t, std::size_t limit) {
     const Lock lock(impl_->mutex);
     std::vector<Deadline> due;
@@ -332,11 +310,9 @@ result<std::vector<OutboxEntry>> PostgresStore::pending_effects(std::size_t limi
     if (!rows) return rows.error();
     const Rows& r = rows.value();
     for (int i = 0; i < r.size(); ++i) {
-        const std::uint64_t sequence = r.uint64(i, 0);
-        auto effect = decode<HostEffect>(r.text(i, 1), effect_decoder, "outbox",
-                                         std::to_string(sequence), impl_->last_error);
-        if (!effect) return effect.error();
-        pending.push_back(OutboxEntry{sequence, std::move(effect).value()});
+        auto entry = outbox_entry_of(r.uint64(i, 0), r.text(i, 1), impl_->last_error);
+        if (!entry) return entry.error();
+        pending.push_back(std::move(entry).value());
     }
     return pending;
 }

@@ -122,6 +122,17 @@ ALTER TABLE {s}.events ADD COLUMN audit text NOT NULL DEFAULT '',
                        ADD COLUMN hash text NOT NULL DEFAULT '';
 ALTER TABLE {s}.log_head ADD COLUMN last_hash text NOT NULL DEFAULT '';
 )sql"},
+    // Claims and leases, for several workers and consumers: the worker that holds a due deadline
+    // and until when, and each outbox entry's owner (effect_owner), consumer and lease. The
+    // pending entries already stored get their owners from fill_outbox_owners().
+    {3, R"sql(
+ALTER TABLE {s}.deadlines ADD COLUMN claimed_by text COLLATE "C",
+                          ADD COLUMN claimed_until bigint;
+ALTER TABLE {s}.outbox ADD COLUMN owner text COLLATE "C" NOT NULL DEFAULT '',
+                       ADD COLUMN leased_by text COLLATE "C",
+                       ADD COLUMN leased_until bigint;
+CREATE INDEX outbox_leased ON {s}.outbox (owner) WHERE NOT acknowledged AND leased_by IS NOT NULL;
+)sql"},
 };
 
 static_assert(migrations[std::size(migrations) - 1].to == PostgresStore::schema_version,
@@ -270,10 +281,28 @@ result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
             if (!head) return head.error();
             return boost::outcome_v2::success();
         };
+        // Sets the owner of every unacknowledged outbox entry from its effect, as commit() would
+        // have. Acknowledged entries keep none: no claim reads them.
+        const auto fill_outbox_owners = [](Impl& session) -> result<void> {
+            auto rows =
+                session.exec("SELECT sequence, json FROM {s}.outbox WHERE NOT acknowledged");
+            if (!rows) return rows.error();
+            const postgres_detail::Rows& r = rows.value();
+            for (int i = 0; i < r.size(); ++i) {
+                auto entry = postgres_detail::outbox_entry_of(r.uint64(i, 0), r.text(i, 1),
+                                                              session.last_error);
+                if (!entry) return entry.error();
+                auto done = session.exec("UPDATE {s}.outbox SET owner = $1 WHERE sequence = $2",
+                                         {effect_owner(entry.value().effect), r.text(i, 0)});
+                if (!done) return done.error();
+            }
+            return boost::outcome_v2::success();
+        };
         for (const Migration& m : migrations) {
             if (m.to <= current) continue;
             auto done = s.exec_script(m.script);
             if (done && m.to == 2) done = chain_stored_events(s);
+            if (done && m.to == 3) done = fill_outbox_owners(s);
             if (done) {
                 done = s.exec_script("UPDATE {s}.calltrack_schema SET version = "
                                      + std::to_string(m.to));

@@ -4,6 +4,7 @@
 
 #include "columns.hpp"
 
+#include <calltrack/json.hpp>
 #include <calltrack/window.hpp>
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
@@ -16,6 +17,8 @@ const Time& epoch() {
     static const Time t(boost::gregorian::date(1970, 1, 1));
     return t;
 }
+
+constexpr int last_deadline_kind = static_cast<int>(DeadlineKind::transfer_expires);
 
 }  // namespace
 
@@ -51,6 +54,35 @@ std::string in_quotes(std::string_view text) {
     out += text;
     out += '\'';
     return out;
+}
+
+result<Deadline> deadline_of(std::int64_t micros, std::int64_t kind, std::string subject,
+                             std::string& error) {
+    const auto key = [&] {
+        return "deadlines row (" + std::to_string(micros) + ", " + std::to_string(kind) + ", "
+               + in_quotes(subject) + ")";
+    };
+    if (kind < 0 || kind > last_deadline_kind) {
+        error = key() + ": unknown kind " + std::to_string(kind);
+        return errc::store_corrupt;
+    }
+    if (!is_stored_time(micros)) {
+        error = key() + ": the time is outside the calendar calltrack writes";
+        return errc::store_corrupt;
+    }
+    return Deadline{time_of(micros), static_cast<DeadlineKind>(kind), std::move(subject)};
+}
+
+result<OutboxEntry> outbox_entry_of(std::uint64_t sequence, const std::string& json,
+                                    std::string& error) {
+    JsonDiagnostic diagnostic;
+    auto effect = effect_from_json(json, &diagnostic);
+    if (effect) return OutboxEntry{sequence, std::move(effect).value()};
+    error = "outbox row " + in_quotes(std::to_string(sequence))
+            + " holds JSON calltrack cannot read: "
+            + (diagnostic.field.empty() ? std::string() : diagnostic.field + ": ")
+            + (diagnostic.problem.empty() ? effect.error().message() : diagnostic.problem);
+    return errc::store_corrupt;
 }
 
 }  // namespace calltrack::sqlite_detail

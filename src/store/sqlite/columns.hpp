@@ -6,6 +6,7 @@
 // beside the sources, and never in a public header (which must not include <sqlite3.h>).
 
 #include <calltrack/clock.hpp>
+#include <calltrack/store.hpp>
 
 #include <sqlite3.h>
 
@@ -94,5 +95,14 @@ class Query {
 };
 
 std::string in_quotes(std::string_view text);
+
+/// A deadlines row back into its Deadline; a row calltrack never writes is corruption, named by
+/// its key (at, kind, subject) in `error`.
+result<Deadline> deadline_of(std::int64_t micros, std::int64_t kind, std::string subject,
+                             std::string& error);
+/// An outbox row back into its entry; JSON that does not decode is corruption, named by its
+/// sequence in `error`.
+result<OutboxEntry> outbox_entry_of(std::uint64_t sequence, const std::string& json,
+                                    std::string& error);
 
 }  // namespace calltrack::sqlite_detail

@@ -247,6 +247,7 @@ result<void> SqliteStore::write_batch(const CommitBatch& batch, Counters& counte
     for (const HostEffect& effect : batch.effects) {
         CALLTRACK_SQLITE_QUERY(q, Sql::add_effect);
         q.bind(1, ++*counters.last_outbox_sequence).bind(2, to_json(effect));
+        q.bind(3, effect_owner(effect));
         if (auto r = done(q, Sql::add_effect); !r) return r;
     }
 

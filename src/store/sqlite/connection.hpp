@@ -71,6 +71,11 @@ enum class Sql : std::size_t {
 
     due_deadlines,
     deadlines_of,
+    claimable_deadlines,
+    claim_deadline,
+    claimable_effects,
+    lease_effect,
+    acknowledge_effect,
     read_stream,
     read_all,
     last_event_at,
@@ -129,11 +134,23 @@ inline constexpr std::array<const char*, static_cast<std::size_t>(Sql::count)> s
     "DELETE FROM deadlines WHERE at = ?1 AND kind = ?2 AND subject = ?3",
     "INSERT OR IGNORE INTO deadlines (at, kind, subject) VALUES (?1, ?2, ?3)",
     "SELECT coalesce(max(sequence), 0) FROM outbox",
-    "INSERT INTO outbox (sequence, json) VALUES (?1, ?2)",
+    "INSERT INTO outbox (sequence, json, owner) VALUES (?1, ?2, ?3)",
     "INSERT INTO idempotency (key, fingerprint, json) VALUES (?1, ?2, ?3)",
 
     "SELECT at, kind, subject FROM deadlines WHERE at <= ?1 ORDER BY at, kind, subject LIMIT ?2",
     "SELECT at, kind FROM deadlines WHERE subject = ?1 ORDER BY at, kind",
+    // Due, and held by no other worker: unclaimed, this worker's, or expired by ?1.
+    "SELECT at, kind, subject FROM deadlines WHERE at <= ?1 "
+    "AND (claimed_by IS NULL OR claimed_by = ?3 OR claimed_until <= ?1) "
+    "ORDER BY at, kind, subject LIMIT ?2",
+    "UPDATE deadlines SET claimed_by = ?4, claimed_until = ?5 "
+    "WHERE at = ?1 AND kind = ?2 AND subject = ?3",
+    // The oldest pending entries of owners that no other consumer holds under a lease after ?3.
+    "SELECT sequence, json FROM outbox WHERE acknowledged = 0 AND owner NOT IN ("
+    "SELECT owner FROM outbox WHERE acknowledged = 0 AND leased_by IS NOT NULL "
+    "AND leased_by <> ?2 AND leased_until > ?3) ORDER BY sequence LIMIT ?1",
+    "UPDATE outbox SET leased_by = ?2, leased_until = ?3 WHERE sequence = ?1",
+    "UPDATE outbox SET acknowledged = 1 WHERE acknowledged = 0 AND sequence = ?1",
     "SELECT sequence, stream_version, json, policy_version, audit, hash FROM events "
     "WHERE stream = ?1 AND stream_version > ?2 ORDER BY stream_version",
     "SELECT sequence, stream, stream_version, json, policy_version, audit, hash FROM events "

@@ -20,12 +20,14 @@
 namespace calltrack {
 
 using sqlite_detail::at;
+using sqlite_detail::deadline_of;
 using sqlite_detail::in_quotes;
 using sqlite_detail::is_stored_time;
 using sqlite_detail::limit_of;
 using sqlite_detail::Lock;
 using sqlite_detail::max_micros;
 using sqlite_detail::micros_of;
+using sqlite_detail::outbox_entry_of;
 using sqlite_detail::Query;
 using sqlite_detail::Sql;
 using sqlite_detail::sql_text;
@@ -247,31 +249,6 @@ result<std::optional<NumberId>> SqliteStore::find_number_by_phone(const PhoneNum
 
 // --- deadlines -----------------------------------------------------------------------------------
 
-namespace {
-
-constexpr int last_deadline_kind = static_cast<int>(DeadlineKind::transfer_expires);
-
-/// A deadlines row back into its Deadline; a row calltrack never writes is corruption, named by
-/// its key (at, kind, subject) in `error`.
-result<Deadline> deadline_of(std::int64_t micros, std::int64_t kind, std::string subject,
-                             std::string& error) {
-    const auto key = [&] {
-        return "deadlines row (" + std::to_string(micros) + ", " + std::to_string(kind) + ", "
-               + in_quotes(subject) + ")";
-    };
-    if (kind < 0 || kind > last_deadline_kind) {
-        error = key() + ": unknown kind " + std::to_string(kind);
-        return errc::store_corrupt;
-    }
-    if (!is_stored_time(micros)) {
-        error = key() + ": the time is outside the calendar calltrack writes";
-        return errc::store_corrupt;
-    }
-    return Deadline{time_of(micros), static_cast<DeadlineKind>(kind), std::move(subject)};
-}
-
-}  // namespace
-
 result<std::vector<Deadline>> SqliteStore::due_deadlines(Time t, std::size_t limit) {
     const Lock lock(mutex_);
     std::vector<Deadline> due;
@@ -381,11 +358,9 @@ result<std::vector<OutboxEntry>> SqliteStore::pending_effects(std::size_t limit)
     q.bind(1, limit_of(limit));
     int rc = SQLITE_OK;
     while ((rc = q.step()) == SQLITE_ROW) {
-        const std::uint64_t sequence = q.uint64(0);
-        auto effect = decode<HostEffect>(q.text(1), effect_decoder, "outbox",
-                                         std::to_string(sequence), last_error_);
-        if (!effect) return effect.error();
-        pending.push_back(OutboxEntry{sequence, std::move(effect).value()});
+        auto entry = outbox_entry_of(q.uint64(0), q.text(1), last_error_);
+        if (!entry) return entry.error();
+        pending.push_back(std::move(entry).value());
     }
     if (rc != SQLITE_DONE) return fail(rc, sql_text[at(Sql::pending_effects)]);
     return pending;

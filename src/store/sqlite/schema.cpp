@@ -136,6 +136,17 @@ FROM grants, json_each(grants.json) AS g;
 ALTER TABLE events ADD COLUMN audit TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Claims and leases, for several workers and consumers: the worker that holds a due deadline
+    // and until when, and each outbox entry's owner (effect_owner), consumer and lease. The
+    // pending entries already stored get their owners from fill_outbox_owners().
+    {5, R"sql(
+ALTER TABLE deadlines ADD COLUMN claimed_by TEXT;
+ALTER TABLE deadlines ADD COLUMN claimed_until INTEGER;
+ALTER TABLE outbox ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN leased_by TEXT;
+ALTER TABLE outbox ADD COLUMN leased_until INTEGER;
+CREATE INDEX outbox_leased ON outbox (owner) WHERE acknowledged = 0 AND leased_by IS NOT NULL;
+)sql"},
 };
 
 /// Sets the hash of every stored event, in sequence order, as commit() would have: the chain
@@ -183,6 +194,47 @@ result<void> chain_stored_events(sqlite3* db, std::string& error) {
         sqlite3_bind_text(write, 1, previous.c_str(), static_cast<int>(previous.size()),
                           SQLITE_TRANSIENT);
         sqlite3_bind_int64(write, 2, static_cast<sqlite3_int64>(e.sequence));
+        if ((rc = sqlite3_step(write)) != SQLITE_DONE) return failed(rc);
+        sqlite3_reset(write);
+    }
+    if (rc != SQLITE_DONE) return failed(rc);
+    return finish(boost::outcome_v2::success());
+}
+
+/// Sets the owner of every unacknowledged outbox entry from its effect, as commit() would have.
+/// Acknowledged entries keep none: no claim reads them. Inside the migration's transaction.
+result<void> fill_outbox_owners(sqlite3* db, std::string& error) {
+    sqlite3_stmt* read = nullptr;
+    sqlite3_stmt* write = nullptr;
+    const auto finish = [&](result<void> r) {
+        sqlite3_finalize(read);
+        sqlite3_finalize(write);
+        return r;
+    };
+    const auto failed = [&](int rc) {
+        error = std::string("setting the outbox entries' owners: ") + sqlite3_errmsg(db);
+        return finish(make_error_code(errc_of(rc)));
+    };
+    int rc = sqlite3_prepare_v2(db, "SELECT sequence, json FROM outbox WHERE acknowledged = 0", -1,
+                                &read, nullptr);
+    if (rc != SQLITE_OK) return failed(rc);
+    rc = sqlite3_prepare_v2(db, "UPDATE outbox SET owner = ?1 WHERE sequence = ?2", -1, &write,
+                            nullptr);
+    if (rc != SQLITE_OK) return failed(rc);
+    while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+        const sqlite3_int64 sequence = sqlite3_column_int64(read, 0);
+        const unsigned char* t = sqlite3_column_text(read, 1);
+        auto effect = effect_from_json(
+            t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t)));
+        if (!effect) {
+            error = "outbox row " + in_quotes(std::to_string(sequence))
+                    + " holds JSON calltrack cannot read, so its owner is unknown";
+            return finish(errc::store_corrupt);
+        }
+        const std::string owner = effect_owner(effect.value());
+        sqlite3_bind_text(write, 1, owner.c_str(), static_cast<int>(owner.size()),
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_int64(write, 2, sequence);
         if ((rc = sqlite3_step(write)) != SQLITE_DONE) return failed(rc);
         sqlite3_reset(write);
     }
@@ -364,6 +416,11 @@ result<void> SqliteStore::migrate() {
         if (auto done = execute(m.script); !done) return abandon(done.error());
         if (m.to == 4) {
             if (auto done = chain_stored_events(db_, last_error_); !done) {
+                return abandon(done.error());
+            }
+        }
+        if (m.to == 5) {
+            if (auto done = fill_outbox_owners(db_, last_error_); !done) {
                 return abandon(done.error());
             }
         }
