@@ -78,27 +78,53 @@ std::optional<std::uint64_t> positive(const std::string& text) {
     return n;
 }
 
-/// --at, or the time of the database's last event.
-std::optional<Time> as_of_time(const Arguments& args, Store& store, const std::string& database,
-                               std::ostream& err, int& status) {
+/// The database --db names, the instant --at gives (or its last event's time), and the state
+/// its events up to then make: what show and deadlines both read.
+struct StateAsOf {
+    std::string database;
+    Time at;
+    State state;
+};
+
+/// The state as of --at, or nullopt with the exit status in `status` once err says why.
+std::optional<StateAsOf> state_as_of(const Arguments& args, std::ostream& err, int& status) {
+    status = exit_failed;
+    StateAsOf found;
+    found.database = args.value("--db").value_or(default_database());
+    const std::string& database = found.database;
+    std::string why;
+    auto opened = open_database(database, true, &why);
+    if (!opened) {
+        status = fail(err, why);
+        return std::nullopt;
+    }
+    Store& store = *opened->store;
     if (auto given = args.value("--at")) {
         auto parsed = parse_time(*given);
         if (!parsed) {
             status = fail(err, "--at: " + parsed.error().message());
             return std::nullopt;
         }
-        return parsed.value();
+        found.at = parsed.value();
+    } else {
+        auto last = store.last_event_time();
+        if (!last) {
+            status = fail(err, database + ": " + last.error().message());
+            return std::nullopt;
+        }
+        if (!last.value()) {
+            status = fail(err, database + " holds no events yet; give --at TIME");
+            return std::nullopt;
+        }
+        found.at = *last.value();
     }
-    auto last = store.last_event_time();
-    if (!last) {
-        status = fail(err, database + ": " + last.error().message());
+    auto replayed = replay(store, found.at);
+    if (!replayed) {
+        status = fail(err, database + ": " + replayed.error().message());
         return std::nullopt;
     }
-    if (!last.value()) {
-        status = fail(err, database + " holds no events yet; give --at TIME");
-        return std::nullopt;
-    }
-    return *last.value();
+    found.state = std::move(replayed).value();
+    return found;
 }
 
 }  // namespace
@@ -227,16 +253,12 @@ int show_command(const std::vector<std::string>& all, std::ostream& out, std::os
                                                    : "one at a time: " + args.positional[1],
                            show_help});
     }
-    std::string why;
-    const std::string database = args.value("--db").value_or(default_database());
-    auto opened = open_database(database, true, &why);
-    if (!opened) return fail(err, why);
     int status = exit_failed;
-    const auto at = as_of_time(args, *opened->store, database, err, status);
-    if (!at) return status;
-    auto replayed = replay(*opened->store, *at);
-    if (!replayed) return fail(err, database + ": " + replayed.error().message());
-    const State& state = replayed.value();
+    const auto as_of = state_as_of(args, err, status);
+    if (!as_of) return status;
+    const State& state = as_of->state;
+    const std::string& database = as_of->database;
+    const Time at = as_of->at;
 
     const std::string& named = args.positional.front();
     const bool as_account = named.rfind("account:", 0) == 0;
@@ -256,11 +278,11 @@ int show_command(const std::vector<std::string>& all, std::ostream& out, std::os
                              + std::string(as_account  ? "account"
                                            : as_agency ? "agency"
                                                        : "account or agency")
-                             + " had the id " + id + " as of " + format_time(*at) + " in "
+                             + " had the id " + id + " as of " + format_time(at) + " in "
                              + database);
     }
     ShownRecord shown;
-    shown.at = *at;
+    shown.at = at;
     std::string subject;
     if (found_agency != nullptr) {
         shown.agency = *found_agency;
@@ -298,21 +320,16 @@ int deadlines_command(const std::vector<std::string>& all, std::ostream& out, st
     if (!args.positional.empty()) {
         return usage(err, {"unexpected argument " + args.positional.front(), deadlines_help});
     }
-    std::string why;
-    const std::string database = args.value("--db").value_or(default_database());
-    auto opened = open_database(database, true, &why);
-    if (!opened) return fail(err, why);
     int status = exit_failed;
-    const auto at = as_of_time(args, *opened->store, database, err, status);
-    if (!at) return status;
-    auto replayed = replay(*opened->store, *at);
-    if (!replayed) return fail(err, database + ": " + replayed.error().message());
-    const std::vector<Deadline> pending(replayed.value().deadlines.begin(),
-                                        replayed.value().deadlines.end());
+    const auto as_of = state_as_of(args, err, status);
+    if (!as_of) return status;
+    const Time at = as_of->at;
+    const std::vector<Deadline> pending(as_of->state.deadlines.begin(),
+                                        as_of->state.deadlines.end());
     if (args.has("--json")) {
-        out << deadlines_to_json(*at, pending);
+        out << deadlines_to_json(at, pending);
     } else {
-        print_deadlines(out, *at, pending);
+        print_deadlines(out, at, pending);
     }
     return exit_ok;
 }
