@@ -63,7 +63,7 @@ if(BUILD_SHARED_LIBS)
 endif()
 # Boost and Threads are what CMake's calltrack::calltrack links (Boost has no .pc files); a shared
 # libcalltrack carries them itself, a static one needs them with `pkg-config --static`.
-set(CALLTRACK_PC_LIBS_PRIVATE "-lboost_date_time -lboost_system -pthread")
+set(CALLTRACK_PC_LIBS_PRIVATE "-lboost_date_time -lboost_system -ldate-tz -pthread")
 foreach(_pc IN LISTS CALLTRACK_PC_FILES)
   configure_file("${PROJECT_SOURCE_DIR}/cmake/${_pc}.pc.in"
     "${PROJECT_BINARY_DIR}/pkgconfig/${_pc}.pc" @ONLY)

@@ -33,6 +33,7 @@
 #include <calltrack/result.hpp>
 #include <calltrack/state.hpp>
 #include <calltrack/store.hpp>
+#include <calltrack/time_zone.hpp>
 #include <calltrack/tracking_number.hpp>
 #include <calltrack/typed_effect.hpp>
 #include <calltrack/version.hpp>

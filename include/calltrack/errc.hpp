@@ -30,6 +30,8 @@ enum class errc {
     invalid_number_source,           ///< not "onsite_dynamic" or "offsite". Retry: no.
     invalid_survey_outcome,          ///< not keep_account, book_meeting or confirm. Retry: no.
     invalid_operation,               ///< not an operation name calltrack knows. Retry: no.
+    unknown_time_zone,               ///< not a zone of the system's tz database. Retry: no;
+                                     ///< fix the name, or install the tzdata package.
 
     // --- time --------------------------------------------------------------------------------
     clock_went_backwards,  ///< a reading earlier than one already used. Retry: only after the

@@ -58,6 +58,9 @@ constexpr std::array errc_table{
             "not a survey outcome calltrack knows; use keep_account, book_meeting or confirm"},
     ErrcRow{errc::invalid_operation, "invalid_operation", condition::invalid_input,
             "not an operation calltrack knows; see docs/policies.md for the list"},
+    ErrcRow{errc::unknown_time_zone, "unknown_time_zone", condition::invalid_input,
+            "not a time zone of the tz database: give an IANA name such as America/New_York "
+            "(case matters), and have the system's tzdata installed"},
     ErrcRow{errc::clock_went_backwards, "clock_went_backwards", condition::invalid_input,
             "the clock reads earlier than a time already used; fix the host clock (calltrack never "
             "moves time backwards)"},

@@ -21,11 +21,19 @@ std::string value_text(const Json& j) {
 }
 
 /// Both documents come from policy_to_json, so two objects at one path have the same keys in the
-/// same order; only a value of another shape (a window of days against "unlimited") ends the walk
-/// above the leaves.
+/// same order; only a value of another shape (a window of days against "unlimited", or against
+/// local days) ends the walk above the leaves.
 void walk(const Json& a, const Json& b, const std::string& path,
           std::vector<PolicyDifference>& out) {
-    if (a.is_object() && b.is_object()) {
+    // A window of exact days against one of local days: objects of other keys, so one leaf.
+    const auto same_keys = [&] {
+        if (a.size() != b.size()) return false;
+        for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib) {
+            if (ia.key() != ib.key()) return false;
+        }
+        return true;
+    };
+    if (a.is_object() && b.is_object() && same_keys()) {
         for (auto it = a.begin(); it != a.end(); ++it) {
             walk(it.value(), b.at(it.key()), detail::join(path, it.key()), out);
         }

@@ -149,9 +149,12 @@ result<Layer> base_of(Layer& overlay, const std::vector<Layer>& chain,
 
 /// Objects merge key by key; anything else in the overlay (an array, a scalar, null, or an
 /// object over a non-object) replaces the base's value whole. Not RFC 7386's merge patch, where
-/// null deletes: null is a value here ("typed_phrase": null).
+/// null deletes: null is a value here ("typed_phrase": null). A window is one value too: local
+/// days over exact days replace them, never join them in one object.
 void merge(Json& base, const Json& overlay) {
-    if (!base.is_object() || !overlay.is_object()) {
+    const bool is_window = overlay.is_object() && overlay.size() == 1
+                           && (overlay.contains("days") || overlay.contains("local_days"));
+    if (!base.is_object() || !overlay.is_object() || is_window) {
         base = overlay;
         return;
     }

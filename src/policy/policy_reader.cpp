@@ -208,7 +208,8 @@ class Reader {
     }
 
     bool window(const Json& j, const std::string& path, Window& out) {
-        constexpr std::string_view expected = "\"not_offered\", \"unlimited\" or {\"days\": N}";
+        constexpr std::string_view expected =
+            "\"not_offered\", \"unlimited\", {\"days\": N} or {\"local_days\": N}";
         if (j.is_string()) {
             const auto& s = j.get_ref<const std::string&>();
             if (s == "not_offered") {
@@ -223,14 +224,18 @@ class Reader {
                           "expected " + std::string(expected) + ", got " + in_quotes(s));
         }
         if (!j.is_object()) return wrong_type(j, path, expected);
-        if (!object(j, path, {"days"})) return false;
+        // Exact days and local calendar days are two kinds, never one object with both keys.
+        const bool local = j.size() == 1 && j.contains("local_days");
+        const char* key = local ? "local_days" : "days";
+        if (!object(j, path, {key})) return false;
         std::int64_t days = 0;
         // Negative days are read here and refused by validate(), which names the same field.
-        if (!integer(j["days"], join(path, "days"), std::numeric_limits<std::int32_t>::min(),
+        if (!integer(j[key], join(path, key), std::numeric_limits<std::int32_t>::min(),
                      std::numeric_limits<std::int32_t>::max(), days)) {
             return false;
         }
-        out = Window::days(static_cast<std::int32_t>(days));
+        const auto n = static_cast<std::int32_t>(days);
+        out = local ? Window::local_days(n) : Window::days(n);
         return true;
     }
 

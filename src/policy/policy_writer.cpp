@@ -31,6 +31,8 @@ Json window_to_json(Window w) {
             return "unlimited";
         case Window::Kind::days:
             return Json{{"days", w.day_count()}};
+        case Window::Kind::local_days:
+            return Json{{"local_days", w.day_count()}};
     }
     return nullptr;
 }

@@ -93,12 +93,13 @@ result<void> check_text(PolicyDiagnostic* diagnostic, const std::string& field,
 }
 
 result<void> check_window_days(PolicyDiagnostic* diagnostic, const std::string& field, Window w) {
-    if (w.kind() == Window::Kind::days && w.day_count() < 0) {
-        return refuse(diagnostic, errc::policy_invalid_value, join(field, "days"),
+    const char* key = w.kind() == Window::Kind::local_days ? "local_days" : "days";
+    if (w.is_counted() && w.day_count() < 0) {
+        return refuse(diagnostic, errc::policy_invalid_value, join(field, key),
                       "window days must be 0 or more, got " + std::to_string(w.day_count()));
     }
-    if (w.kind() == Window::Kind::days && w.day_count() > Window::max_days) {
-        return refuse(diagnostic, errc::policy_invalid_value, join(field, "days"),
+    if (w.is_counted() && w.day_count() > Window::max_days) {
+        return refuse(diagnostic, errc::policy_invalid_value, join(field, key),
                       "window days must be at most " + std::to_string(Window::max_days)
                           + " (100 years; use \"unlimited\" for no end), got "
                           + std::to_string(w.day_count()));
@@ -248,8 +249,18 @@ result<void> check_cancellation(const CancellationRule& rule, const std::string&
                                  "data is purged at cancel, so nothing is left to reactivate; "
                                  "reactivation must be impossible");
         }
+        // Exact and local days are not compared by their counts: which ends first depends on the
+        // hour and the zone, so a rule measures the two windows the same way.
+        if (retention.is_counted() && reactivation.is_counted()
+            && retention.kind() != reactivation.kind()) {
+            return contradiction(diagnostic, join(path, "reactivation_window"),
+                                 "the reactivation window (" + to_string(reactivation)
+                                     + ") and data retention (" + to_string(retention)
+                                     + ") are counted in different days; count both in exact "
+                                       "days or both in local calendar days");
+        }
         const bool outlives_data =
-            retention.kind() == Window::Kind::days
+            retention.is_counted()
             && (reactivation.is_unlimited() || reactivation.day_count() > retention.day_count());
         if (outlives_data) {
             return contradiction(diagnostic, join(path, "reactivation_window"),
