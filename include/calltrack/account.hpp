@@ -10,6 +10,7 @@
 #include <calltrack/fields.hpp>
 #include <calltrack/ids.hpp>
 #include <calltrack/money.hpp>
+#include <calltrack/time_zone.hpp>
 #include <calltrack/transfer.hpp>
 
 #include <cstdint>
@@ -102,13 +103,16 @@ struct Account {
     std::optional<Time> pause_until;    ///< while paused: when the pause maximum is reached
     std::optional<PendingTransfer> pending_transfer;  ///< asked by one agency, not yet answered
     AccountTimeline timeline;
+    /// The zone its local calendar days are counted in; a sub-account without one uses its
+    /// agency's, and without either it is UTC (zone_of, state.hpp).
+    std::optional<TimeZone> time_zone = std::nullopt;
 
     bool is_sub_account() const noexcept { return agency.has_value(); }
 
     CALLTRACK_FIELDS(Account, id, agency, status, plan, plan_before_pause, is_tracking_paused,
                      are_calls_stopped, has_report_access, charges, balance, survey,
                      was_canceled_with_agency, data, data_purge_at, reactivation_until,
-                     restore_until, pause_until, pending_transfer, timeline)
+                     restore_until, pause_until, pending_transfer, timeline, time_zone)
 };
 
 }  // namespace calltrack

@@ -34,9 +34,11 @@ struct Agency {
     std::optional<Time> canceled_at;
     std::optional<Time> reactivated_at;
     std::optional<Time> closed_at;
+    /// The zone its and its sub-accounts' local calendar days are counted in; UTC without one.
+    std::optional<TimeZone> time_zone = std::nullopt;
 
     CALLTRACK_FIELDS(Agency, id, status, charges, balance, cancel_reasons, reactivation_until,
-                     created_at, canceled_at, reactivated_at, closed_at)
+                     created_at, canceled_at, reactivated_at, closed_at, time_zone)
 };
 
 }  // namespace calltrack

@@ -97,14 +97,16 @@ namespace commands {
 struct CreateAgency {
     AgencyId agency;
     Currency currency;
-    CALLTRACK_FIELDS(CreateAgency, agency, currency)
+    std::optional<TimeZone> time_zone = std::nullopt;  ///< where its local days are counted
+    CALLTRACK_FIELDS(CreateAgency, agency, currency, time_zone)
 };
 struct OpenAccount {
     AccountId account;
     std::optional<AgencyId> agency;  ///< set to open a sub-account of this agency
     Plan plan;
     Currency currency;
-    CALLTRACK_FIELDS(OpenAccount, account, agency, plan, currency)
+    std::optional<TimeZone> time_zone = std::nullopt;  ///< unset: the agency's, or UTC
+    CALLTRACK_FIELDS(OpenAccount, account, agency, plan, currency, time_zone)
 };
 struct AddTrackingNumber {
     NumberId number;

@@ -40,7 +40,8 @@ struct AgencyCreated {
     Money balance;
     Charges charges;
     Time at;
-    CALLTRACK_FIELDS(AgencyCreated, agency, balance, charges, at)
+    std::optional<TimeZone> time_zone = std::nullopt;
+    CALLTRACK_FIELDS(AgencyCreated, agency, balance, charges, at, time_zone)
 };
 struct AccountOpened {
     AccountId account;
@@ -49,7 +50,8 @@ struct AccountOpened {
     Money balance;
     Charges charges;
     Time at;
-    CALLTRACK_FIELDS(AccountOpened, account, agency, plan, balance, charges, at)
+    std::optional<TimeZone> time_zone = std::nullopt;
+    CALLTRACK_FIELDS(AccountOpened, account, agency, plan, balance, charges, at, time_zone)
 };
 struct TrackingNumberAdded {
     NumberId number;

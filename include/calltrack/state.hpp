@@ -89,6 +89,12 @@ struct CALLTRACK_API State {
 /// incoming side of each Account::pending_transfer. It reads the accounts this state holds.
 CALLTRACK_API std::vector<AccountId> incoming_transfers(const State& state, const AgencyId& agency);
 
+/// The zone an account's local calendar days are counted in: its own; for a sub-account without
+/// one, its agency's as this state holds it; otherwise UTC.
+CALLTRACK_API TimeZone zone_of(const State& state, const Account& account);
+/// The agency's own zone, or UTC.
+CALLTRACK_API TimeZone zone_of(const Agency& agency);
+
 /// The Actor for a user, with the grants the state holds for it (none for an unknown user).
 CALLTRACK_API Actor actor_of(const State& state, const UserId& user);
 

@@ -57,6 +57,11 @@ bool Reader::value(const Json& j, const std::string& path, Currency& out) {
     return parsed(j, path, "a currency code string such as \"USD\"", &Currency::parse, out);
 }
 
+bool Reader::value(const Json& j, const std::string& path, TimeZone& out) {
+    return parsed(j, path, "an IANA time zone name such as \"America/New_York\"", &TimeZone::parse,
+                  out);
+}
+
 bool Reader::value(const Json& j, const std::string& path, Role& out) {
     return parsed(j, path, "a role name string", &parse_role, out);
 }

@@ -69,6 +69,7 @@ class Reader {
     bool value(const Json& j, const std::string& path, PhoneNumber& out);
     bool value(const Json& j, const std::string& path, Time& out);
     bool value(const Json& j, const std::string& path, Currency& out);
+    bool value(const Json& j, const std::string& path, TimeZone& out);
     bool value(const Json& j, const std::string& path, Role& out);
     bool value(const Json& j, const std::string& path, NumberSource& out);
     bool value(const Json& j, const std::string& path, SurveyOutcome& out);

@@ -44,6 +44,7 @@ class TextWriter {
     void value(const PhoneNumber& n) { string(n.e164()); }
     void value(Time t) { string(format_time(t)); }
     void value(Currency c) { string(c.code()); }
+    void value(const TimeZone& zone) { string(zone.name()); }
     void value(const Role& r) { string(r.str()); }
     void value(const Money& m);
     void value(Charges charges);

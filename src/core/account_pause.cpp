@@ -32,8 +32,9 @@ void handle(Judge& j, const commands::PauseAccount& c, Events* out) {
     }
     j.confirmed(op, c.confirmation, nullptr);
     if (!out || !j.ok()) return;
-    out->push_back(events::AccountPaused{a->id, a->plan, j.policy.pause.suspends_report_access,
-                                         j.policy.pause.maximum.end_from(j.now), j.now});
+    out->push_back(
+        events::AccountPaused{a->id, a->plan, j.policy.pause.suspends_report_access,
+                              j.policy.pause.maximum.end_from(j.now, zone_of(j.state, *a)), j.now});
     if (!held.empty()) out->push_back(events::NumbersHeld{a->id, std::move(held), j.now});
     emit_billing(*out, j.policy, a->id, a->charges, j.policy.charges.paused, false, j.now);
 }

@@ -104,7 +104,7 @@ void handle(Judge& j, const commands::RequestTransfer& c, Events* out) {
     if (out && j.ok()) {
         out->push_back(events::TransferRequested{
             a->id, from->id, to->id, source ? from->id : to->id, j.actor.user,
-            j.policy.transfer.approval_window.end_from(j.now), j.now});
+            j.policy.transfer.approval_window.end_from(j.now, zone_of(j.state, *a)), j.now});
     }
 }
 

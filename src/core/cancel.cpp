@@ -21,8 +21,8 @@ CancellationRule cascade_rule(const Policy& p) {
     return rule;
 }
 
-std::optional<Time> window_end(bool offered, Window w, Time from) {
-    return offered ? w.end_from(from) : std::nullopt;
+std::optional<Time> window_end(bool offered, Window w, Time from, const TimeZone& zone) {
+    return offered ? w.end_from(from, zone) : std::nullopt;
 }
 
 /// Everything a cancel does to one account: numbers released, billing stopped, data and balance
@@ -37,9 +37,10 @@ void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const Cancel
         }
     });
     const bool can_reactivate = rule.reactivation != Reactivation::impossible;
+    const TimeZone zone = zone_of(j.state, a);
     out.push_back(events::AccountCanceled{
-        a.id, kind, reasons, window_end(can_reactivate, rule.reactivation_window, j.now),
-        window_end(can_reactivate, rule.number_restore_window, j.now), j.now});
+        a.id, kind, reasons, window_end(can_reactivate, rule.reactivation_window, j.now, zone),
+        window_end(can_reactivate, rule.number_restore_window, j.now, zone), j.now});
     emit_billing(out, j.policy, a.id, a.charges, j.policy.charges.canceled,
                  rule.final_usage_invoice, j.now);
     for (const auto& subscription : rule.linked_subscriptions) {
@@ -48,7 +49,7 @@ void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const Cancel
     if (a.data != DataStatus::purged) {
         if (rule.data == DataOnCancel::purge_now) {
             out.push_back(events::DataPurged{a.id, j.now});
-        } else if (const auto end = rule.data_retention.end_from(j.now)) {
+        } else if (const auto end = rule.data_retention.end_from(j.now, zone)) {
             out.push_back(events::DataPurgeScheduled{a.id, *end, j.now});
         }
     }
@@ -58,8 +59,8 @@ void emit_cancel(const Judge& j, const Account& a, CancelKind kind, const Cancel
         if (rule.balance == BalanceOnCancel::forfeit) {
             out.push_back(events::BalanceForfeited{a.id, a.balance.available, j.now});
         } else {
-            out.push_back(events::BalanceRefundable{a.id, a.balance.available,
-                                                    rule.refund_window.end_from(j.now), j.now});
+            out.push_back(events::BalanceRefundable{
+                a.id, a.balance.available, rule.refund_window.end_from(j.now, zone), j.now});
         }
     }
     if (!can_reactivate) out.push_back(events::AccountClosed{a.id, j.now});
@@ -131,9 +132,10 @@ void handle(Judge& j, const commands::CancelAgency& c, Events* out) {
     std::vector<AccountId> ids;
     ids.reserve(cascade.size());
     for (const auto* a : cascade) ids.push_back(a->id);
-    out->push_back(
-        events::AgencyCanceled{g->id, c.confirmation.reasons, std::move(ids),
-                               window_end(can_reactivate, rule.reactivation_window, j.now), j.now});
+    const TimeZone zone = zone_of(*g);
+    out->push_back(events::AgencyCanceled{
+        g->id, c.confirmation.reasons, std::move(ids),
+        window_end(can_reactivate, rule.reactivation_window, j.now, zone), j.now});
     const auto sub_rule = cascade_rule(j.policy);
     for (const auto* a : cascade) {
         emit_cancel(j, *a, CancelKind::agency_cascade, sub_rule, c.confirmation.reasons, *out);
@@ -149,8 +151,8 @@ void handle(Judge& j, const commands::CancelAgency& c, Events* out) {
         if (rule.balance == BalanceOnCancel::forfeit) {
             out->push_back(events::BalanceForfeited{g->id, g->balance.available, j.now});
         } else {
-            out->push_back(events::BalanceRefundable{g->id, g->balance.available,
-                                                     rule.refund_window.end_from(j.now), j.now});
+            out->push_back(events::BalanceRefundable{
+                g->id, g->balance.available, rule.refund_window.end_from(j.now, zone), j.now});
         }
     }
     if (!can_reactivate) out->push_back(events::AgencyClosed{g->id, j.now});

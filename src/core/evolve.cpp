@@ -89,6 +89,7 @@ void apply(State& s, const Event& event) {
                 a.charges = e.charges;
                 a.balance = Balance{e.balance, BalanceStatus::in_use, std::nullopt};
                 a.created_at = e.at;
+                a.time_zone = e.time_zone;
                 if (!s.agencies.emplace(e.agency, std::move(a)).second) {
                     broken("agency exists already: " + e.agency.str());
                 }
@@ -101,6 +102,7 @@ void apply(State& s, const Event& event) {
                 a.charges = e.charges;
                 a.balance = Balance{e.balance, BalanceStatus::in_use, std::nullopt};
                 a.timeline.opened_at = e.at;
+                a.time_zone = e.time_zone;
                 // The agency need not be in this state: an account's own event stream replays
                 // without its agency's.
                 if (e.agency) s.sub_accounts_by_agency[*e.agency].insert(e.account);

@@ -74,9 +74,10 @@ void handle(Judge& j, const commands::RestoreNumber& c, Events* out) {
     } else if (!rule.number_restore_window.is_offered()) {
         j.refuse(errc::window_not_offered,
                  "the " + j.policy.name + " policy does not restore released numbers");
-    } else if (!rule.number_restore_window.is_open(since, j.now)) {
+    } else if (const TimeZone zone = zone_of(j.state, *a);
+               !rule.number_restore_window.is_open(since, j.now, zone)) {
         closed = closed_window("self-service restore", since,
-                               *rule.number_restore_window.end_from(since));
+                               *rule.number_restore_window.end_from(since, zone));
     }
     bool carrier_level = false;
     if (closed) {

@@ -124,7 +124,7 @@ void handle(Judge& j, const commands::CreateAgency& c, Events* out) {
     }
     if (out && j.ok()) {
         out->push_back(events::AgencyCreated{c.agency, Money::zero(c.currency),
-                                             j.policy.charges.agency_active, j.now});
+                                             j.policy.charges.agency_active, j.now, c.time_zone});
     }
 }
 
@@ -145,7 +145,7 @@ void handle(Judge& j, const commands::OpenAccount& c, Events* out) {
     }
     if (out && j.ok()) {
         out->push_back(events::AccountOpened{c.account, c.agency, c.plan, Money::zero(c.currency),
-                                             j.policy.charges.active, j.now});
+                                             j.policy.charges.active, j.now, c.time_zone});
     }
 }
 

@@ -53,6 +53,7 @@ CALLTRACK_HAS_FIELD(numbers)
 CALLTRACK_HAS_FIELD(phone_number)
 CALLTRACK_HAS_FIELD(forwarding_destination)
 CALLTRACK_HAS_FIELD(plan)
+CALLTRACK_HAS_FIELD(time_zone)
 #undef CALLTRACK_HAS_FIELD
 
 void append(std::string& out, const char* key, const std::string& value) {
@@ -122,6 +123,9 @@ std::string describe(const Event& event) {
                 append(out, "outcome", std::string(to_string(e.outcome)));
             }
             if constexpr (has_charges<T>::value) append(out, "charges", to_string(e.charges));
+            if constexpr (has_time_zone<T>::value) {
+                if (e.time_zone) append(out, "time_zone", e.time_zone->name());
+            }
             if constexpr (has_hold_fee<T>::value) {
                 if (e.hold_fee) append(out, "hold_fee", to_string(*e.hold_fee));
             }

@@ -70,4 +70,16 @@ std::vector<AccountId> incoming_transfers(const State& state, const AgencyId& ag
     return out;
 }
 
+TimeZone zone_of(const State& state, const Account& account) {
+    if (account.time_zone) return *account.time_zone;
+    if (account.agency) {
+        if (const auto* agency = state.find_agency(*account.agency)) return zone_of(*agency);
+    }
+    return TimeZone();
+}
+
+TimeZone zone_of(const Agency& agency) {
+    return agency.time_zone.value_or(TimeZone());
+}
+
 }  // namespace calltrack
