@@ -198,38 +198,54 @@ void print_step(std::ostream& out, const StepReport& r, NumberDirectory& numbers
 
 }  // namespace
 
+namespace {
+
+/// The instant, and beside it the local reading where the subject counts days in a zone.
+std::string end_text(Time t, const std::optional<TimeZone>& zone) {
+    if (!zone) return format_time(t);
+    return format_time(t) + " (" + format_local_time(*zone, t) + " " + zone->name() + ")";
+}
+
+}  // namespace
+
 std::string describe(const Agency& g) {
-    std::string out = "agency " + g.id.str() + ": " + std::string(to_string(g.status))
-                      + "; charges " + to_string(g.charges) + "; " + balance_text(g.balance);
+    std::string out = "agency " + g.id.str();
+    if (g.time_zone) out += " (time zone " + g.time_zone->name() + ")";
+    out += ": " + std::string(to_string(g.status)) + "; charges " + to_string(g.charges) + "; "
+           + balance_text(g.balance);
     if (g.status == AgencyStatus::canceled) {
-        out += g.reactivation_until ? "; reactivation until " + format_time(*g.reactivation_until)
-                                    : "; no reactivation window";
+        out += g.reactivation_until
+                   ? "; reactivation until " + end_text(*g.reactivation_until, g.time_zone)
+                   : "; no reactivation window";
     }
     return out;
 }
 
 std::string describe(const AccountReport& report) {
     const Account& a = report.account;
+    const std::optional<TimeZone>& zone = report.zone ? report.zone : a.time_zone;
     std::string out = "account " + a.id.str();
     if (a.agency) out += " (sub-account of " + a.agency->str() + ")";
+    if (a.time_zone) out += " (time zone " + a.time_zone->name() + ")";
     out += ": " + std::string(to_string(a.status)) + "; charges " + to_string(a.charges) + "; data "
            + std::string(to_string(a.data));
-    if (a.data_purge_at) out += " at " + format_time(*a.data_purge_at);
+    if (a.data_purge_at) out += " at " + end_text(*a.data_purge_at, zone);
     if (a.data == DataStatus::purged && a.timeline.data_purged_at) {
         out += " at " + format_time(*a.timeline.data_purged_at);
     }
     out += "; " + balance_text(a.balance);
     if (a.status == AccountStatus::canceled) {
-        out += a.reactivation_until ? "; reactivation until " + format_time(*a.reactivation_until)
-                                    : "; no reactivation deadline";
+        out += a.reactivation_until
+                   ? "; reactivation until " + end_text(*a.reactivation_until, zone)
+                   : "; no reactivation deadline";
     }
     if (a.status == AccountStatus::paused && a.pause_until) {
-        out += "; paused until " + format_time(*a.pause_until);
+        out += "; paused until " + end_text(*a.pause_until, zone);
     }
     if (const auto& t = a.pending_transfer) {
         out += "; transfer to " + t->to.str() + " asked by " + t->requester.str() + " of "
                + t->requested_by.str()
-               + (t->expires_at ? ", open until " + format_time(*t->expires_at) : ", no end");
+               + (t->expires_at ? ", open until " + end_text(*t->expires_at, zone) : ", no end");
     }
     return out;
 }

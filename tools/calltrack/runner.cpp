@@ -513,7 +513,12 @@ result<FinalState> final_state(Engine& engine, Store& store, Time at) {
         if (!a.value()) continue;
         auto numbers = engine.numbers(id);
         if (!numbers) return numbers.error();
-        out.accounts.push_back(AccountReport{std::move(*a.value()), std::move(numbers).value()});
+        std::optional<TimeZone> zone = a.value()->time_zone;
+        for (const auto& g : out.agencies) {
+            if (!zone && a.value()->agency == g.id) zone = g.time_zone;
+        }
+        out.accounts.push_back(
+            AccountReport{std::move(*a.value()), std::move(numbers).value(), std::move(zone)});
     }
     return out;
 }

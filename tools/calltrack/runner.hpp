@@ -74,6 +74,9 @@ struct StepReport {
 struct AccountReport {
     Account account;
     std::vector<TrackingNumber> numbers;
+    /// Where its local days are counted, when it or its agency has a zone: the timeline shows
+    /// the windows' ends in it.
+    std::optional<TimeZone> zone = std::nullopt;
 };
 
 /// Every agency and account in the store, in id order, as they are after the run.
