@@ -8,6 +8,7 @@
 #include <calltrack/sqlite_store.hpp>
 
 #include "lifecycle_fixture.hpp"
+#include "store_choice.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -24,13 +25,6 @@ namespace {
 const Actor impact_staff = Actor::support(UserId("support"));
 const AgencyId impact_agency("acme-agency");
 const Actor impact_admin{UserId("agnes"), {RoleGrant{Role::agency_administrator, impact_agency}}};
-
-std::unique_ptr<Store> impact_store(bool sqlite) {
-    if (!sqlite) return std::make_unique<InMemoryStore>();
-    auto opened = SqliteStore::open(":memory:");
-    REQUIRE(opened);
-    return std::move(opened).value();
-}
 
 /// A CTM agency with two sub-accounts of one number each, administered by agnes.
 void provision_agency(Engine& engine) {
@@ -84,7 +78,7 @@ TEST_CASE(
     "[impact][engine]") {
     const bool sqlite = GENERATE(false, true);
     INFO((sqlite ? "SqliteStore" : "InMemoryStore"));
-    auto store = impact_store(sqlite);
+    auto store = memory_or_sqlite_store(sqlite);
     ManualClock clock(at("2024-03-01T09:00:00Z"));
     Engine engine(policies::ctm(), clock, *store);
     provision_agency(engine);
@@ -152,7 +146,7 @@ TEST_CASE("a policy that binds an operation to its impact refuses it without one
           "[impact][engine][policy]") {
     const bool sqlite = GENERATE(false, true);
     INFO((sqlite ? "SqliteStore" : "InMemoryStore"));
-    auto store = impact_store(sqlite);
+    auto store = memory_or_sqlite_store(sqlite);
     ManualClock clock(at("2024-03-01T09:00:00Z"));
     Policy policy = policies::ctm();
     policy.rule(Operation::cancel_agency).confirmation.impact = true;

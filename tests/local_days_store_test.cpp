@@ -9,6 +9,7 @@
 #include <calltrack/time_zone.hpp>
 
 #include "lifecycle_fixture.hpp"
+#include "store_choice.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -23,13 +24,6 @@ namespace {
 
 const Actor zone_staff = Actor::support(UserId("support"));
 const Actor zone_admin{UserId("ada"), {RoleGrant{Role::administrator, acme}}};
-
-std::unique_ptr<Store> zone_store(bool sqlite) {
-    if (!sqlite) return std::make_unique<InMemoryStore>();
-    auto opened = SqliteStore::open(":memory:");
-    REQUIRE(opened);
-    return std::move(opened).value();
-}
 
 /// CTM with the standalone account's reactivation and retention in 3 local days.
 Policy ctm_three_local_days() {
@@ -63,7 +57,7 @@ bool may_reactivate(Engine& engine) {
 TEST_CASE("a window of local days through each store and replay", "[local_days][engine][replay]") {
     const bool sqlite = GENERATE(false, true);
     INFO((sqlite ? "SqliteStore" : "InMemoryStore"));
-    auto store = zone_store(sqlite);
+    auto store = memory_or_sqlite_store(sqlite);
     // Friday 8 March 2024, 15:00 EST.
     const Time canceled = at("2024-03-08T20:00:00Z");
     // Midnight EDT starting Tuesday 12 March; exact days would have ended at 20:00Z on the 11th.

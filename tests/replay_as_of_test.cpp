@@ -7,6 +7,7 @@
 #include <calltrack/sqlite_store.hpp>
 
 #include "lifecycle_fixture.hpp"
+#include "store_choice.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -22,13 +23,6 @@ namespace {
 const Actor as_of_staff = Actor::support(UserId("support"));
 const Actor as_of_admin{UserId("ada"), {RoleGrant{Role::administrator, acme}}};
 
-std::unique_ptr<Store> as_of_store(bool sqlite) {
-    if (!sqlite) return std::make_unique<InMemoryStore>();
-    auto opened = SqliteStore::open(":memory:");
-    REQUIRE(opened);
-    return std::move(opened).value();
-}
-
 State replayed(Store& store, std::optional<Time> at) {
     auto state = replay(store, at, 2);  // pages of 2: the replay crosses pages
     REQUIRE(state);
@@ -40,7 +34,7 @@ State replayed(Store& store, std::optional<Time> at) {
 TEST_CASE("replay as of an instant gives each record as it was then", "[replay][engine]") {
     const bool sqlite = GENERATE(false, true);
     INFO((sqlite ? "SqliteStore" : "InMemoryStore"));
-    auto store = as_of_store(sqlite);
+    auto store = memory_or_sqlite_store(sqlite);
     const Time opened = at("2024-03-01T09:00:00Z");
     const Time canceled = at("2024-03-05T09:00:00Z");
     ManualClock clock(opened);
