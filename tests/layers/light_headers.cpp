@@ -12,6 +12,7 @@
 #include <calltrack/money.hpp>
 #include <calltrack/phone_number.hpp>
 #include <calltrack/result.hpp>
+#include <calltrack/time_zone.hpp>
 #include <calltrack/version.hpp>
 #include <calltrack/window.hpp>
 
