@@ -2,7 +2,8 @@
 # among them.
 #
 #   cmake -DPROGRAM=path/to/calltrack -DSCENARIO=ctm_tracking_pause.json -DPENDING=pending.json
-#         -DVERSIONED=ctm_version_change.json -DWORKDIR=dir -P database.cmake
+#         -DVERSIONED=ctm_version_change.json -DBALANCE=ctm_balance_runs_out.json -DWORKDIR=dir
+#         -P database.cmake
 set(_db "${WORKDIR}/cli_database_test.db")
 file(MAKE_DIRECTORY "${WORKDIR}")
 
@@ -180,3 +181,18 @@ step("what --ack acknowledged is stored" 0 "\"acknowledged\": null.*\"sequence\"
 step("effects --ack needs a sequence" 2 "" "--ack takes a sequence number, 1 or more"
   effects --db "${_db}" --ack first)
 file(REMOVE "${_db}" "${_db}.policy.json")
+
+# A balance suspension as of the instants around it: a second before the cent that suspended the
+# account, at it, and at the recharge that lifted it.
+set(_balance_db "${WORKDIR}/cli_balance_test.db")
+step("a balance running out, run into a file" 0 "every expectation met" ""
+  run "${BALANCE}" --db "${_balance_db}" --fresh)
+step("show: a second before the suspending charge, in service" 0 "balance 0.00 USD in_use\n    number" ""
+  show solo --db "${_balance_db}" --at 2024-05-11T11:59:59Z)
+step("show: at the suspending charge, suspended since then" 0 "balance -0.01 USD in_use; suspended for its balance since 2024-05-11T12:00:00Z\n" ""
+  show solo --db "${_balance_db}" --at 2024-05-11T12:00:00Z)
+step("show: at the recharge, the suspension is lifted" 0 "balance 20.00 USD in_use\n    number" ""
+  show solo --db "${_balance_db}" --at 2024-06-03T09:00:00Z)
+step("show as JSON says since when it was suspended" 0 "\"suspended_for_balance_at\": \"2024-05-11T12:00:00Z\"" ""
+  show solo --db "${_balance_db}" --at 2024-05-20T00:00:00Z --json)
+file(REMOVE "${_balance_db}" "${_balance_db}.policy.json")
