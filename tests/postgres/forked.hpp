@@ -63,6 +63,31 @@ inline bool read_all(int fd, void* data, std::size_t size) {
     return true;
 }
 
+/// Children that start together: each says it is ready and waits; the parent waits for all of
+/// them, then lets them go at once, so their work overlaps from its first statement.
+struct StartLine {
+    Pipe ready;
+    Pipe go;
+    /// In a child: ready, then waits for the start; false when the parent went away.
+    bool wait() {
+        const char one = 1;
+        write_all(ready.write_end, &one, 1);
+        char start = 0;
+        return read_all(go.read_end, &start, 1);
+    }
+    /// In the parent: waits until `children` are ready, lets them go, and says when.
+    Steady::time_point start(int children) {
+        for (int c = 0; c < children; ++c) {
+            char one = 0;
+            REQUIRE(read_all(ready.read_end, &one, 1));
+        }
+        const auto now = Steady::now();
+        const std::string signals(static_cast<std::size_t>(children), 'g');
+        write_all(go.write_end, signals.data(), signals.size());
+        return now;
+    }
+};
+
 /// Runs `child` in a forked process, which ends with _exit(its return value) whatever happens.
 template <class Child>
 pid_t fork_child(Child&& child) {

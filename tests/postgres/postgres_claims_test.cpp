@@ -57,8 +57,7 @@ struct SweepOutcome {
 /// once through one sweep of the deadlines already due in `schema`.
 SweepOutcome sweep_with(const std::string& uri, const std::string& schema, int workers,
                         std::size_t batch) {
-    Pipe ready;
-    Pipe go;
+    StartLine line;
     Pipe reports;
     std::vector<pid_t> children;
     for (int w = 0; w < workers; ++w) {
@@ -70,10 +69,7 @@ SweepOutcome sweep_with(const std::string& uri, const std::string& schema, int w
             options.worker = "w" + std::to_string(w);
             options.advance_batch = batch;
             ct::Engine engine(ct::policies::callrail(), clock, *store, options);
-            const char one = 1;
-            write_all(ready.write_end, &one, 1);
-            char start = 0;
-            if (!read_all(go.read_end, &start, 1)) return 3;
+            if (!line.wait()) return 3;
             const ct::Sweep sweep = engine.advance();
             WorkerReport report;
             report.complete = sweep ? 1 : 0;
@@ -84,13 +80,7 @@ SweepOutcome sweep_with(const std::string& uri, const std::string& schema, int w
             return sweep ? 0 : 4;
         }));
     }
-    for (int w = 0; w < workers; ++w) {
-        char one = 0;
-        REQUIRE(read_all(ready.read_end, &one, 1));
-    }
-    const auto start = Steady::now();
-    const std::string signals(static_cast<std::size_t>(workers), 'g');
-    write_all(go.write_end, signals.data(), signals.size());
+    const auto start = line.start(workers);
     SweepOutcome outcome;
     for (const pid_t pid : children) outcome.exit_codes.push_back(exit_code_of(pid));
     outcome.seconds = seconds_since(start);

@@ -16,6 +16,7 @@
 #include "forked.hpp"
 #include "lifecycle_fixture.hpp"
 #include "postgres_server.hpp"
+#include "random_seed.hpp"
 #include "shared_accounts.hpp"
 
 #include <array>
@@ -109,29 +110,20 @@ void require_gapless(const std::vector<ct::StoredEvent>& log) {
 
 TEST_CASE("8 processes x 2,000 commands on 50 shared accounts: no lost update, no gap, replayable",
           "[postgres][processes][clients]") {
-    std::uint32_t seed = std::random_device{}();
-    if (const char* text = std::getenv("CALLTRACK_CLIENTS_SEED")) {
-        seed = static_cast<std::uint32_t>(std::strtoul(text, nullptr, 10));
-    }
-    std::cout << "clients test seed: " << seed << " (set CALLTRACK_CLIENTS_SEED=" << seed
-              << " to replay)\n";
+    const std::uint32_t seed =
+        ct::testing::announced_seed("clients test", "CALLTRACK_CLIENTS_SEED");
     INFO("CALLTRACK_CLIENTS_SEED=" << seed);
 
     TestSchemas schemas;
     const std::string schema = schemas.fresh("clients");
     auto store = open_store(schemas.uri(), schema);
     REQUIRE(store);
-    {
-        ct::ManualClock clock(shared::now());
-        ct::Engine engine(ct::policies::ctm(), clock, *store);
-        shared::seed(engine);
-    }
+    shared::seed(*store);
     const auto before = store->read_all(0, 1'000'000);
     REQUIRE(before);
     const std::size_t seeded_events = before.value().size();
 
-    Pipe ready;
-    Pipe go;
+    StartLine line;
     Pipe reports;
     std::vector<pid_t> children;
     for (int p = 0; p < clients; ++p) {
@@ -144,23 +136,14 @@ TEST_CASE("8 processes x 2,000 commands on 50 shared accounts: no lost update, n
             ct::EngineOptions options;
             options.observer = &retries;
             ct::Engine engine(ct::policies::ctm(), clock, *own, options);
-            const char one = 1;
-            write_all(ready.write_end, &one, 1);
-            char start = 0;
-            if (!read_all(go.read_end, &start, 1)) return 3;
+            if (!line.wait()) return 3;
             ClientReport report = run_client(engine, seed + static_cast<std::uint32_t>(p));
             report.engine_retries = retries.retries;
             write_all(reports.write_end, &report, sizeof report);
             return 0;
         }));
     }
-    for (int p = 0; p < clients; ++p) {
-        char one = 0;
-        REQUIRE(read_all(ready.read_end, &one, 1));
-    }
-    const auto start = Steady::now();
-    const std::string signals(static_cast<std::size_t>(clients), 'g');
-    write_all(go.write_end, signals.data(), signals.size());
+    const auto start = line.start(clients);
     for (const pid_t pid : children) CHECK(exit_code_of(pid) == 0);
     const double seconds = seconds_since(start);
 

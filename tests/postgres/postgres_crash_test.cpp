@@ -16,6 +16,7 @@
 
 #include "forked.hpp"
 #include "postgres_server.hpp"
+#include "random_seed.hpp"
 #include "shared_accounts.hpp"
 
 #include <chrono>
@@ -77,20 +78,12 @@ ct::Command numbered_command(std::uint64_t n) {
     }
 }
 
-std::uint32_t crash_seed() {
-    if (const char* text = std::getenv("CALLTRACK_CRASH_SEED")) {
-        return static_cast<std::uint32_t>(std::strtoul(text, nullptr, 10));
-    }
-    return std::random_device{}();
-}
-
 }  // namespace
 
 TEST_CASE("a client killed with SIGKILL mid-command leaves every command whole or absent",
           "[postgres][crash][processes]") {
-    const std::uint32_t seed = crash_seed();
-    std::cout << "postgres crash test seed: " << seed << " (set CALLTRACK_CRASH_SEED=" << seed
-              << " to replay)\n";
+    const std::uint32_t seed =
+        ct::testing::announced_seed("postgres crash test", "CALLTRACK_CRASH_SEED");
     INFO("CALLTRACK_CRASH_SEED=" << seed);
     std::mt19937 random(seed);
     std::uniform_int_distribution<int> delay_ms(10, 150);
@@ -99,11 +92,7 @@ TEST_CASE("a client killed with SIGKILL mid-command leaves every command whole o
     const std::string schema = schemas.fresh("crash");
     auto store = open_store(schemas.uri(), schema);
     REQUIRE(store);
-    {
-        ct::ManualClock clock(shared::now());
-        ct::Engine engine(ct::policies::ctm(), clock, *store);
-        shared::seed(engine);
-    }
+    shared::seed(*store);
     const auto seeded = store->read_all(0, 1'000'000);
     REQUIRE(seeded);
     const std::size_t seeded_events = seeded.value().size();

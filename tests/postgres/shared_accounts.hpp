@@ -7,6 +7,7 @@
 // of their own never see a stored event after their reading.
 
 #include <calltrack/engine.hpp>
+#include <calltrack/policy.hpp>
 #include <calltrack/state.hpp>
 
 #include <catch2/catch.hpp>
@@ -48,8 +49,11 @@ inline const ct::Actor support{ct::UserId("support"),
 inline const ct::Actor admin{ct::UserId("alice"),
                              {ct::RoleGrant{ct::Role::agency_administrator, agency}}};
 
-/// The agency, its administrator, and `count` sub-accounts with their debits.
-inline void seed(ct::Engine& engine) {
+/// The agency, its administrator, and `count` sub-accounts with their debits, through an engine
+/// over `store`.
+inline void seed(ct::Store& store) {
+    ct::ManualClock clock(now());
+    ct::Engine engine(ct::policies::ctm(), clock, store);
     std::vector<ct::Command> setup = {
         c::CreateAgency{agency, ct::testing::usd()},
         c::GrantRole{admin.user, admin.grants.front()},
