@@ -90,6 +90,10 @@ Documented provisioning(const std::string& preset, Operation op) {
 /// "Lifecycle", one column per preset: account / sub_account / agency.
 Documented documented(const std::string& preset, Operation op) {
     if (op <= Operation::revoke_role) return provisioning(preset, op);
+    // "Charges": posted by the host's billing as the platform, alike in all three presets.
+    if (op == Operation::charge_usage || op == Operation::charge_renewal) {
+        return {true, {SU}, {SU}, {}};
+    }
     if (preset == "callrail") {
         switch (op) {
             case Operation::pause_account:
@@ -537,6 +541,10 @@ std::optional<Case> case_for(const Policy& policy, Operation op, Target t) {
                         [n](Twin& w) { w.given(commands::StartPortOut{n}); }};
         case Operation::record_survey:
             return Case{ids, commands::RecordSurvey{a, SurveyOutcome::confirm}};
+        case Operation::charge_usage:
+            return Case{ids, commands::ChargeUsage{a, dollars(100)}};
+        case Operation::charge_renewal:
+            return Case{ids, commands::ChargeRenewal{a, {n}, dollars(100)}};
         default:
             return std::nullopt;
     }

@@ -245,6 +245,13 @@ Decoded decode(const StepSpec& spec, const Policy& policy) {
                                         : extra % 3 == 1 ? SurveyOutcome::book_meeting
                                                          : SurveyOutcome::confirm};
             break;
+        case Operation::charge_usage:
+            // Large enough to take a balance below zero, and so to suspend it, within a few.
+            d.command = ChargeUsage{a, mw::cents(extra % 2 == 0 ? 300 : 50)};
+            break;
+        case Operation::charge_renewal:
+            d.command = ChargeRenewal{a, {n}, mw::cents(extra % 2 == 0 ? 700 : 100)};
+            break;
     }
     return d;
 }

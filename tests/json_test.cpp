@@ -87,6 +87,8 @@ std::vector<Command> one_of_each_command() {
         commands::RefuseTransfer{beta},
         commands::WithdrawTransfer{beta},
         commands::RecordSurvey{acme, SurveyOutcome::book_meeting},
+        commands::ChargeUsage{acme, dollars(125)},
+        commands::ChargeRenewal{acme, {n1, n2}, dollars(600)},
     };
 }
 
@@ -145,6 +147,11 @@ std::vector<Event> one_of_each_event() {
         events::RestoreWindowClosed{acme, t},
         events::PauseMaximumReached{acme, t},
         events::LinkedSubscriptionCanceled{acme, "smrtdialer", t},
+        events::UsageCharged{acme, dollars(125), t},
+        events::RenewalCharged{acme, {n1, n2}, dollars(600), t},
+        events::RenewalUnpaid{acme, {n2}, dollars(300), t},
+        events::SuspendedForBalance{acme, dollars(-25), t},
+        events::SuspensionLifted{acme, dollars(475), t},
     };
 }
 
@@ -181,10 +188,11 @@ Account full_account() {
     a.reactivation_until = at("2024-05-01T00:00:00Z");
     a.restore_until = at("2024-03-31T00:00:00Z");
     a.pause_until = at("2024-12-01T00:00:00Z");
+    a.suspended_for_balance_at = at("2024-02-15T00:00:00Z");
     a.timeline = AccountTimeline{at("2023-01-01T00:00:00Z"),        at("2023-06-01T00:00:00Z"),
                                  at("2023-07-01T00:00:00Z"),        at("2024-03-01T00:00:00Z"),
                                  at("2024-03-02T00:00:00.000001Z"), at("2024-08-01T00:00:00Z"),
-                                 at("2024-09-01T00:00:00Z")};
+                                 at("2024-09-01T00:00:00Z"),        at("2024-02-01T00:00:00Z")};
     return a;
 }
 
@@ -666,8 +674,9 @@ TEST_CASE("property: accounts with generated values round-trip exactly", "[json]
         a.reactivation_until = maybe_time();
         a.restore_until = maybe_time();
         a.pause_until = maybe_time();
+        a.suspended_for_balance_at = maybe_time();
         a.timeline = AccountTimeline{time(),       maybe_time(), maybe_time(), maybe_time(),
-                                     maybe_time(), maybe_time(), maybe_time()};
+                                     maybe_time(), maybe_time(), maybe_time(), maybe_time()};
 
         const std::string json = to_json(a);
         const auto back = account_from_json(json);

@@ -76,8 +76,9 @@ struct AccountTimeline {
     std::optional<Time> reactivated_at;
     std::optional<Time> closed_at;
     std::optional<Time> data_purged_at;
+    std::optional<Time> suspension_lifted_at;  ///< a recharge last lifted a balance suspension
     CALLTRACK_FIELDS(AccountTimeline, opened_at, paused_at, resumed_at, canceled_at, reactivated_at,
-                     closed_at, data_purged_at)
+                     closed_at, data_purged_at, suspension_lifted_at)
 };
 
 struct Account {
@@ -101,14 +102,21 @@ struct Account {
     std::optional<Time> restore_until;  ///< end of the self-service number restore window
     std::optional<Time> pause_until;    ///< while paused: when the pause maximum is reached
     std::optional<PendingTransfer> pending_transfer;  ///< asked by one agency, not yet answered
+    /// While the balance is below the policy's threshold (BalanceRule): since when. A switch of
+    /// its own beside the tracking pause, stopped calls and the account pause; only a recharge
+    /// lifts it. An optional time rather than a flag, so that records written before it read as
+    /// not suspended.
+    std::optional<Time> suspended_for_balance_at;
     AccountTimeline timeline;
 
     bool is_sub_account() const noexcept { return agency.has_value(); }
+    bool is_suspended_for_balance() const noexcept { return suspended_for_balance_at.has_value(); }
 
     CALLTRACK_FIELDS(Account, id, agency, status, plan, plan_before_pause, is_tracking_paused,
                      are_calls_stopped, has_report_access, charges, balance, survey,
                      was_canceled_with_agency, data, data_purge_at, reactivation_until,
-                     restore_until, pause_until, pending_transfer, timeline)
+                     restore_until, pause_until, pending_transfer, suspended_for_balance_at,
+                     timeline)
 };
 
 }  // namespace calltrack

@@ -274,6 +274,25 @@ struct RecordSurvey {
     CALLTRACK_FIELDS(RecordSurvey, account, outcome)
 };
 
+// --- the balance as billing draws on it ---------------------------------------------------
+/// Posted by the host's billing for what the account used (minutes, features with rates).
+/// `amount` is what is debited, above zero. Under a policy's balance rule it may suspend the
+/// account (BalanceRule).
+struct ChargeUsage {
+    AccountId account;
+    Money amount;
+    CALLTRACK_FIELDS(ChargeUsage, account, amount)
+};
+/// Posted by the host's billing when tracking numbers of the account are due for their monthly
+/// renewal: `amount`, above zero, renews all of `numbers`. A renewal the balance cannot pay may
+/// release them instead (BalanceRule::releases_unpaid_renewals).
+struct ChargeRenewal {
+    AccountId account;
+    std::vector<NumberId> numbers;
+    Money amount;
+    CALLTRACK_FIELDS(ChargeRenewal, account, numbers, amount)
+};
+
 }  // namespace commands
 
 using Command =
@@ -287,7 +306,7 @@ using Command =
                  commands::RestoreNumber, commands::RequestRefund, commands::StartPortOut,
                  commands::CompletePortOut, commands::AbandonPortOut, commands::RequestTransfer,
                  commands::ApproveTransfer, commands::RefuseTransfer, commands::WithdrawTransfer,
-                 commands::RecordSurvey>;
+                 commands::RecordSurvey, commands::ChargeUsage, commands::ChargeRenewal>;
 
 /// The policy operation a command is judged as.
 CALLTRACK_API Operation operation_of(const Command& command) noexcept;

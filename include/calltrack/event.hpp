@@ -350,6 +350,47 @@ struct LinkedSubscriptionCanceled {
     CALLTRACK_FIELDS(LinkedSubscriptionCanceled, account, subscription, at)
 };
 
+/// The host's billing debited usage from the account's balance.
+struct UsageCharged {
+    AccountId account;
+    Money amount;
+    Time at;
+    CALLTRACK_FIELDS(UsageCharged, account, amount, at)
+};
+/// The account's balance paid the monthly renewal of these numbers.
+struct RenewalCharged {
+    AccountId account;
+    std::vector<NumberId> numbers;
+    Money amount;
+    Time at;
+    CALLTRACK_FIELDS(RenewalCharged, account, numbers, amount, at)
+};
+/// The balance could not pay the renewal, and the policy releases the numbers instead of
+/// renewing them: nothing is debited, and a NumberReleased follows for each.
+struct RenewalUnpaid {
+    AccountId account;
+    std::vector<NumberId> numbers;
+    Money amount;
+    Time at;
+    CALLTRACK_FIELDS(RenewalUnpaid, account, numbers, amount, at)
+};
+/// The balance fell below the policy's threshold: incoming calls are not processed and the
+/// website script stops swapping until a recharge lifts it. `balance` is what it fell to.
+struct SuspendedForBalance {
+    AccountId account;
+    Money balance;
+    Time at;
+    CALLTRACK_FIELDS(SuspendedForBalance, account, balance, at)
+};
+/// A recharge brought the balance back above the threshold; service comes back, except what
+/// another switch still holds off.
+struct SuspensionLifted {
+    AccountId account;
+    Money balance;
+    Time at;
+    CALLTRACK_FIELDS(SuspensionLifted, account, balance, at)
+};
+
 }  // namespace events
 
 using Event =
@@ -368,7 +409,9 @@ using Event =
                  events::TransferRefused, events::TransferWithdrawn, events::TransferExpired,
                  events::TransferDropped, events::SubAccountTransferred, events::SurveyRecorded,
                  events::AccountClosed, events::AgencyClosed, events::RestoreWindowClosed,
-                 events::PauseMaximumReached, events::LinkedSubscriptionCanceled>;
+                 events::PauseMaximumReached, events::LinkedSubscriptionCanceled,
+                 events::UsageCharged, events::RenewalCharged, events::RenewalUnpaid,
+                 events::SuspendedForBalance, events::SuspensionLifted>;
 
 /// The event's name in snake case, e.g. "account_canceled".
 CALLTRACK_API std::string_view event_name(const Event& event) noexcept;

@@ -47,9 +47,14 @@ enum class Operation : std::uint8_t {
     refuse_transfer,     ///< CTM: the other agency declines
     withdraw_transfer,   ///< CTM: the asking agency takes it back
     record_survey,       ///< smrtPhone: the cancellation survey's outcome
+    // the balance as the host's billing draws on it (after the lifecycle, so that the numbers
+    // of the operations before them stay what stored audit records and policies were written
+    // with)
+    charge_usage,    ///< minutes and features used, debited from the balance
+    charge_renewal,  ///< the monthly renewal of tracking numbers, debited from the balance
 };
 inline constexpr std::size_t operation_count =
-    static_cast<std::size_t>(Operation::record_survey) + 1;
+    static_cast<std::size_t>(Operation::charge_renewal) + 1;
 
 CALLTRACK_API std::string_view to_string(Operation op) noexcept;
 CALLTRACK_API result<Operation> parse_operation(std::string_view text);

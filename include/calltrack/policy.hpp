@@ -202,6 +202,42 @@ struct ChargeRule {
                      agency_active, agency_canceled)
 };
 
+/// When the balance running out suspends an account (BalanceRule).
+enum class BalanceSuspension : std::uint8_t {
+    never,        ///< a balance below zero is debt; service goes on
+    below,        ///< suspended while the balance is below the threshold (CTM, smrtPhone)
+    at_or_below,  ///< suspended while it is at or below the threshold (Twilio)
+};
+CALLTRACK_API std::string_view to_string(BalanceSuspension v) noexcept;
+
+/// What the balance running out does to an account. A suspension is a switch of its own: it
+/// stops incoming calls and swapping, leaves calls in progress alone, and only a balance back
+/// past the threshold lifts it; resuming calls, tracking or a paused account does not.
+struct BalanceRule {
+    BalanceSuspension suspends = BalanceSuspension::never;
+    /// In minor units of the account's own currency: 0 is "below 0 USD" for a USD account.
+    std::int64_t threshold = 0;
+    /// A renewal the balance cannot pay (one that would leave it suspended) releases the numbers
+    /// due for it instead of renewing them, and debits nothing (CTM: "numbers due for renewal
+    /// may be released").
+    bool releases_unpaid_renewals = false;
+
+    /// Whether an account with this balance is suspended under the rule.
+    bool suspends_at(std::int64_t minor_units) const noexcept {
+        switch (suspends) {
+            case BalanceSuspension::never:
+                return false;
+            case BalanceSuspension::below:
+                return minor_units < threshold;
+            case BalanceSuspension::at_or_below:
+                return minor_units <= threshold;
+        }
+        return false;
+    }
+
+    CALLTRACK_FIELDS(BalanceRule, suspends, threshold, releases_unpaid_renewals)
+};
+
 struct Policy {
     std::string name;
     /// Every role a grant or a rule may name, in the order refusals list them.
@@ -213,6 +249,7 @@ struct Policy {
     PauseRule pause;
     TransferRule transfer;
     ChargeRule charges;
+    BalanceRule balance;
 
     const OperationRule& rule(Operation op) const noexcept {
         return operations[static_cast<std::size_t>(op)];
@@ -230,7 +267,7 @@ struct Policy {
     CALLTRACK_API RoleSet roles_giving(const RoleSet& allowed, TargetKind on) const;
 
     CALLTRACK_FIELDS(Policy, name, roles, operations, standalone, sub_account, agency, pause,
-                     transfer, charges)
+                     transfer, charges, balance)
 };
 
 /// Where a policy document or value is wrong, for a person to fix: `field` is a JSON path such

@@ -100,11 +100,21 @@ HostEffect switch_effect(EffectKind kind, const State& s, const AccountId& accou
     return number ? on_number(kind, s, *number, at) : on_account(kind, account, at);
 }
 
-/// Swapping shows a number only while neither the tracking code nor incoming calls are off, for
-/// the account and for the number.
+/// Whether the account's balance holds its service off: then no other switch's resume routes
+/// calls or swaps numbers again.
+bool suspended(const State& s, const AccountId& account) {
+    const auto* a = s.find_account(account);
+    return a != nullptr && a->is_suspended_for_balance();
+}
+
+/// Swapping shows a number only while neither the tracking code nor incoming calls are off, nor
+/// the account suspended for its balance, for the account and for the number.
 bool swaps(const State& s, const AccountId& account, const std::optional<NumberId>& number) {
     const auto* a = s.find_account(account);
-    if (a == nullptr || a->is_tracking_paused || a->are_calls_stopped) return false;
+    if (a == nullptr || a->is_tracking_paused || a->are_calls_stopped
+        || a->is_suspended_for_balance()) {
+        return false;
+    }
     if (!number) return true;
     const auto* n = s.find_number(*number);
     return n != nullptr && !n->is_swap_paused && !n->are_calls_stopped;
@@ -136,8 +146,10 @@ std::vector<HostEffect> effects_of(const Event& event, const State& after) {
                     switch_effect(EffectKind::stop_swapping, after, e.account, e.number, e.at));
             },
             [&](const events::CallsResumed& e) {
-                out.push_back(switch_effect(EffectKind::resume_routing_calls, after, e.account,
-                                            e.number, e.at));
+                if (!suspended(after, e.account)) {
+                    out.push_back(switch_effect(EffectKind::resume_routing_calls, after, e.account,
+                                                e.number, e.at));
+                }
                 if (swaps(after, e.account, e.number)) {
                     out.push_back(switch_effect(EffectKind::resume_swapping, after, e.account,
                                                 e.number, e.at));
@@ -194,6 +206,22 @@ std::vector<HostEffect> effects_of(const Event& event, const State& after) {
                 auto effect = on_owner(EffectKind::forfeit_balance, e.owner, e.at);
                 effect.amount = e.amount;
                 out.push_back(effect);
+            },
+            [&](const events::SuspendedForBalance& e) {
+                // New calls are not connected; a call in progress is left to end (smrtPhone).
+                out.push_back(on_account(EffectKind::stop_routing_calls, e.account, e.at));
+                out.push_back(on_account(EffectKind::stop_swapping, e.account, e.at));
+            },
+            [&](const events::SuspensionLifted& e) {
+                // Only what no other switch holds off comes back.
+                const auto* a = after.find_account(e.account);
+                if (a == nullptr || a->status != AccountStatus::active) return;
+                if (!a->are_calls_stopped) {
+                    out.push_back(on_account(EffectKind::resume_routing_calls, e.account, e.at));
+                }
+                if (swaps(after, e.account, std::nullopt)) {
+                    out.push_back(on_account(EffectKind::resume_swapping, e.account, e.at));
+                }
             },
             [&](const events::PortOutStarted& e) {
                 out.push_back(on_number(EffectKind::port_out_number, after, e.number, e.at));

@@ -33,6 +33,12 @@ Balance& balance(State& s, const BalanceOwner& owner) {
     if (const auto* id = std::get_if<AccountId>(&owner)) return account(s, *id).balance;
     return agency(s, std::get<AgencyId>(owner)).balance;
 }
+/// A charge the core judged payable; an overflow here means the log does not fit the state.
+void debit(Account& a, const Money& amount) {
+    auto after = subtract(a.balance.available, amount);
+    if (!after) broken("charge: " + after.error().message());
+    a.balance.available = after.value();
+}
 Charges& charges(State& s, const BalanceOwner& owner) {
     if (const auto* id = std::get_if<AccountId>(&owner)) return account(s, *id).charges;
     return agency(s, std::get<AgencyId>(owner)).charges;
@@ -361,6 +367,17 @@ void apply(State& s, const Event& event) {
                 auto& a = account(s, e.account);
                 remove_deadline(s, a.pause_until, DeadlineKind::pause_maximum,
                                 deadline_subject(e.account));
+            },
+            [&](const events::UsageCharged& e) { debit(account(s, e.account), e.amount); },
+            [&](const events::RenewalCharged& e) { debit(account(s, e.account), e.amount); },
+            [&](const events::RenewalUnpaid& e) { account(s, e.account); },
+            [&](const events::SuspendedForBalance& e) {
+                account(s, e.account).suspended_for_balance_at = e.at;
+            },
+            [&](const events::SuspensionLifted& e) {
+                auto& a = account(s, e.account);
+                a.suspended_for_balance_at.reset();
+                a.timeline.suspension_lifted_at = e.at;
             },
         },
         event);

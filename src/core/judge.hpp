@@ -163,6 +163,13 @@ std::string closed_window(std::string_view what, Time opened, Time closed);
 /// The cancellation rule that applies to an account (cancel.cpp).
 CancellationRule rule_for(const Policy& p, const Account& a);
 
+/// Suspends the account when its balance, now `after`, falls under the policy's BalanceRule, and
+/// lifts the suspension when it no longer does (balance.cpp). Judged wherever an account's balance
+/// is set or changes, so a debit and a recharge are all that move it: no other switch's resume
+/// lifts it.
+void emit_suspension(Events& out, const Policy& p, const AccountId& account, bool suspended,
+                     const Money& after, Time now);
+
 /// The phone number is already routing on another tracking number (numbers.cpp).
 const TrackingNumber* number_in_use(const State& s, const PhoneNumber& phone,
                                     const NumberId* except);
@@ -209,6 +216,8 @@ void handle(Judge& j, const commands::AbandonPortOut& c, Events* out);
 // balance.cpp
 void handle(Judge& j, const commands::AdjustBalance& c, Events* out);
 void handle(Judge& j, const commands::RequestRefund& c, Events* out);
+void handle(Judge& j, const commands::ChargeUsage& c, Events* out);
+void handle(Judge& j, const commands::ChargeRenewal& c, Events* out);
 
 // agencies_and_surveys.cpp
 void handle(Judge& j, const commands::RequestTransfer& c, Events* out);

@@ -146,6 +146,8 @@ void handle(Judge& j, const commands::OpenAccount& c, Events* out) {
     if (out && j.ok()) {
         out->push_back(events::AccountOpened{c.account, c.agency, c.plan, Money::zero(c.currency),
                                              j.policy.charges.active, j.now});
+        // A rule that suspends at or below zero suspends a new account until its first credit.
+        emit_suspension(*out, j.policy, c.account, false, Money::zero(c.currency), j.now);
     }
 }
 

@@ -59,6 +59,8 @@ constexpr AccountRow account_table[] = {
     {Operation::refuse_transfer,         A,     A,     I,       C},  // a cancel drops it first
     {Operation::withdraw_transfer,       A,     A,     I,       C},
     {Operation::record_survey,           A,     A,     I,       C},
+    {Operation::charge_usage,            A,     A,     I,       C},  // a cancel stops charges
+    {Operation::charge_renewal,          A,     A,     I,       C},
 };
 
 struct AgencyRow {

@@ -86,6 +86,7 @@ result<void> load_for(Loader& load, const Command& command) {
             [&](const commands::RefuseTransfer& c) { return load.transfer(c.account); },
             [&](const commands::WithdrawTransfer& c) { return load.transfer(c.account); },
             [&](const commands::RecordSurvey& c) { return load.account(c.account, false); },
+            [&](const commands::ChargeUsage& c) { return load.account(c.account, false); },
             // The switches read the account, and the one number when a number is named.
             [&](const commands::PauseTracking& c) { return load_switch(load, c); },
             [&](const commands::ResumeTracking& c) { return load_switch(load, c); },

@@ -126,6 +126,12 @@ std::string describe(const Event& event) {
                 if (e.hold_fee) append(out, "hold_fee", to_string(*e.hold_fee));
             }
             if constexpr (has_amount<T>::value) append(out, "amount", to_string(e.amount));
+            if constexpr (
+                std::is_same_v<
+                    T,
+                    events::SuspendedForBalance> || std::is_same_v<T, events::SuspensionLifted>) {
+                append(out, "balance", to_string(e.balance));
+            }
             if constexpr (has_purge_at<T>::value) append_time(out, "purge_at", e.purge_at);
             if constexpr (has_until<T>::value) append_time(out, "until", e.until);
             if constexpr (has_reactivation_until<T>::value) {

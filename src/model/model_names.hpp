@@ -70,6 +70,11 @@ inline constexpr std::string_view event_names[] = {
     "restore_window_closed",
     "pause_maximum_reached",
     "linked_subscription_canceled",
+    "usage_charged",
+    "renewal_charged",
+    "renewal_unpaid",
+    "suspended_for_balance",
+    "suspension_lifted",
 };
 static_assert(std::size(event_names) == std::variant_size_v<Event>,
               "every Event alternative needs a name");
@@ -106,6 +111,8 @@ inline constexpr std::array<Named<Operation>, operation_count> operation_names{{
     {Operation::refuse_transfer, "refuse_transfer"},
     {Operation::withdraw_transfer, "withdraw_transfer"},
     {Operation::record_survey, "record_survey"},
+    {Operation::charge_usage, "charge_usage"},
+    {Operation::charge_renewal, "charge_renewal"},
 }};
 static_assert(names_every_value(operation_names),
               "operation_names lists every Operation once, in declaration order");

@@ -1,6 +1,6 @@
-// The to_string of the policy enums (DataOnCancel, BalanceOnCancel, Reactivation, OnPauseMaximum),
-// read from their tables in policy_names.hpp. Apart from validation and JSON because a name
-// belongs to the enum, not to a format.
+// The to_string of the policy enums (DataOnCancel, BalanceOnCancel, Reactivation, OnPauseMaximum,
+// BalanceSuspension), read from their tables in policy_names.hpp. Apart from validation and JSON
+// because a name belongs to the enum, not to a format.
 
 #include <calltrack/policy.hpp>
 
@@ -24,6 +24,10 @@ std::string_view to_string(Reactivation v) noexcept {
 
 std::string_view to_string(OnPauseMaximum v) noexcept {
     return detail::name_of(detail::on_pause_maximum_names, v);
+}
+
+std::string_view to_string(BalanceSuspension v) noexcept {
+    return detail::name_of(detail::balance_suspension_names, v);
 }
 
 }  // namespace calltrack

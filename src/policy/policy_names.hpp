@@ -47,6 +47,15 @@ inline constexpr std::array<Named<OnPauseMaximum>, count_through(OnPauseMaximum:
 static_assert(names_every_value(on_pause_maximum_names),
               "on_pause_maximum_names lists every OnPauseMaximum once, in declaration order");
 
+inline constexpr std::array<Named<BalanceSuspension>, count_through(BalanceSuspension::at_or_below)>
+    balance_suspension_names{{
+        {BalanceSuspension::never, "never"},
+        {BalanceSuspension::below, "below"},
+        {BalanceSuspension::at_or_below, "at_or_below"},
+    }};
+static_assert(names_every_value(balance_suspension_names),
+              "balance_suspension_names lists every BalanceSuspension once, in declaration order");
+
 inline constexpr std::array<Named<ScopeKind>, count_through(ScopeKind::account)> scope_kind_names{{
     {ScopeKind::platform, "platform"},
     {ScopeKind::agency, "agency"},

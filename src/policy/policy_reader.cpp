@@ -32,6 +32,7 @@
 namespace calltrack {
 
 using detail::balance_on_cancel_names;
+using detail::balance_suspension_names;
 using detail::charge_names;
 using detail::data_on_cancel_names;
 using detail::describe_type;
@@ -354,15 +355,40 @@ class Reader {
         return true;
     }
 
+    /// The charges came after every document of their time was written: a document without
+    /// them does not offer them.
+    static bool may_be_left_out(Operation op) noexcept {
+        return op == Operation::charge_usage || op == Operation::charge_renewal;
+    }
+
     bool operations(const Json& j, const std::string& path, Policy& out) {
         std::vector<std::string> keys;
-        for (const Operation op : all_operations) keys.emplace_back(to_string(op));
+        for (const Operation op : all_operations) {
+            if (!may_be_left_out(op) || (j.is_object() && j.contains(to_string(op)))) {
+                keys.emplace_back(to_string(op));
+            }
+        }
         if (!object(j, path, keys)) return false;
         for (const Operation op : all_operations) {
             const std::string key(to_string(op));
+            if (!j.contains(key)) {
+                out.rule(op) = OperationRule{};
+                continue;
+            }
             if (!operation(j[key], join(path, key), out.rule(op))) return false;
         }
         return true;
+    }
+
+    bool balance(const Json& j, const std::string& path, BalanceRule& out) {
+        return object(j, path, {"suspends", "threshold", "releases_unpaid_renewals"})
+               && name(j["suspends"], join(path, "suspends"), balance_suspension_names,
+                       out.suspends)
+               && integer(j["threshold"], join(path, "threshold"),
+                          std::numeric_limits<std::int64_t>::min(),
+                          std::numeric_limits<std::int64_t>::max(), out.threshold)
+               && boolean(j["releases_unpaid_renewals"], join(path, "releases_unpaid_renewals"),
+                          out.releases_unpaid_renewals);
     }
 
     bool cancellation(const Json& j, const std::string& path, CancellationRule& out) {
@@ -463,9 +489,12 @@ class Reader {
         // A document written before roles were data has no "roles": it reads with the roles
         // calltrack had then, so that every policy file and database sidecar of that time opens.
         const bool has_roles = j.is_object() && j.contains("roles");
+        // Nor "balance", written since balances could suspend: without it, none does.
+        const bool has_balance = j.is_object() && j.contains("balance");
         std::vector<std::string> top{"name",  "operations", "cancellation",
                                      "pause", "transfer",   "charges"};
         if (has_roles) top.insert(top.begin() + 1, "roles");
+        if (has_balance) top.emplace_back("balance");
         if (!object(j, "", top)) return false;
         if (!text(j["name"], "name", out.name)) return false;
         if (has_roles) {
@@ -481,9 +510,11 @@ class Reader {
         for (const auto& [key, member] : cancellation_fields) {
             if (!cancellation(cancel[key], join("cancellation", key), out.*member)) return false;
         }
+        out.balance = BalanceRule{};
         return pause(j["pause"], "pause", out.pause)
                && transfer(j["transfer"], "transfer", out.transfer)
-               && charges(j["charges"], "charges", out.charges);
+               && charges(j["charges"], "charges", out.charges)
+               && (!has_balance || balance(j["balance"], "balance", out.balance));
     }
 
   private:

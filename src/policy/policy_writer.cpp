@@ -150,6 +150,9 @@ std::string policy_to_json(const Policy& policy) {
         charges[key] = charges_to_json(policy.charges.*member);
     }
     j["charges"] = std::move(charges);
+    j["balance"] = Json{{"suspends", std::string(to_string(policy.balance.suspends))},
+                        {"threshold", policy.balance.threshold},
+                        {"releases_unpaid_renewals", policy.balance.releases_unpaid_renewals}};
     // Text that is not UTF-8 (which validate() refuses) is replaced rather than thrown on.
     return j.dump(2, ' ', false, Json::error_handler_t::replace) + '\n';
 }

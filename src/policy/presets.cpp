@@ -75,6 +75,10 @@ void add_provisioning(Policy& p, const Provisioning& who) {
     for (const auto& [op, roles] : rules) {
         p.rule(op) = offered(with_support(*roles), with_support(*roles), with_support(who.agency));
     }
+    // The host's billing posts usage and renewals, as the platform: an account's own users never
+    // charge it. Charges are on accounts; no article says an agency's balance pays for usage.
+    p.rule(Operation::charge_usage) = offered({R::support}, {R::support}, {});
+    p.rule(Operation::charge_renewal) = offered({R::support}, {R::support}, {});
 }
 
 /// Only a full cancel stops charges, in every vendor; a paused account pays the hold fee.
@@ -235,6 +239,11 @@ Policy ctm() {
     p.rule(Operation::refuse_transfer) = offered({}, agency_admin, {});
     p.rule(Operation::withdraw_transfer) = offered({}, agency_admin, {});
     p.transfer.approval_window = Window::days(14);
+    // Issue 13, from CTM's billing help: an account below 0 USD becomes inactive, incoming calls
+    // are not processed, and numbers due for renewal may be released (docs/policies.md).
+    p.balance.suspends = BalanceSuspension::below;
+    p.balance.threshold = 0;
+    p.balance.releases_unpaid_renewals = true;
 
     CancellationRule canceled;
     canceled.data = DataOnCancel::retain;
@@ -288,6 +297,11 @@ Policy smrtphone() {
     p.agency = canceled;
 
     p.pause = no_pause();
+    // Issue 13, from smrtPhone's billing help: the account is paused until recharged, and calls
+    // in progress are not cut (a suspension never cuts one). Nothing says numbers are released.
+    p.balance.suspends = BalanceSuspension::below;
+    p.balance.threshold = 0;
+    p.balance.releases_unpaid_renewals = false;
     return p;
 }
 

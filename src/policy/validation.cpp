@@ -398,6 +398,12 @@ result<void> check_contradictions(const Policy& policy, PolicyDiagnostic* diagno
                                  "(a pause that keeps no number holds nothing)");
         }
     }
+    if (policy.balance.releases_unpaid_renewals
+        && policy.balance.suspends == BalanceSuspension::never) {
+        return contradiction(diagnostic, "balance.releases_unpaid_renewals",
+                             "releases_unpaid_renewals needs a threshold: with suspends \"never\" "
+                             "no renewal is ever unpaid");
+    }
     return boost::outcome_v2::success();
 }
 

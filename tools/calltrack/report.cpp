@@ -226,6 +226,9 @@ std::string describe(const AccountReport& report) {
     if (a.status == AccountStatus::paused && a.pause_until) {
         out += "; paused until " + format_time(*a.pause_until);
     }
+    if (a.suspended_for_balance_at) {
+        out += "; suspended for its balance since " + format_time(*a.suspended_for_balance_at);
+    }
     if (const auto& t = a.pending_transfer) {
         out += "; transfer to " + t->to.str() + " asked by " + t->requester.str() + " of "
                + t->requested_by.str()

@@ -113,6 +113,12 @@ std::string unmet_state(const Expectation& e, Engine& engine, Store& store) {
             return prefix + (*want.report_access ? "report access" : "no report access") + ", got "
                    + (a.has_report_access ? "access" : "none");
         }
+        if (want.suspended_for_balance
+            && *want.suspended_for_balance != a.is_suspended_for_balance()) {
+            return prefix + (*want.suspended_for_balance ? "suspended" : "not suspended")
+                   + " for its balance, got "
+                   + (a.is_suspended_for_balance() ? "suspended" : "not suspended");
+        }
     }
     for (const auto& [id, want] : e.agencies) {
         auto loaded = engine.agency(id);

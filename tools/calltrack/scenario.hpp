@@ -64,6 +64,7 @@ struct AccountExpectation {
     /// The agency it belongs to; a set nullopt: standalone.
     std::optional<std::optional<AgencyId>> agency;
     std::optional<bool> report_access;
+    std::optional<bool> suspended_for_balance;
 };
 /// A tracking number after a step: its status, its forwarding destination, or both.
 struct NumberExpectation {

@@ -187,9 +187,9 @@ bool Parser::accounts(const Json& j, const std::string& path, Expectation& out) 
         if (!id(item.key(), at, account)) return false;
         const Json& v = item.value();
         if (!v.is_object()) return wrong_type(v, at, "an object");
-        if (!only_keys(
-                v, at,
-                {"status", "data", "balance", "charges", "plan", "agency", "report_access"})) {
+        if (!only_keys(v, at,
+                       {"status", "data", "balance", "charges", "plan", "agency", "report_access",
+                        "suspended_for_balance"})) {
             return false;
         }
         AccountExpectation e;
@@ -223,6 +223,13 @@ bool Parser::accounts(const Json& j, const std::string& path, Expectation& out) 
                 return wrong_type(access, join(at, "report_access"), "true or false");
             }
             e.report_access = access.get<bool>();
+        }
+        if (v.contains("suspended_for_balance")) {
+            const Json& suspended = v["suspended_for_balance"];
+            if (!suspended.is_boolean()) {
+                return wrong_type(suspended, join(at, "suspended_for_balance"), "true or false");
+            }
+            e.suspended_for_balance = suspended.get<bool>();
         }
         out.accounts[account] = e;
     }
