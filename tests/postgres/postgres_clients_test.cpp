@@ -135,7 +135,7 @@ TEST_CASE("8 processes x 2,000 commands on 50 shared accounts: no lost update, n
             RetryCounter retries;
             ct::EngineOptions options;
             options.observer = &retries;
-            ct::Engine engine(ct::policies::ctm(), clock, *own, options);
+            ct::Engine engine(shared::policy(), clock, *own, options);
             if (!line.wait()) return 3;
             ClientReport report = run_client(engine, seed + static_cast<std::uint32_t>(p));
             report.engine_retries = retries.retries;

@@ -68,7 +68,7 @@ ct::Command numbered_command(std::uint64_t n) {
     auto opened = ct::PostgresStore::open(uri, options);
     if (!opened) ::_exit(10);
     ct::ManualClock clock(shared::now());
-    ct::Engine engine(ct::policies::ctm(), clock, *opened.value());
+    ct::Engine engine(shared::policy(), clock, *opened.value());
     for (std::uint64_t n = first;; ++n) {
         const auto done =
             engine.execute(shared::actor_for(kind_of(n)), numbered_command(n), key_of(n));

@@ -37,6 +37,15 @@ inline ct::Time now() {
     return ct::testing::at("2024-03-01T09:00:00Z");
 }
 
+/// CTM's rules, but for its balance rule: an account below 0 USD is suspended (issue 13), and the
+/// debit that keeps a close from forfeiting a credit would suspend every account. These tests are
+/// about commits from many processes, not billing, so the debt is plain debt here.
+inline ct::Policy policy() {
+    ct::Policy p = ct::policies::ctm();
+    p.balance.suspends = ct::BalanceSuspension::never;
+    return p;
+}
+
 inline ct::AccountId account(std::size_t i) {
     char text[16];
     std::snprintf(text, sizeof text, "shared-%02zu", i);
@@ -53,7 +62,7 @@ inline const ct::Actor admin{ct::UserId("alice"),
 /// over `store`.
 inline void seed(ct::Store& store) {
     ct::ManualClock clock(now());
-    ct::Engine engine(ct::policies::ctm(), clock, store);
+    ct::Engine engine(policy(), clock, store);
     std::vector<ct::Command> setup = {
         c::CreateAgency{agency, ct::testing::usd()},
         c::GrantRole{admin.user, admin.grants.front()},
