@@ -15,8 +15,10 @@
 #include <calltrack/sqlite_store.hpp>
 
 #include <benchmark/benchmark.h>
+
 #include <sqlite3.h>
 #include <unistd.h>
+#include "batch.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -34,6 +36,7 @@
 
 namespace ct = calltrack;
 namespace fs = std::filesystem;
+using namespace calltrack::bench;
 
 namespace {
 
@@ -67,44 +70,6 @@ ct::SqliteOptions options_for(std::int64_t arg) {
 
 const char* label_for(std::int64_t arg) {
     return arg == 0 ? "synchronous=FULL" : "synchronous=NORMAL";
-}
-
-ct::Time at(int minute) {
-    // Parsed once: building the batches is the caller's work, not the store's.
-    static const ct::Time start = ct::parse_time("2020-09-15T10:00:00Z").value();
-    return start + boost::posix_time::minutes(minute);
-}
-
-ct::Account bench_account() {
-    ct::Account a;
-    a.id = ct::AccountId("acme");
-    a.plan = ct::Plan{"pro", {"form_tracking"}};
-    a.charges = ct::Charges{ct::Charge::subscription, ct::Charge::usage};
-    a.balance.available = ct::Money(1250, ct::Currency::parse("USD").value());
-    a.timeline.opened_at = at(0);
-    return a;
-}
-
-ct::Event bench_event(int i) {
-    return ct::events::TrackingPaused{ct::AccountId("acme"), std::nullopt, at(i)};
-}
-
-ct::HostEffect bench_effect() {
-    ct::HostEffect e{};
-    e.kind = ct::EffectKind::stop_swapping;
-    e.account = ct::AccountId("acme");
-    e.at = at(1);
-    return e;
-}
-
-/// Batch n (from 1): the account at version n, two events, one effect.
-ct::CommitBatch bench_batch(const ct::Account& account, std::uint64_t n) {
-    ct::CommitBatch batch;
-    batch.accounts.push_back(ct::RecordWrite<ct::Account>{account, n - 1});
-    batch.events.push_back(ct::AppendEvent{"account:acme", bench_event(1)});
-    batch.events.push_back(ct::AppendEvent{"account:acme", bench_event(2)});
-    batch.effects.push_back(bench_effect());
-    return batch;
 }
 
 std::unique_ptr<ct::SqliteStore> open_store(const std::string& path, std::int64_t arg) {

@@ -9,6 +9,7 @@
 
 #include "faulty_vfs.hpp"
 #include "lifecycle_fixture.hpp"
+#include "random_seed.hpp"
 #include "store_scenario.hpp"
 #include "temp_dir.hpp"
 
@@ -888,20 +889,11 @@ void check_whole_batches(ct::SqliteStore& store, std::uint64_t version,
     if (version > 0) CHECK(store.last_event_time().value() == at_minute(static_cast<int>(version)));
 }
 
-std::uint32_t crash_seed() {
-    if (const char* text = std::getenv("CALLTRACK_CRASH_SEED")) {
-        return static_cast<std::uint32_t>(std::strtoul(text, nullptr, 10));
-    }
-    return std::random_device{}();
-}
-
 }  // namespace
 
 TEST_CASE("SqliteStore survives SIGKILL mid-commit: every batch whole, nothing committed lost",
           "[sqlite][crash]") {
-    const std::uint32_t seed = crash_seed();
-    std::cout << "crash test seed: " << seed << " (set CALLTRACK_CRASH_SEED=" << seed
-              << " to replay)\n";
+    const std::uint32_t seed = ct::testing::announced_seed("crash test", "CALLTRACK_CRASH_SEED");
     INFO("CALLTRACK_CRASH_SEED=" << seed);
     std::mt19937 random(seed);
     std::uniform_int_distribution<int> delay_ms(5, 250);

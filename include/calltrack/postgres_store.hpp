@@ -85,7 +85,10 @@ class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
         const AgencyId& agency) override;
     result<std::optional<NumberId>> find_number_by_phone(const PhoneNumber& phone) override;
 
-    /// One READ COMMITTED transaction; docs/postgres.md says why that level is enough.
+    /// One READ COMMITTED transaction (inside a group, one savepoint), its statements sent in
+    /// two pipelines of libpq's pipeline mode: one round trip for the records, receipt, deadlines
+    /// and the log_head numbering, one for the events, effects and COMMIT. docs/postgres.md says
+    /// why that level is enough.
     result<void> commit(const CommitBatch& batch) override;
 
     result<std::vector<Deadline>> due_deadlines(Time t, std::size_t limit) override;
@@ -124,11 +127,49 @@ class CALLTRACK_POSTGRES_API PostgresStore final : public Store {
 
     result<std::optional<IdempotencyRecord>> find_idempotency(const std::string& key) override;
 
+    // --- group commit ----------------------------------------------------------------------------
+    // Many commits in one transaction, for bulk imports and deadline sweeps, as SqliteStore has:
+    // one WAL flush for the lot. Inside a group each commit() (and claim_effects()) is a
+    // savepoint, so a refused batch is rolled back alone and the others stay; reads on this store
+    // see the group's writes, other connections see none of them until end_group(). Groups nest;
+    // only the outermost one commits. From the group's first commit with events or effects to
+    // its end, this connection holds the log_head row, so other commits that append wait for it:
+    // keep groups short. A connection lost inside a group loses the group: every call fails with
+    // errc::store_unavailable until the group is ended or rolled back, and nothing of it is
+    // written.
+
+    /// Starts a group (BEGIN ISOLATION LEVEL READ COMMITTED).
+    result<void> begin_group();
+    /// Commits every batch of the group at once. On failure nothing of the group is written.
+    result<void> end_group();
+    /// Drops every batch of the group.
+    result<void> rollback_group();
+    bool is_in_group() const;
+
+    /// A group that rolls back unless commit() is called: `auto g = store.group();` ...
+    /// `g.value().commit();`.
+    class CALLTRACK_POSTGRES_API Group {
+      public:
+        Group(Group&& other) noexcept;
+        Group& operator=(Group&&) = delete;
+        Group(const Group&) = delete;
+        Group& operator=(const Group&) = delete;
+        ~Group();
+        result<void> commit();
+
+      private:
+        friend class PostgresStore;
+        explicit Group(PostgresStore& store) : store_(&store) {}
+        PostgresStore* store_;
+    };
+    result<Group> group();
+
     // --- maintenance ----------------------------------------------------------------------------
 
     /// Deletes every record, event, deadline, outbox entry and receipt of this store's schema in
     /// one transaction, leaving an empty calltrack store (the program's `run --fresh`). Other
-    /// schemas, and the schema itself, are left as they are.
+    /// schemas, and the schema itself, are left as they are. Refused inside a group
+    /// (errc::invalid_state).
     result<void> erase_all();
     /// The schema version stored in the schema's `calltrack_schema` table.
     result<int> stored_schema_version();

@@ -11,6 +11,7 @@
 #include <calltrack/engine.hpp>
 #include <calltrack/policy.hpp>
 
+#include "forked.hpp"
 #include "paused_accounts.hpp"
 #include "postgres_server.hpp"
 
@@ -34,84 +35,9 @@
 namespace ct = calltrack;
 namespace paused = calltrack::testing::paused_accounts;
 using calltrack::testing::TestSchemas;
+using namespace calltrack::testing::forked;
 
 namespace {
-
-using Steady = std::chrono::steady_clock;
-
-double seconds_since(Steady::time_point start) {
-    return std::chrono::duration<double>(Steady::now() - start).count();
-}
-
-/// A pipe from the children to the parent, or from the parent to them.
-struct Pipe {
-    int read_end = -1;
-    int write_end = -1;
-    Pipe() {
-        int fds[2];
-        REQUIRE(::pipe(fds) == 0);
-        read_end = fds[0];
-        write_end = fds[1];
-    }
-    ~Pipe() {
-        if (read_end >= 0) ::close(read_end);
-        if (write_end >= 0) ::close(write_end);
-    }
-    Pipe(const Pipe&) = delete;
-    Pipe& operator=(const Pipe&) = delete;
-};
-
-void write_all(int fd, const void* data, std::size_t size) {
-    const char* p = static_cast<const char*>(data);
-    while (size > 0) {
-        const ssize_t n = ::write(fd, p, size);
-        if (n <= 0) return;
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
-}
-
-bool read_all(int fd, void* data, std::size_t size) {
-    char* p = static_cast<char*>(data);
-    while (size > 0) {
-        const ssize_t n = ::read(fd, p, size);
-        if (n <= 0) return false;
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-/// Runs `child` in a forked process, which ends with _exit(its return value) whatever happens.
-template <class Child>
-pid_t fork_child(Child&& child) {
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        int code = 100;
-        try {
-            code = child();
-        } catch (...) {
-            code = 101;
-        }
-        ::_exit(code);
-    }
-    return pid;
-}
-
-int exit_code_of(pid_t pid) {
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-}
-
-std::unique_ptr<ct::PostgresStore> open_store(const std::string& uri, const std::string& schema) {
-    ct::PostgresOptions options;
-    options.schema = schema;
-    auto store = ct::PostgresStore::open(uri, options);
-    if (!store) return nullptr;
-    return std::move(store).value();
-}
 
 // --- one sweep, several workers -----------------------------------------------------------------
 
@@ -131,8 +57,7 @@ struct SweepOutcome {
 /// once through one sweep of the deadlines already due in `schema`.
 SweepOutcome sweep_with(const std::string& uri, const std::string& schema, int workers,
                         std::size_t batch) {
-    Pipe ready;
-    Pipe go;
+    StartLine line;
     Pipe reports;
     std::vector<pid_t> children;
     for (int w = 0; w < workers; ++w) {
@@ -144,10 +69,7 @@ SweepOutcome sweep_with(const std::string& uri, const std::string& schema, int w
             options.worker = "w" + std::to_string(w);
             options.advance_batch = batch;
             ct::Engine engine(ct::policies::callrail(), clock, *store, options);
-            const char one = 1;
-            write_all(ready.write_end, &one, 1);
-            char start = 0;
-            if (!read_all(go.read_end, &start, 1)) return 3;
+            if (!line.wait()) return 3;
             const ct::Sweep sweep = engine.advance();
             WorkerReport report;
             report.complete = sweep ? 1 : 0;
@@ -158,13 +80,7 @@ SweepOutcome sweep_with(const std::string& uri, const std::string& schema, int w
             return sweep ? 0 : 4;
         }));
     }
-    for (int w = 0; w < workers; ++w) {
-        char one = 0;
-        REQUIRE(read_all(ready.read_end, &one, 1));
-    }
-    const auto start = Steady::now();
-    const std::string signals(static_cast<std::size_t>(workers), 'g');
-    write_all(go.write_end, signals.data(), signals.size());
+    const auto start = line.start(workers);
     SweepOutcome outcome;
     for (const pid_t pid : children) outcome.exit_codes.push_back(exit_code_of(pid));
     outcome.seconds = seconds_since(start);

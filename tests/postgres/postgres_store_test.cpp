@@ -14,6 +14,7 @@
 #include <calltrack/testing/forwarding_store.hpp>
 #include <calltrack/testing/store_conformance.hpp>
 
+#include "batches.hpp"
 #include "postgres_server.hpp"
 #include "store_scenario.hpp"
 
@@ -30,52 +31,7 @@
 namespace ct = calltrack;
 using calltrack::errc;
 using calltrack::testing::TestSchemas;
-
-namespace {
-
-ct::Time at_minute(int minute) {
-    return ct::parse_time("2020-09-15T10:00:00Z").value() + boost::posix_time::minutes(minute);
-}
-
-ct::Money usd(std::int64_t cents) {
-    return ct::Money(cents, ct::Currency::parse("USD").value());
-}
-
-ct::Account account(const std::string& id) {
-    ct::Account a;
-    a.id = ct::AccountId(id);
-    a.plan = ct::Plan{"starter", {}};
-    a.balance.available = usd(0);
-    a.timeline.opened_at = at_minute(0);
-    return a;
-}
-
-ct::Event resumed(const std::string& id, int minute) {
-    return ct::events::AccountResumed{ct::AccountId(id), at_minute(minute)};
-}
-
-/// One new account with one event, a deadline and an idempotency receipt.
-ct::CommitBatch open_account(const std::string& id, int minute) {
-    ct::CommitBatch batch;
-    batch.accounts.push_back(ct::RecordWrite<ct::Account>{account(id), 0});
-    batch.events.push_back(ct::AppendEvent{"account:" + id, resumed(id, minute)});
-    batch.deadlines_added.push_back(
-        ct::Deadline{at_minute(minute), ct::DeadlineKind::refund_window_closes, "account:" + id});
-    batch.idempotency = ct::IdempotencyRecord{"open-" + id, "fp-" + id, {resumed(id, minute)}, {}};
-    return batch;
-}
-
-/// Waits until `condition` holds, for at most 10 s.
-template <class Condition>
-bool eventually(Condition condition) {
-    for (int i = 0; i < 1000; ++i) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-}
-
-}  // namespace
+using namespace calltrack::testing::batches;
 
 // --- the contract --------------------------------------------------------------------------------
 

@@ -62,12 +62,10 @@ result<std::vector<OutboxEntry>> PostgresStore::claim_effects(std::size_t limit,
     if (auto connected = impl_->ensure_connected(); !connected) return connected.error();
     Impl& s = *impl_;
     const auto abandon = [&s](boost::system::error_code error) -> result<std::vector<OutboxEntry>> {
-        const std::string reason = s.last_error;
-        s.rollback();
-        s.last_error = reason;
+        s.abandon_write();
         return error;
     };
-    if (auto begun = s.exec_script("BEGIN ISOLATION LEVEL READ COMMITTED"); !begun) {
+    if (auto begun = s.exec_script(s.begin_write_text()); !begun) {
         return abandon(begun.error());
     }
     // The lock is taken by a statement of its own, so the UPDATE's snapshot, taken after it,
@@ -87,7 +85,9 @@ result<std::vector<OutboxEntry>> PostgresStore::claim_effects(std::size_t limit,
         if (!entry) return abandon(entry.error());
         claimed.push_back(std::move(entry).value());
     }
-    if (auto committed = s.exec_script("COMMIT"); !committed) return abandon(committed.error());
+    if (auto committed = s.exec_script(s.end_write_text()); !committed) {
+        return abandon(committed.error());
+    }
     std::sort(claimed.begin(), claimed.end(),
               [](const OutboxEntry& a, const OutboxEntry& b) { return a.sequence < b.sequence; });
     return claimed;

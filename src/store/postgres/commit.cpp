@@ -1,13 +1,18 @@
-// The one write: commit(), one READ COMMITTED transaction that writes every record only if it is
-// still at the version the batch names (a conditional UPDATE, or an INSERT that does nothing when
-// the row exists), then the idempotency receipt, the deadline changes, and last the events and
-// outbox entries, numbered under the log_head row lock so that sequences follow commit order.
-// Any refusal or failure rolls the whole transaction back. docs/postgres.md explains the order.
+// The one write: commit(), one READ COMMITTED transaction (inside a group, one savepoint) that
+// writes every record only if it is still at the version the batch names (a conditional UPDATE,
+// or an INSERT that does nothing when the row exists), then the idempotency receipt, the deadline
+// changes, and last the events and outbox entries, numbered under the log_head row lock so that
+// sequences follow commit order. Any refusal or failure rolls the whole write back.
+// docs/postgres.md explains the order. The statements go in two pipelines (pipeline.cpp), since
+// the events' sequences, stream versions and hashes depend on what the first one's log_head
+// update and stream reads return; a batch without events or effects still takes two round trips,
+// as its COMMIT must wait for the versions to be checked.
 
 #include "connection.hpp"
 
 #include <calltrack/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
@@ -19,6 +24,7 @@ using postgres_detail::Lock;
 using postgres_detail::micros_of;
 using postgres_detail::Params;
 using postgres_detail::Sql;
+using postgres_detail::Step;
 
 namespace {
 
@@ -192,126 +198,118 @@ result<void> PostgresStore::Impl::commit(const CommitBatch& batch) {
     for (const auto& w : batch.grants) add(writes, w);
 
     if (auto connected = ensure_connected(); !connected) return connected.error();
-    // The error of the first failure, after the transaction is rolled back (last_error kept).
     const auto abandon = [this](boost::system::error_code error) -> result<void> {
-        const std::string reason = last_error;
-        rollback();
-        last_error = reason;
+        abandon_write();
         return error;
     };
-    if (auto begun = exec_script("BEGIN ISOLATION LEVEL READ COMMITTED"); !begun) {
-        return abandon(begun.error());
-    }
 
-    // 1. The records, each only at the version the batch names. A conditional UPDATE that waits
-    // for another writer's row lock re-reads the row once that writer commits, so "0 rows" means
-    // the version moved: a conflict, whoever committed first.
-    for (const Write& w : writes) {
-        auto done = run(w.statement, w.params);
-        if (!done) return abandon(done.error());
-        if (done.value().affected() == 1) continue;
-        const std::string reason = [&] {
-            auto current = run(w.version_of, {w.key});
-            const std::string now = !current                      ? std::string("unknown")
-                                    : current.value().size() == 0 ? std::string("0")
-                                                                  : current.value().text(0, 0);
-            return std::string(w.table) + " row " + in_quotes(w.key) + " is at version " + now
-                   + ", the batch expected " + std::to_string(w.expected);
-        }();
-        last_error = reason;
-        return abandon(make_error_code(errc::concurrency_conflict));
-    }
-
-    // Each written user's scopes follow the last of its writes in the batch.
+    // The first pipeline: 1. the records, each only at the version the batch names. A
+    // conditional UPDATE that waits for another writer's row lock re-reads the row once that
+    // writer commits, so "0 rows" means the version moved: a conflict, whoever committed first.
+    // Each written user's scopes follow the last of its writes in the batch. 2. The receipt: a key
+    // already taken means another writer committed this command first. 3. Deadlines: removals
+    // first, so a batch may move one. 4. The log_head update, last, so that its row lock is held
+    // only from here to COMMIT and nothing after it can wait for another lock, and each stream's
+    // last version, read under that lock.
+    std::vector<Step> first;
+    first.push_back(Step{Sql::count, {}, begin_write_text()});
+    for (const Write& w : writes) first.push_back(Step{w.statement, w.params});
     for (const auto& w : batch.grants) {
         const std::string& user = w.value.user.str();
-        if (auto done = run(Sql::clear_grant_scopes, {user}); !done) {
-            return abandon(done.error());
-        }
+        first.push_back(Step{Sql::clear_grant_scopes, {user}});
         for (const RoleGrant& grant : w.value.grants) {
-            if (auto done = run(Sql::add_grant_scope, {scope_subject(grant.scope), user}); !done) {
-                return abandon(done.error());
-            }
+            first.push_back(Step{Sql::add_grant_scope, {scope_subject(grant.scope), user}});
         }
     }
-
-    // 2. The receipt: a key already taken means another writer committed this command first.
+    std::optional<std::size_t> receipt_step;
     if (batch.idempotency) {
         const IdempotencyRecord& r = *batch.idempotency;
-        auto done = run(Sql::add_idempotency, {r.key, r.fingerprint, receipt_json(r)});
-        if (!done) return abandon(done.error());
-        if (done.value().affected() != 1) {
-            last_error = "idempotency key " + in_quotes(r.key) + " is taken";
-            return abandon(make_error_code(errc::concurrency_conflict));
-        }
+        receipt_step = first.size();
+        first.push_back(Step{Sql::add_idempotency, {r.key, r.fingerprint, receipt_json(r)}});
     }
-
-    // 3. Deadlines: removals first, so a batch may move one.
-    for (const Params& p : removed) {
-        if (auto done = run(Sql::remove_deadline, p); !done) return abandon(done.error());
-    }
-    for (const Params& p : added) {
-        if (auto done = run(Sql::add_deadline, p); !done) return abandon(done.error());
-    }
-
-    // 4. Events and effects, numbered last: the log_head row lock is held from here to COMMIT, so
-    // the commits that number are ordered by it, and nothing after it can wait for another lock.
-    if (!batch.events.empty() || !batch.effects.empty()) {
-        auto head = run(Sql::advance_log_head,
-                        {std::to_string(batch.events.size()), std::to_string(batch.effects.size()),
-                         latest_event_at ? std::optional<std::string>(number(*latest_event_at))
-                                         : std::nullopt});
-        if (!head) return abandon(head.error());
-        if (head.value().size() != 1) return abandon(corrupt("log_head is not one row"));
-        std::int64_t sequence =
-            head.value().int64(0, 0) - static_cast<std::int64_t>(batch.events.size());
-        std::int64_t outbox =
-            head.value().int64(0, 1) - static_cast<std::int64_t>(batch.effects.size());
-
-        // The chain's last link, read under the same row lock: no other commit can append
-        // between this read and this commit's own events.
-        std::string previous = head.value().text(0, 2);
-        std::map<std::string, std::int64_t> stream_versions;
+    for (const Params& p : removed) first.push_back(Step{Sql::remove_deadline, p});
+    for (const Params& p : added) first.push_back(Step{Sql::add_deadline, p});
+    const bool appends = !batch.events.empty() || !batch.effects.empty();
+    const std::size_t head_step = first.size();
+    std::vector<std::string> streams;  // in the order of their first event
+    if (appends) {
+        first.push_back(
+            Step{Sql::advance_log_head,
+                 {std::to_string(batch.events.size()), std::to_string(batch.effects.size()),
+                  latest_event_at ? std::optional<std::string>(number(*latest_event_at))
+                                  : std::nullopt}});
         for (const AppendEvent& append : batch.events) {
-            auto version = stream_versions.find(append.stream);
-            if (version == stream_versions.end()) {
-                auto last = run(Sql::last_stream_version, {append.stream});
-                if (!last) return abandon(last.error());
-                version = stream_versions.emplace(append.stream, last.value().int64(0, 0)).first;
-            }
-            StoredEvent stored{static_cast<std::uint64_t>(++sequence),
-                               append.stream,
-                               static_cast<Version>(++version->second),
-                               append.event,
-                               append.policy_version,
-                               append.audit};
-            stored.hash = chain_hash(previous, stored);
-            auto done =
-                run(Sql::append_event, {number(sequence), append.stream, number(version->second),
-                                        append.policy_version, to_json(append.event),
-                                        to_json(append.audit), stored.hash});
-            if (!done) return abandon(done.error());
-            previous = std::move(stored.hash);
-        }
-        if (!batch.events.empty()) {
-            if (auto done = run(Sql::set_last_hash, {previous}); !done) {
-                return abandon(done.error());
-            }
-        }
-        for (const HostEffect& effect : batch.effects) {
-            auto done =
-                run(Sql::add_effect, {number(++outbox), to_json(effect), effect_owner(effect)});
-            if (!done) return abandon(done.error());
-        }
-        // Delivered to the listeners when, and only if, this transaction commits.
-        if (!batch.effects.empty() && options.notify_effects) {
-            if (auto done = run(Sql::notify_effects, {effects_channel, number(outbox)}); !done) {
-                return abandon(done.error());
-            }
+            if (std::find(streams.begin(), streams.end(), append.stream) != streams.end()) continue;
+            streams.push_back(append.stream);
+            first.push_back(Step{Sql::last_stream_version, {append.stream}});
         }
     }
 
-    if (auto committed = exec_script("COMMIT"); !committed) return abandon(committed.error());
+    auto checked = run_pipeline(first);
+    if (!checked) return abandon(checked.error());
+    const std::vector<Rows>& rows = checked.value();
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+        if (rows[1 + i].affected() == 1) continue;
+        // With nothing of this write left to keep, the row's version is read for the message.
+        abandon_write();
+        const Write& w = writes[i];
+        auto current = run(w.version_of, {w.key});
+        const std::string now = !current                      ? std::string("unknown")
+                                : current.value().size() == 0 ? std::string("0")
+                                                              : current.value().text(0, 0);
+        last_error = std::string(w.table) + " row " + in_quotes(w.key) + " is at version " + now
+                     + ", the batch expected " + std::to_string(w.expected);
+        return make_error_code(errc::concurrency_conflict);
+    }
+    if (receipt_step && rows[*receipt_step].affected() != 1) {
+        last_error = "idempotency key " + in_quotes(batch.idempotency->key) + " is taken";
+        return abandon(make_error_code(errc::concurrency_conflict));
+    }
+    // The COMMIT had to wait for the versions to be checked: a second round trip.
+    if (!appends) {
+        if (auto done = exec_script(end_write_text()); !done) return abandon(done.error());
+        return boost::outcome_v2::success();
+    }
+
+    // The second pipeline: the events, numbered from the log_head row and chained onto its last
+    // hash (no other commit can append between this read and this commit's end), the chain's
+    // new last link, the outbox entries, the notification (delivered when, and only if, this
+    // transaction commits), and the end of the write.
+    const Rows& head = rows[head_step];
+    if (head.size() != 1) return abandon(corrupt("log_head is not one row"));
+    std::int64_t sequence = head.int64(0, 0) - static_cast<std::int64_t>(batch.events.size());
+    std::int64_t outbox = head.int64(0, 1) - static_cast<std::int64_t>(batch.effects.size());
+    std::string previous = head.text(0, 2);
+    std::map<std::string, std::int64_t> stream_versions;
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+        stream_versions.emplace(streams[i], rows[head_step + 1 + i].int64(0, 0));
+    }
+    std::vector<Step> second;
+    for (const AppendEvent& append : batch.events) {
+        std::int64_t& version = stream_versions[append.stream];
+        StoredEvent stored{static_cast<std::uint64_t>(++sequence),
+                           append.stream,
+                           static_cast<Version>(++version),
+                           append.event,
+                           append.policy_version,
+                           append.audit};
+        stored.hash = chain_hash(previous, stored);
+        second.push_back(
+            Step{Sql::append_event,
+                 {number(sequence), append.stream, number(version), append.policy_version,
+                  to_json(append.event), to_json(append.audit), stored.hash}});
+        previous = std::move(stored.hash);
+    }
+    if (!batch.events.empty()) second.push_back(Step{Sql::set_last_hash, {previous}});
+    for (const HostEffect& effect : batch.effects) {
+        second.push_back(
+            Step{Sql::add_effect, {number(++outbox), to_json(effect), effect_owner(effect)}});
+    }
+    if (!batch.effects.empty() && options.notify_effects) {
+        second.push_back(Step{Sql::notify_effects, {effects_channel, number(outbox)}});
+    }
+    second.push_back(Step{Sql::count, {}, end_write_text()});
+    if (auto done = run_pipeline(second); !done) return abandon(done.error());
     return boost::outcome_v2::success();
 }
 

@@ -151,15 +151,30 @@ errc errc_of_sqlstate(std::string_view state) noexcept {
     return errc::store_unavailable;
 }
 
+bool is_success(const PGresult* r) {
+    if (r == nullptr) return false;
+    const ExecStatusType status = PQresultStatus(r);
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+const std::string* with_nul(const Params& params) {
+    for (const auto& p : params) {
+        if (p && p->find('\0') != std::string::npos) return &*p;
+    }
+    return nullptr;
+}
+
 }  // namespace calltrack::postgres_detail
 
 namespace calltrack {
 
 using postgres_detail::errc_of_sqlstate;
+using postgres_detail::is_success;
 using postgres_detail::Params;
 using postgres_detail::Rows;
 using postgres_detail::Sql;
 using postgres_detail::sql_text;
+using postgres_detail::with_nul;
 
 PostgresStore::Impl::Impl(std::string uri_, PostgresOptions options_)
     : uri(std::move(uri_)),
@@ -280,7 +295,13 @@ result<void> PostgresStore::Impl::connect(std::string* why) {
 }
 
 result<void> PostgresStore::Impl::ensure_connected() {
-    if (conn != nullptr && PQstatus(conn) == CONNECTION_OK) return boost::outcome_v2::success();
+    if (conn != nullptr && PQstatus(conn) == CONNECTION_OK) return check_group();
+    // A new connection would silently drop the open group's writes: the group is lost instead,
+    // and the call that ends it reconnects.
+    if (group_depth > 0) {
+        is_group_lost = true;
+        return check_group();
+    }
     std::string why;
     auto connected = connect(&why);
     if (!connected) last_error = "reconnecting: " + why;
@@ -310,21 +331,6 @@ boost::system::error_code PostgresStore::Impl::corrupt(std::string what) {
 }
 
 namespace {
-
-bool is_success(const PGresult* r) {
-    if (r == nullptr) return false;
-    const ExecStatusType status = PQresultStatus(r);
-    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
-}
-
-/// PostgreSQL's text cannot hold a NUL, and libpq passes parameters as C strings: a value with
-/// one would be cut short and name another row.
-const std::string* with_nul(const Params& params) {
-    for (const auto& p : params) {
-        if (p && p->find('\0') != std::string::npos) return &*p;
-    }
-    return nullptr;
-}
 
 std::vector<const char*> values_of(const Params& params) {
     std::vector<const char*> values;

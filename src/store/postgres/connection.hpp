@@ -201,6 +201,12 @@ result<OutboxEntry> outbox_entry_of(std::uint64_t sequence, const std::string& j
 /// A statement's parameters, as text; nullopt is SQL NULL.
 using Params = std::vector<std::optional<std::string>>;
 
+/// Whether a statement succeeded (with or without rows).
+bool is_success(const PGresult* r);
+/// PostgreSQL's text cannot hold a NUL, and libpq passes parameters as C strings: a value with
+/// one would be cut short and name another row. The first such value, or null.
+const std::string* with_nul(const Params& params);
+
 /// What a statement returned; owns the PGresult.
 class Rows {
   public:
@@ -241,6 +247,14 @@ class Rows {
 };
 
 using Lock = std::lock_guard<std::mutex>;
+
+/// One statement of a pipeline: a cached statement with its parameters, or, when `text` is set,
+/// a statement without parameters (BEGIN, SAVEPOINT, COMMIT).
+struct Step {
+    Sql which = Sql::count;
+    Params params = {};
+    const char* text = nullptr;
+};
 
 /// What a SQLSTATE means to the caller.
 errc errc_of_sqlstate(std::string_view state) noexcept;
@@ -283,6 +297,29 @@ struct PostgresStore::Impl {
     result<void> exec_script(const std::string& sql);
     /// ROLLBACK, when the connection is still there to hear it; its own failure is ignored.
     void rollback() noexcept;
+    /// Sends every step and one Sync in libpq's pipeline mode, one round trip, then reads every
+    /// result: the rows of each step in order, or the first step's failure (the steps after it
+    /// were skipped by the server). src/store/postgres/pipeline.cpp.
+    result<std::vector<postgres_detail::Rows>> run_pipeline(
+        const std::vector<postgres_detail::Step>& steps);
+
+    // --- group commit (src/store/postgres/group_commit.cpp) -----------------------------------
+
+    /// Open groups; inside one, every write is a savepoint of the group's transaction.
+    int group_depth = 0;
+    /// The group's transaction is gone (its connection dropped, or a savepoint could not be
+    /// undone): every write fails until the group is ended or rolled back.
+    bool is_group_lost = false;
+    /// The statement that starts one write: BEGIN, or inside a group a savepoint.
+    const char* begin_write_text() const;
+    /// The statement that ends one write that succeeded: COMMIT, or RELEASE of the savepoint.
+    const char* end_write_text() const;
+    /// errc::store_unavailable when the open group is lost, with last_error saying so.
+    result<void> check_group();
+    /// Undoes one write that failed (keeping last_error): ROLLBACK, or inside a group back to its
+    /// savepoint, which leaves the group's earlier writes; a group whose savepoint cannot be
+    /// undone is lost.
+    void abandon_write() noexcept;
 
     /// The errc for a failed statement (or a lost connection), with last_error set.
     boost::system::error_code fail(const PGresult* r, std::string_view what);

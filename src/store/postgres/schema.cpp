@@ -327,6 +327,10 @@ result<std::unique_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
 
 result<void> PostgresStore::erase_all() {
     const postgres_detail::Lock lock(impl_->mutex);
+    if (impl_->group_depth > 0) {
+        impl_->last_error = "erase_all inside a group";
+        return errc::invalid_state;
+    }
     if (auto connected = impl_->ensure_connected(); !connected) return connected.error();
     // Every table but calltrack_schema; log_head is reset rather than emptied, since every commit
     // that numbers events updates its one row.
