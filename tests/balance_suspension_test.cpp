@@ -6,12 +6,11 @@
 #include <calltrack/clock.hpp>
 #include <calltrack/effect.hpp>
 #include <calltrack/engine.hpp>
-#include <calltrack/in_memory_store.hpp>
 #include <calltrack/policy.hpp>
 #include <calltrack/replay.hpp>
-#include <calltrack/sqlite_store.hpp>
 
 #include "lifecycle_fixture.hpp"
+#include "store_choice.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -303,55 +302,52 @@ TEST_CASE("the balance rule reads, writes and validates as policy data", "[balan
 
 TEST_CASE("the engine suspends, stores and lifts a balance suspension over both stores",
           "[balance][engine]") {
-    InMemoryStore memory;
-    auto sqlite = SqliteStore::open(":memory:");
-    REQUIRE(sqlite);
-    Store* const stores[] = {&memory, sqlite.value().get()};
-    for (Store* store : stores) {
-        INFO((store == &memory ? "InMemoryStore" : "SqliteStore"));
-        const Time t0 = at("2024-03-01T09:00:00Z");
-        ManualClock clock(t0);
-        Engine engine(policies::ctm(), clock, *store);
-        const Actor support{UserId("support"), {RoleGrant{Role::support, Platform{}}}};
-        for (const Command& step : std::vector<Command>{
-                 commands::OpenAccount{acme, std::nullopt, Plan{"Pro", {}}, usd()},
-                 commands::AddTrackingNumber{n1, acme, calltrack::testing::phone("+14045550101"),
-                                             calltrack::testing::phone("+14045550100"),
-                                             NumberSource::onsite_dynamic},
-                 commands::AdjustBalance{acme, dollars(200)}}) {
-            REQUIRE(engine.execute(support, step));
-        }
-        REQUIRE(clock.advance(boost::posix_time::hours(1)));
-        auto charged = engine.execute(support, commands::ChargeUsage{acme, dollars(250)});
-        REQUIRE(charged);
-        CHECK(names(charged.value().events) == Names{"usage_charged", "suspended_for_balance"});
-        CHECK(kinds(charged.value().effects) == Names{"stop_routing_calls", "stop_swapping"});
-        auto record = engine.account(acme).value();
-        REQUIRE(record);
-        CHECK(record->suspended_for_balance_at
-              == std::optional<Time>(t0 + boost::posix_time::hours(1)));
-        CHECK(record->balance.available == dollars(-50));
-
-        REQUIRE(clock.advance(days(2)));
-        auto recharged = engine.execute(support, commands::AdjustBalance{acme, dollars(50)});
-        REQUIRE(recharged);
-        CHECK(names(recharged.value().events) == Names{"balance_adjusted", "suspension_lifted"});
-        CHECK(kinds(recharged.value().effects) == Names{"resume_routing_calls", "resume_swapping"});
-        record = engine.account(acme).value();
-        CHECK_FALSE(record->is_suspended_for_balance());
-
-        // The stored log alone rebuilds the record, and as of the suspension it was suspended.
-        auto now_state = replay(*store, std::nullopt);
-        REQUIRE(now_state);
-        CHECK(now_state.value().accounts.at(acme) == *record);
-        auto then = replay(*store, t0 + boost::posix_time::hours(1));
-        REQUIRE(then);
-        CHECK(then.value().accounts.at(acme).is_suspended_for_balance());
-        auto just_before =
-            replay(*store, t0 + boost::posix_time::hours(1) - boost::posix_time::seconds(1));
-        REQUIRE(just_before);
-        CHECK_FALSE(just_before.value().accounts.at(acme).is_suspended_for_balance());
+    const bool sqlite = GENERATE(false, true);
+    INFO((sqlite ? "SqliteStore" : "InMemoryStore"));
+    const auto owned = calltrack::testing::memory_or_sqlite_store(sqlite);
+    Store* const store = owned.get();
+    const Time t0 = at("2024-03-01T09:00:00Z");
+    ManualClock clock(t0);
+    Engine engine(policies::ctm(), clock, *store);
+    const Actor support{UserId("support"), {RoleGrant{Role::support, Platform{}}}};
+    for (const Command& step : std::vector<Command>{
+             commands::OpenAccount{acme, std::nullopt, Plan{"Pro", {}}, usd()},
+             commands::AddTrackingNumber{n1, acme, calltrack::testing::phone("+14045550101"),
+                                         calltrack::testing::phone("+14045550100"),
+                                         NumberSource::onsite_dynamic},
+             commands::AdjustBalance{acme, dollars(200)}}) {
+        REQUIRE(engine.execute(support, step));
     }
+    REQUIRE(clock.advance(boost::posix_time::hours(1)));
+    auto charged = engine.execute(support, commands::ChargeUsage{acme, dollars(250)});
+    REQUIRE(charged);
+    CHECK(names(charged.value().events) == Names{"usage_charged", "suspended_for_balance"});
+    CHECK(kinds(charged.value().effects) == Names{"stop_routing_calls", "stop_swapping"});
+    auto record = engine.account(acme).value();
+    REQUIRE(record);
+    CHECK(record->suspended_for_balance_at
+          == std::optional<Time>(t0 + boost::posix_time::hours(1)));
+    CHECK(record->balance.available == dollars(-50));
+
+    REQUIRE(clock.advance(days(2)));
+    auto recharged = engine.execute(support, commands::AdjustBalance{acme, dollars(50)});
+    REQUIRE(recharged);
+    CHECK(names(recharged.value().events) == Names{"balance_adjusted", "suspension_lifted"});
+    CHECK(kinds(recharged.value().effects) == Names{"resume_routing_calls", "resume_swapping"});
+    record = engine.account(acme).value();
+    CHECK_FALSE(record->is_suspended_for_balance());
+
+    // The stored log alone rebuilds the record, and as of the suspension it was suspended.
+    auto now_state = replay(*store, std::nullopt);
+    REQUIRE(now_state);
+    CHECK(now_state.value().accounts.at(acme) == *record);
+    auto then = replay(*store, t0 + boost::posix_time::hours(1));
+    REQUIRE(then);
+    CHECK(then.value().accounts.at(acme).is_suspended_for_balance());
+    auto just_before =
+        replay(*store, t0 + boost::posix_time::hours(1) - boost::posix_time::seconds(1));
+    REQUIRE(just_before);
+    CHECK_FALSE(just_before.value().accounts.at(acme).is_suspended_for_balance());
 }
 
 }  // namespace balance_suspension_test
